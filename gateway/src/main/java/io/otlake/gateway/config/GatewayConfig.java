@@ -1,0 +1,94 @@
+package io.otlake.gateway.config;
+
+import io.otlake.proto.Signal;
+import io.otlake.proto.config.Config;
+import io.otlake.proto.config.ConfigDef;
+import io.otlake.proto.config.ConfigDef.Type;
+import io.otlake.proto.config.ConfigException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+/** The gateway's typed configuration. {@code ./otlake gateway --help} prints {@link #DEF}. */
+public record GatewayConfig(
+    String grpcHost,
+    int grpcPort,
+    int maxRequestBytes,
+    String bootstrapServers,
+    String tracesTopic,
+    int maxRecordBytes,
+    Duration linger,
+    int batchSize,
+    Duration deliveryTimeout,
+    long maxInFlightBytes,
+    Duration shutdownGrace,
+    String metricsHost,
+    int metricsPort,
+    Map<String, String> producerProperties) {
+
+  public static final String ENV_PREFIX = "OTLAKE_GATEWAY_";
+
+  public static final ConfigDef DEF = new ConfigDef()
+      .define("grpc.host", Type.STRING, "0.0.0.0", "address the OTLP/gRPC server binds to", ConfigDef.nonEmpty(),
+          "a host name or address")
+      .define("grpc.port", Type.INT, 4317, "OTLP/gRPC port (0 picks a free port)", ConfigDef.between(0, 65535),
+          "0..65535")
+      .define("grpc.max-request-bytes", Type.SIZE, 4L << 20,
+          "largest OTLP request accepted (after decompression); larger ones get RESOURCE_EXHAUSTED",
+          ConfigDef.between(1024, 1L << 30), "1KiB..1GiB")
+      .define("kafka.bootstrap.servers", Type.STRING, "localhost:9092", "Kafka brokers, host:port[,host:port]",
+          ConfigDef.nonEmpty(), "non-empty")
+      .define("kafka.topic.traces", Type.STRING, Signal.TRACES.defaultTopic(), "topic spans are produced to",
+          ConfigDef.nonEmpty(), "non-empty")
+      .define("kafka.max-record-bytes", Type.SIZE, 1_000_000L,
+          "largest Kafka record value; a request is split into records keyed by trace id under this size",
+          ConfigDef.between(1024, 64L << 20), "1KiB..64MiB")
+      .define("kafka.linger", Type.DURATION, Duration.ofMillis(5), "producer linger.ms: how long a batch waits to fill",
+          ConfigDef.atLeast(Duration.ZERO), ">= 0")
+      .define("kafka.batch-size", Type.SIZE, 256L << 10, "producer batch.size per partition",
+          ConfigDef.between(1024, 64L << 20), "1KiB..64MiB")
+      .define("kafka.delivery-timeout", Type.DURATION, Duration.ofSeconds(30),
+          "producer delivery.timeout.ms: after this a request not acknowledged by Kafka is answered UNAVAILABLE",
+          ConfigDef.atLeast(Duration.ofSeconds(1)), ">= 1s")
+      .define("kafka.max-in-flight-bytes", Type.SIZE, 64L << 20,
+          "record bytes waiting for Kafka's acknowledgement; past it requests get RESOURCE_EXHAUSTED (retryable)",
+          ConfigDef.between(1 << 20, 1L << 40), ">= 1MiB")
+      .define("shutdown.grace", Type.DURATION, Duration.ofSeconds(10),
+          "how long shutdown waits for in-flight requests and Kafka acknowledgements",
+          ConfigDef.atLeast(Duration.ZERO), ">= 0")
+      .define("metrics.host", Type.STRING, "0.0.0.0", "address the Prometheus endpoint binds to",
+          ConfigDef.nonEmpty(), "a host name or address")
+      .define("metrics.port", Type.INT, 9464, "port of GET /metrics and /healthz (0 picks one, -1 disables)",
+          ConfigDef.between(-1, 65535), "-1..65535")
+      .passThrough("kafka.producer.", "the Kafka producer (e.g. kafka.producer.security.protocol)");
+
+  public static GatewayConfig load(Path yamlFile, Map<String, String> env, Map<String, String> overrides) {
+    return from(Config.load(DEF, yamlFile, env, ENV_PREFIX, overrides));
+  }
+
+  static GatewayConfig from(Config c) {
+    GatewayConfig g = new GatewayConfig(
+        c.getString("grpc.host"),
+        c.getInt("grpc.port"),
+        (int) c.getLong("grpc.max-request-bytes"),
+        c.getString("kafka.bootstrap.servers"),
+        c.getString("kafka.topic.traces"),
+        (int) c.getLong("kafka.max-record-bytes"),
+        c.getDuration("kafka.linger"),
+        (int) c.getLong("kafka.batch-size"),
+        c.getDuration("kafka.delivery-timeout"),
+        c.getLong("kafka.max-in-flight-bytes"),
+        c.getDuration("shutdown.grace"),
+        c.getString("metrics.host"),
+        c.getInt("metrics.port"),
+        c.withPrefix("kafka.producer."));
+    for (String owned : new String[] {"bootstrap.servers", "acks", "enable.idempotence", "compression.type",
+        "key.serializer", "value.serializer"}) {
+      if (g.producerProperties.containsKey(owned)) {
+        throw new ConfigException("key 'kafka.producer." + owned + "' is set by the gateway itself"
+            + (owned.equals("bootstrap.servers") ? "; use 'kafka.bootstrap.servers'" : " and cannot be overridden"));
+      }
+    }
+    return g;
+  }
+}

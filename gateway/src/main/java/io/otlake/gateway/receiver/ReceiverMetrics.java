@@ -1,0 +1,38 @@
+package io.otlake.gateway.receiver;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.otlake.proto.Signal;
+import java.util.EnumMap;
+import java.util.Map;
+
+/** Items accepted (stored in Kafka), refused (bad input) and failed (Kafka or overload) per signal. */
+public final class ReceiverMetrics {
+  private final Map<Signal, Counter> accepted = new EnumMap<>(Signal.class);
+  private final Map<Signal, Counter> refused = new EnumMap<>(Signal.class);
+  private final Map<Signal, Counter> failed = new EnumMap<>(Signal.class);
+
+  public ReceiverMetrics(MeterRegistry registry) {
+    for (Signal s : Signal.values()) {
+      accepted.put(s, counter(registry, "otlake.gateway.items.accepted", s, "items stored in Kafka and acknowledged"));
+      refused.put(s, counter(registry, "otlake.gateway.items.refused", s, "items refused as invalid (not retryable)"));
+      failed.put(s, counter(registry, "otlake.gateway.items.failed", s, "items answered with a retryable error"));
+    }
+  }
+
+  private static Counter counter(MeterRegistry registry, String name, Signal s, String doc) {
+    return Counter.builder(name).tag("signal", s.headerValue()).description(doc).register(registry);
+  }
+
+  void accepted(Signal s, int n) {
+    accepted.get(s).increment(n);
+  }
+
+  void refused(Signal s, int n) {
+    refused.get(s).increment(n);
+  }
+
+  void failed(Signal s, int n) {
+    failed.get(s).increment(n);
+  }
+}

@@ -1,0 +1,37 @@
+package io.otlake.proto;
+
+import com.google.protobuf.ByteString;
+
+/** Lower-case hex, the form OTLP/JSON and every trace UI use for trace and span ids. */
+public final class Hex {
+  private static final char[] DIGITS = "0123456789abcdef".toCharArray();
+
+  private Hex() {}
+
+  public static String encode(ByteString bytes) {
+    int n = bytes.size();
+    char[] out = new char[n * 2];
+    for (int i = 0; i < n; i++) {
+      int b = bytes.byteAt(i) & 0xff;
+      out[2 * i] = DIGITS[b >>> 4];
+      out[2 * i + 1] = DIGITS[b & 0xf];
+    }
+    return new String(out);
+  }
+
+  public static ByteString decode(String hex) {
+    if ((hex.length() & 1) != 0) {
+      throw new IllegalArgumentException("odd number of hex digits: '" + hex + "'");
+    }
+    byte[] out = new byte[hex.length() / 2];
+    for (int i = 0; i < out.length; i++) {
+      int hi = Character.digit(hex.charAt(2 * i), 16);
+      int lo = Character.digit(hex.charAt(2 * i + 1), 16);
+      if (hi < 0 || lo < 0) {
+        throw new IllegalArgumentException("not a hex string: '" + hex + "'");
+      }
+      out[i] = (byte) ((hi << 4) | lo);
+    }
+    return ByteString.copyFrom(out);
+  }
+}

@@ -1,0 +1,62 @@
+package io.otlake.proto.ops;
+
+import com.sun.net.httpserver.HttpServer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+
+/** Serves a Prometheus registry at {@code GET /metrics} (and {@code /healthz}) on its own small HTTP server. */
+public final class MetricsEndpoint implements AutoCloseable {
+  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final HttpServer server;
+
+  private MetricsEndpoint(HttpServer server) {
+    this.server = server;
+  }
+
+  /** Starts the endpoint; port 0 picks a free port, a negative port serves nothing (the registry still counts). */
+  public static MetricsEndpoint start(String host, int port) throws IOException {
+    if (port < 0) {
+      return new MetricsEndpoint(null);
+    }
+    HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 16);
+    MetricsEndpoint endpoint = new MetricsEndpoint(server);
+    server.createContext("/metrics", exchange -> {
+      byte[] body = endpoint.registry.scrape().getBytes(StandardCharsets.UTF_8);
+      exchange.getResponseHeaders().add("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+      exchange.sendResponseHeaders(200, body.length);
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(body);
+      }
+    });
+    server.createContext("/healthz", exchange -> {
+      byte[] body = "ok\n".getBytes(StandardCharsets.UTF_8);
+      exchange.sendResponseHeaders(200, body.length);
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(body);
+      }
+    });
+    server.start();
+    return endpoint;
+  }
+
+  public PrometheusMeterRegistry registry() {
+    return registry;
+  }
+
+  /** The bound port, or -1 when nothing is served. */
+  public int port() {
+    return server == null ? -1 : server.getAddress().getPort();
+  }
+
+  @Override
+  public void close() {
+    if (server != null) {
+      server.stop(0);
+    }
+    registry.close();
+  }
+}
