@@ -1,0 +1,161 @@
+package io.otlake.local;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * The real parts otlake runs on, all on this machine: a Kafka broker, an S3 API server and a JDBC catalog on SQLite,
+ * with everything kept under one data folder so that it survives a restart. Used by {@code ./otlake local} and by
+ * the integration tests.
+ */
+public final class LocalInfra implements AutoCloseable {
+  public static final String CATALOG_NAME = "otlake";
+  public static final String BUCKET = "otlake";
+
+  private final Path dataDir;
+  private final KafkaBroker kafka;
+  private final S3Server s3;
+  private final List<AutoCloseable> closeFirst = new CopyOnWriteArrayList<>();
+  private boolean closed;
+
+  private LocalInfra(Path dataDir, KafkaBroker kafka, S3Server s3) {
+    this.dataDir = dataDir;
+    this.kafka = kafka;
+    this.s3 = s3;
+    Runtime.getRuntime().addShutdownHook(new Thread(this::close, "otlake-local-stop"));
+  }
+
+  /**
+   * Services running on this infrastructure, closed (last added first) before the servers stop, whether by
+   * {@link #close} or at JVM exit; so a writer can commit before Kafka goes away.
+   */
+  public void closeFirst(AutoCloseable service) {
+    closeFirst.add(0, service);
+  }
+
+  /** Ports of 0 are picked free. Kafka and S3 start side by side. */
+  public static LocalInfra start(Path dataDir, int kafkaPort, int s3Port, int partitions) {
+    Path data = dataDir.toAbsolutePath();
+    int kPort = kafkaPort == 0 ? freePort() : kafkaPort;
+    int cPort = freePort();
+    int sPort = s3Port == 0 ? freePort() : s3Port;
+    CompletableFuture<S3Server> s3 = CompletableFuture.supplyAsync(
+        () -> S3Server.start(data.resolve("s3"), lib("s3proxy"), sPort, BUCKET));
+    KafkaBroker kafka;
+    try {
+      kafka = KafkaBroker.start(data.resolve("kafka"), lib("kafka"), kPort, cPort, partitions);
+    } catch (RuntimeException e) {
+      s3.thenAccept(S3Server::close);
+      throw e;
+    }
+    try {
+      return new LocalInfra(data, kafka, s3.join());
+    } catch (RuntimeException e) {
+      kafka.close();
+      throw e;
+    }
+  }
+
+  /** Where the jars of a child server lie: {@code -Dotlake.<name>.lib}, else beside the sources. */
+  static Path lib(String name) {
+    String explicit = System.getProperty("otlake." + name + ".lib");
+    if (explicit != null) {
+      return Path.of(explicit);
+    }
+    String home = System.getProperty("otlake.home", ".");
+    String module = name.equals("kafka") ? "kafka-broker" : name;
+    return Path.of(home, "deploy", module, "target", "lib");
+  }
+
+  public static int freePort() {
+    try (ServerSocket s = new ServerSocket(0)) {
+      s.setReuseAddress(true);
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public String bootstrapServers() {
+    return kafka.bootstrapServers();
+  }
+
+  public String s3Endpoint() {
+    return s3.endpoint();
+  }
+
+  public Path dataDir() {
+    return dataDir;
+  }
+
+  /**
+   * What a reader (or the writer) needs to open the catalog, in the property names Iceberg's {@code CatalogUtil}
+   * takes; {@code name} is the catalog's name.
+   */
+  public Map<String, String> catalogProperties() {
+    Map<String, String> p = new LinkedHashMap<>();
+    p.put("type", "jdbc");
+    p.put("uri", "jdbc:sqlite:" + dataDir.resolve("catalog.db"));
+    p.put("jdbc.schema-version", "V1");
+    p.put("warehouse", "s3://" + BUCKET + "/warehouse");
+    p.put("io-impl", "org.apache.iceberg.aws.s3.S3FileIO");
+    p.put("s3.endpoint", s3.endpoint());
+    p.put("s3.path-style-access", "true");
+    p.put("s3.access-key-id", S3Server.ACCESS_KEY);
+    p.put("s3.secret-access-key", S3Server.SECRET_KEY);
+    p.put("s3.chunked-encoding-enabled", "false");
+    p.put("client.region", "us-east-1");
+    return p;
+  }
+
+  /** Writes {@link #catalogProperties()} plus {@code name} to {@code <data>/catalog.properties}; returns the path. */
+  public Path writeCatalogProperties() {
+    Properties props = new Properties();
+    props.setProperty("name", CATALOG_NAME);
+    catalogProperties().forEach(props::setProperty);
+    Path file = dataDir.resolve("catalog.properties");
+    try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+      props.store(w, "Iceberg catalog of this otlake; 'name' is the catalog name, the rest go to CatalogUtil");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return file;
+  }
+
+  /** The writer settings that point it at this infrastructure, as configuration overrides. */
+  public Map<String, String> writerOverrides() {
+    Map<String, String> o = new LinkedHashMap<>();
+    o.put("kafka.bootstrap.servers", bootstrapServers());
+    o.put("iceberg.catalog-name", CATALOG_NAME);
+    catalogProperties().forEach((k, v) -> o.put("iceberg.catalog." + k, v));
+    return o;
+  }
+
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    for (AutoCloseable c : closeFirst) {
+      try {
+        c.close();
+      } catch (Exception e) {
+        System.err.println("stopping " + c + ": " + e);
+      }
+    }
+    kafka.close();
+    s3.close();
+  }
+}

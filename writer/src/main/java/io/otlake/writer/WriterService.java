@@ -1,0 +1,136 @@
+package io.otlake.writer;
+
+import io.otlake.proto.ops.MetricsEndpoint;
+import io.otlake.writer.commit.TableCommitter;
+import io.otlake.writer.config.WriterConfig;
+import io.otlake.writer.deadletter.DeadLetters;
+import io.otlake.writer.source.PartitionPoller;
+import io.otlake.writer.source.WriterMetrics;
+import io.otlake.writer.table.Catalogs;
+import io.otlake.writer.table.Tables;
+import io.otlake.writer.table.TraceTable;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.Catalog;
+import org.apache.iceberg.catalog.Namespace;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The writer's lifecycle: catalog and table, the poll loop on its own thread, metrics; close commits and stops. */
+public final class WriterService implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(WriterService.class);
+
+  private final Catalog catalog;
+  private final MetricsEndpoint metrics;
+  private final DeadLetters deadLetters;
+  private final PartitionPoller poller;
+  private final Thread thread;
+  private boolean closed;
+
+  private WriterService(Catalog catalog, MetricsEndpoint metrics, DeadLetters deadLetters, PartitionPoller poller) {
+    this.catalog = catalog;
+    this.metrics = metrics;
+    this.deadLetters = deadLetters;
+    this.poller = poller;
+    this.thread = new Thread(poller, "otlake-writer-poller");
+  }
+
+  public static WriterService start(WriterConfig config) {
+    Catalog catalog = Catalogs.build(config.catalogName(), config.catalogProperties());
+    Table table = Tables.loadOrCreate(catalog,
+        TableIdentifier.of(Namespace.of(config.namespace()), config.tracesTable()),
+        TraceTable.SCHEMA, TraceTable.SPEC, TraceTable.SORT_ORDER, TraceTable.properties(config.targetFileSize()));
+    MetricsEndpoint metrics;
+    try {
+      metrics = MetricsEndpoint.start(config.metricsHost(), config.metricsPort());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot serve metrics on port " + config.metricsPort(), e);
+    }
+    DeadLetters deadLetters = new DeadLetters(new KafkaProducer<>(producerProperties(config)));
+    PartitionPoller poller = new PartitionPoller(
+        new KafkaConsumer<>(consumerProperties(config)),
+        config.tracesTopic(),
+        table,
+        new TableCommitter(10, 200),
+        deadLetters,
+        config.defaultEncoding(),
+        config.startFrom().equals("earliest"),
+        config.commitInterval(),
+        config.maxBufferedBytes(),
+        System::currentTimeMillis,
+        new WriterMetrics(metrics.registry()),
+        ThreadLocalRandom.current().nextInt(1 << 20));
+    WriterService service = new WriterService(catalog, metrics, deadLetters, poller);
+    service.thread.start();
+    LOG.info("writing {} from {} (group {}) into {}", config.tracesTopic(), config.bootstrapServers(),
+        config.groupId(), table.name());
+    return service;
+  }
+
+  static Map<String, Object> consumerProperties(WriterConfig config) {
+    Map<String, Object> p = new HashMap<>(config.consumerProperties());
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+    p.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
+    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, config.startFrom());
+    p.putIfAbsent(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 8 << 20);
+    p.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "otlake-writer");
+    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    return p;
+  }
+
+  static Map<String, Object> producerProperties(WriterConfig config) {
+    Map<String, Object> p = new HashMap<>(config.producerProperties());
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    p.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, "zstd");
+    p.putIfAbsent(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 16 << 20);
+    p.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "otlake-writer-dlq");
+    p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    return p;
+  }
+
+  public int metricsPort() {
+    return metrics.port();
+  }
+
+  /** Commits what is buffered and stops; waits for the loop to end. */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    poller.stop();
+    try {
+      thread.join(60_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    deadLetters.close();
+    metrics.close();
+    if (catalog instanceof Closeable c) {
+      try {
+        c.close();
+      } catch (IOException e) {
+        LOG.warn("closing the catalog: {}", e.toString());
+      }
+    }
+    LOG.info("writer stopped");
+  }
+}

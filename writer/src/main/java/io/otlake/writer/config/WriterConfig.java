@@ -1,0 +1,107 @@
+package io.otlake.writer.config;
+
+import io.otlake.proto.Encoding;
+import io.otlake.proto.Signal;
+import io.otlake.proto.config.Config;
+import io.otlake.proto.config.ConfigDef;
+import io.otlake.proto.config.ConfigDef.Type;
+import io.otlake.proto.config.ConfigException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+
+/** The writer's typed configuration. {@code ./otlake writer --help} prints {@link #DEF}. */
+public record WriterConfig(
+    String bootstrapServers,
+    String tracesTopic,
+    String groupId,
+    Encoding defaultEncoding,
+    String startFrom,
+    String catalogName,
+    String namespace,
+    String tracesTable,
+    long targetFileSize,
+    Duration commitInterval,
+    long maxBufferedBytes,
+    String metricsHost,
+    int metricsPort,
+    Map<String, String> consumerProperties,
+    Map<String, String> producerProperties,
+    Map<String, String> catalogProperties) {
+
+  public static final String ENV_PREFIX = "OTLAKE_WRITER_";
+
+  public static final ConfigDef DEF = new ConfigDef()
+      .define("kafka.bootstrap.servers", Type.STRING, "localhost:9092", "Kafka brokers, host:port[,host:port]",
+          ConfigDef.nonEmpty(), "non-empty")
+      .define("kafka.topic.traces", Type.STRING, Signal.TRACES.defaultTopic(), "topic spans are read from",
+          ConfigDef.nonEmpty(), "non-empty")
+      .define("kafka.group-id", Type.STRING, "otlake-writer",
+          "consumer group; writers of one group share the topic's partitions", ConfigDef.nonEmpty(), "non-empty")
+      .define("kafka.default-encoding", Type.STRING, Encoding.OTLP_PROTO.id(),
+          "encoding of records without an otlake.encoding header (e.g. written by an OTel Collector)",
+          v -> v.equals("otlp_proto") || v.equals("otlp_json"), "otlp_proto or otlp_json")
+      .define("kafka.start-from", Type.STRING, "earliest",
+          "where to start in a partition the table holds no offset for", v -> v.equals("earliest") || v.equals("latest"),
+          "earliest or latest")
+      .define("iceberg.catalog-name", Type.STRING, "otlake",
+          "the catalog's name (JDBC catalogs key their rows by it: every process must use the same)",
+          ConfigDef.nonEmpty(), "non-empty")
+      .define("table.namespace", Type.STRING, "otel", "namespace of the tables", ConfigDef.nonEmpty(), "non-empty")
+      .define("table.traces", Type.STRING, "traces", "name of the spans table", ConfigDef.nonEmpty(), "non-empty")
+      .define("table.target-file-size", Type.SIZE, 128L << 20,
+          "write.target-file-size-bytes of tables the writer creates", ConfigDef.between(1 << 20, 1L << 40), ">= 1MiB")
+      .define("commit.interval", Type.DURATION, Duration.ofSeconds(10),
+          "how often buffered data is committed (sooner when commit.max-buffered-bytes is reached)",
+          ConfigDef.atLeast(Duration.ofMillis(100)), ">= 100ms")
+      .define("commit.max-buffered-bytes", Type.SIZE, 256L << 20,
+          "Kafka record bytes consumed since the last commit that trigger a commit",
+          ConfigDef.between(1 << 10, 1L << 40), ">= 1KiB")
+      .define("metrics.host", Type.STRING, "0.0.0.0", "address the Prometheus endpoint binds to",
+          ConfigDef.nonEmpty(), "a host name or address")
+      .define("metrics.port", Type.INT, 9465, "port of GET /metrics and /healthz (0 picks one, -1 disables)",
+          ConfigDef.between(-1, 65535), "-1..65535")
+      .passThrough("kafka.consumer.", "the Kafka consumer (e.g. kafka.consumer.max.poll.records)")
+      .passThrough("kafka.producer.", "the dead-letter Kafka producer")
+      .passThrough("iceberg.catalog.", "Iceberg's CatalogUtil: type, uri, warehouse, io-impl, s3.endpoint, ...");
+
+  private static final Set<String> OWNED_CONSUMER_KEYS = Set.of("bootstrap.servers", "group.id", "enable.auto.commit",
+      "key.deserializer", "value.deserializer", "auto.offset.reset");
+
+  public static WriterConfig load(Path yamlFile, Map<String, String> env, Map<String, String> overrides) {
+    Config c = Config.load(DEF, yamlFile, env, ENV_PREFIX, overrides);
+    WriterConfig w = new WriterConfig(
+        c.getString("kafka.bootstrap.servers"),
+        c.getString("kafka.topic.traces"),
+        c.getString("kafka.group-id"),
+        Encoding.fromId(c.getString("kafka.default-encoding")),
+        c.getString("kafka.start-from"),
+        c.getString("iceberg.catalog-name"),
+        c.getString("table.namespace"),
+        c.getString("table.traces"),
+        c.getLong("table.target-file-size"),
+        c.getDuration("commit.interval"),
+        c.getLong("commit.max-buffered-bytes"),
+        c.getString("metrics.host"),
+        c.getInt("metrics.port"),
+        c.withPrefix("kafka.consumer."),
+        c.withPrefix("kafka.producer."),
+        c.withPrefix("iceberg.catalog."));
+    for (String owned : OWNED_CONSUMER_KEYS) {
+      if (w.consumerProperties.containsKey(owned)) {
+        throw new ConfigException("key 'kafka.consumer." + owned + "' is set by the writer itself"
+            + (owned.equals("group.id") ? "; use 'kafka.group-id'" : "")
+            + (owned.equals("auto.offset.reset") ? "; use 'kafka.start-from'" : ""));
+      }
+    }
+    if (!w.catalogProperties.containsKey("type") && !w.catalogProperties.containsKey("catalog-impl")) {
+      throw new ConfigException("key 'iceberg.catalog.type' (rest, jdbc, glue, ...) or 'iceberg.catalog.catalog-impl'"
+          + " is required");
+    }
+    if (!w.catalogProperties.containsKey("warehouse") && !"rest".equals(w.catalogProperties.get("type"))) {
+      throw new ConfigException("key 'iceberg.catalog.warehouse' is required (e.g. s3://bucket/warehouse)");
+    }
+    return w;
+  }
+}

@@ -1,0 +1,290 @@
+package io.otlake.writer.source;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.otlake.proto.Encoding;
+import io.otlake.proto.RecordHeaders;
+import io.otlake.writer.commit.KafkaOffsets;
+import io.otlake.writer.commit.TableCommitter;
+import io.otlake.writer.deadletter.DeadLetters;
+import io.otlake.writer.decode.SpanRows;
+import io.otlake.writer.write.Batch;
+import io.otlake.writer.write.PartitionedFiles;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongSupplier;
+import org.apache.iceberg.DataFile;
+import org.apache.iceberg.HasTableOperations;
+import org.apache.iceberg.Table;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.Header;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The writer's one loop: poll a topic, decode records into rows of the open batch, and commit the batch to the
+ * table with the offsets it covers when it is due. Positions come from the table (see {@link KafkaOffsets}), never
+ * from the consumer group's committed offsets, which are only updated after each commit so lag can be watched.
+ */
+public final class PartitionPoller implements Runnable {
+  private static final Logger LOG = LoggerFactory.getLogger(PartitionPoller.class);
+
+  private final Consumer<byte[], byte[]> consumer;
+  private final String topic;
+  private final Table table;
+  private final TableCommitter committer;
+  private final DeadLetters deadLetters;
+  private final Encoding defaultEncoding;
+  private final boolean startFromEarliest;
+  private final long commitIntervalMillis;
+  private final long maxBufferedBytes;
+  private final LongSupplier clock;
+  private final WriterMetrics metrics;
+  private final int writerId;
+  private final SpanRows spanRows = new SpanRows();
+
+  /** Per assigned partition: the next offset the table holds for it, or null when it holds none. */
+  private final Map<Integer, Long> stored = new HashMap<>();
+  private Batch batch;
+  private long batchSeq;
+  private volatile boolean running = true;
+
+  public PartitionPoller(Consumer<byte[], byte[]> consumer, String topic, Table table, TableCommitter committer,
+      DeadLetters deadLetters, Encoding defaultEncoding, boolean startFromEarliest, Duration commitInterval,
+      long maxBufferedBytes, LongSupplier clock, WriterMetrics metrics, int writerId) {
+    this.consumer = consumer;
+    this.topic = topic;
+    this.table = table;
+    this.committer = committer;
+    this.deadLetters = deadLetters;
+    this.defaultEncoding = defaultEncoding;
+    this.startFromEarliest = startFromEarliest;
+    this.commitIntervalMillis = commitInterval.toMillis();
+    this.maxBufferedBytes = maxBufferedBytes;
+    this.clock = clock;
+    this.metrics = metrics;
+    this.writerId = writerId;
+  }
+
+  @Override
+  public void run() {
+    consumer.subscribe(List.of(topic), new Rebalance());
+    try {
+      while (running) {
+        ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(200));
+        try {
+          for (ConsumerRecord<byte[], byte[]> r : records) {
+            take(r);
+          }
+          if (batch != null && batch.due(clock.getAsLong(), commitIntervalMillis, maxBufferedBytes)) {
+            commit();
+          }
+        } catch (WakeupException e) {
+          throw e;
+        } catch (RuntimeException e) {
+          // storage or catalog trouble: drop the batch, go back to the last commit, and try again shortly
+          LOG.error("writing failed; re-reading from the last commit in 1s", e);
+          abortBatch();
+          pause(1000);
+          rewind();
+        }
+      }
+    } catch (WakeupException e) {
+      if (running) {
+        throw e;
+      }
+    } finally {
+      try {
+        if (batch != null) {
+          commit();
+        }
+      } catch (RuntimeException e) {
+        LOG.warn("final commit on shutdown failed; the next writer re-reads those records: {}", e.toString());
+      }
+      consumer.close();
+    }
+  }
+
+  /** Asks the loop to commit what it has and stop; returns at once. */
+  public void stop() {
+    running = false;
+    consumer.wakeup();
+  }
+
+  private void take(ConsumerRecord<byte[], byte[]> r) {
+    if (batch == null) {
+      batch = new Batch(new PartitionedFiles(table, writerId, batchSeq++), clock.getAsLong());
+    }
+    batch.consumed(r.partition(), r.offset(), stored.get(r.partition()), r.value() == null ? 0 : r.value().length);
+    String problem = decodeInto(r);
+    if (problem != null) {
+      deadLetters.send(r, problem);
+      batch.deadLettered();
+      metrics.deadLettered();
+    }
+  }
+
+  /** Decodes one record's rows into the batch; returns why it could not, or null. */
+  private String decodeInto(ConsumerRecord<byte[], byte[]> r) {
+    if (r.value() == null) {
+      return "record has no value";
+    }
+    String version = header(r, RecordHeaders.FORMAT_VERSION);
+    if (version != null && !version.equals(RecordHeaders.CURRENT_FORMAT_VERSION)) {
+      return "unknown otlake format version '" + version + "'";
+    }
+    Encoding encoding;
+    try {
+      String e = header(r, RecordHeaders.ENCODING);
+      encoding = e == null ? defaultEncoding : Encoding.fromId(e);
+    } catch (IllegalArgumentException e) {
+      return e.getMessage();
+    }
+    if (encoding != Encoding.OTLP_PROTO) {
+      return "encoding " + encoding.id() + " is not supported by this writer yet";
+    }
+    ExportTraceServiceRequest request;
+    try {
+      request = ExportTraceServiceRequest.parseFrom(r.value());
+    } catch (InvalidProtocolBufferException e) {
+      return "not a valid otlp_proto ExportTraceServiceRequest: " + e.getMessage();
+    }
+    int rows = spanRows.decode(request, batch.files()::write);
+    metrics.rows(rows);
+    return null;
+  }
+
+  private static String header(ConsumerRecord<byte[], byte[]> r, String name) {
+    Header h = r.headers().lastHeader(name);
+    return h == null ? null : RecordHeaders.text(h.value());
+  }
+
+  private void abortBatch() {
+    if (batch != null) {
+      batch.files().abort();
+      deadLetters.discard();
+      batch = null;
+    }
+  }
+
+  private static void pause(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void commit() {
+    Batch b = batch;
+    batch = null;
+    if (b == null || b.isEmpty()) {
+      return;
+    }
+    long started = System.nanoTime();
+    List<DataFile> files;
+    try {
+      files = b.files().complete();
+      deadLetters.flush();
+    } catch (RuntimeException e) {
+      LOG.error("could not finish the batch's files or dead letters; re-reading from the last commit", e);
+      b.files().abort();
+      deadLetters.discard();
+      rewind();
+      return;
+    }
+    TableCommitter.Outcome outcome;
+    try {
+      outcome = committer.commit(table, topic, files, b.expected(), b.next(),
+          Map.of("otlake.writer.rows", Long.toString(b.files().rows()),
+              "otlake.writer.dead-letters", Long.toString(b.deadLetters())));
+    } catch (RuntimeException e) {
+      LOG.error("commit failed; re-reading from the last commit", e);
+      PartitionedFiles.deleteAll(table, files);
+      rewind();
+      return;
+    }
+    if (outcome == TableCommitter.Outcome.FENCED) {
+      PartitionedFiles.deleteAll(table, files);
+      rewind();
+      return;
+    }
+    stored.putAll(b.next());
+    metrics.committed(b.files().rows(), files.size(), System.nanoTime() - started);
+    Map<TopicPartition, OffsetAndMetadata> forLag = new HashMap<>();
+    b.next().forEach((p, o) -> forLag.put(new TopicPartition(topic, p), new OffsetAndMetadata(o)));
+    consumer.commitAsync(forLag, null);
+    LOG.debug("committed {} rows in {} files up to {}", b.files().rows(), files.size(), b.next());
+  }
+
+  /** Re-reads the stored offsets and seeks every assigned partition back to them. */
+  private void rewind() {
+    seekToStored(consumer.assignment());
+  }
+
+  /** Seeks each partition to the next offset the table holds for it (or to the configured start when none). */
+  private void seekToStored(Collection<TopicPartition> partitions) {
+    table.refresh();
+    Map<Integer, Long> offsets = KafkaOffsets.latest(((HasTableOperations) table).operations().current(), topic);
+    List<TopicPartition> unknown = new ArrayList<>();
+    for (TopicPartition tp : partitions) {
+      Long o = offsets.get(tp.partition());
+      stored.put(tp.partition(), o);
+      if (o != null) {
+        consumer.seek(tp, o);
+      } else {
+        unknown.add(tp);
+      }
+    }
+    if (!unknown.isEmpty()) {
+      if (startFromEarliest) {
+        consumer.seekToBeginning(unknown);
+      } else {
+        consumer.seekToEnd(unknown);
+      }
+    }
+    LOG.info("positioned {} at the table's offsets {}", partitions, offsets);
+  }
+
+  private final class Rebalance implements ConsumerRebalanceListener {
+    @Override
+    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+      if (batch != null) {
+        commit();
+      }
+      partitions.forEach(tp -> stored.remove(tp.partition()));
+    }
+
+    @Override
+    public void onPartitionsLost(Collection<TopicPartition> partitions) {
+      abortBatch();
+      partitions.forEach(tp -> stored.remove(tp.partition()));
+      rewindAssigned(partitions);
+    }
+
+    private void rewindAssigned(Collection<TopicPartition> lost) {
+      List<TopicPartition> keep = new ArrayList<>(consumer.assignment());
+      keep.removeAll(lost);
+      if (!keep.isEmpty()) {
+        seekToStored(keep);
+      }
+    }
+
+    @Override
+    public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+      if (!partitions.isEmpty()) {
+        seekToStored(partitions);
+      }
+    }
+  }
+}

@@ -1,0 +1,96 @@
+package io.otlake.writer.write;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.UUID;
+import org.apache.iceberg.DataFile;
+import org.apache.iceberg.FileFormat;
+import org.apache.iceberg.PartitionKey;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.TableProperties;
+import org.apache.iceberg.data.GenericFileWriterFactory;
+import org.apache.iceberg.data.InternalRecordWrapper;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.io.DataWriteResult;
+import org.apache.iceberg.io.FanoutDataWriter;
+import org.apache.iceberg.io.OutputFileFactory;
+import org.apache.iceberg.util.PropertyUtil;
+
+/**
+ * The data files of one commit: rows fan out to one open Parquet file per table partition, rolled at the table's
+ * target file size, written straight to the table's FileIO (S3FileIO on S3). {@link #complete} closes them and
+ * returns the files to commit; {@link #abort} deletes what was written.
+ */
+public final class PartitionedFiles {
+  private final Table table;
+  private final FanoutDataWriter<Record> writer;
+  private final PartitionKey partitionKey;
+  private final InternalRecordWrapper wrapper;
+  private long rows;
+  private boolean closed;
+
+  public PartitionedFiles(Table table, int writerId, long batchId) {
+    this.table = table;
+    long targetFileSize = PropertyUtil.propertyAsLong(table.properties(),
+        TableProperties.WRITE_TARGET_FILE_SIZE_BYTES, TableProperties.WRITE_TARGET_FILE_SIZE_BYTES_DEFAULT);
+    OutputFileFactory files = OutputFileFactory.builderFor(table, writerId, batchId)
+        .format(FileFormat.PARQUET)
+        .operationId(UUID.randomUUID().toString())
+        .build();
+    GenericFileWriterFactory factory = new GenericFileWriterFactory.Builder(table)
+        .dataFileFormat(FileFormat.PARQUET)
+        .dataSchema(table.schema())
+        .build();
+    this.writer = new FanoutDataWriter<>(factory, files, table.io(), targetFileSize);
+    this.partitionKey = new PartitionKey(table.spec(), table.schema());
+    this.wrapper = new InternalRecordWrapper(table.schema().asStruct());
+  }
+
+  public void write(Record row) {
+    partitionKey.partition(wrapper.wrap(row));
+    writer.write(row, table.spec(), partitionKey);
+    rows++;
+  }
+
+  public long rows() {
+    return rows;
+  }
+
+  /** Closes every open file and returns the data files written. */
+  public List<DataFile> complete() {
+    try {
+      writer.close();
+      closed = true;
+    } catch (IOException e) {
+      throw new UncheckedIOException("closing data files", e);
+    }
+    DataWriteResult result = writer.result();
+    return result.dataFiles();
+  }
+
+  /** Closes and deletes every file written; best effort (an orphan file is harmless to readers). */
+  public void abort() {
+    List<DataFile> written;
+    try {
+      if (!closed) {
+        writer.close();
+        closed = true;
+      }
+      written = writer.result().dataFiles();
+    } catch (IOException | RuntimeException e) {
+      return;
+    }
+    deleteAll(table, written);
+  }
+
+  public static void deleteAll(Table table, List<DataFile> files) {
+    for (DataFile f : files) {
+      try {
+        table.io().deleteFile(f.location());
+      } catch (RuntimeException ignored) {
+        // orphan files are not referenced by any snapshot; maintenance can remove them
+      }
+    }
+  }
+}
