@@ -1,0 +1,108 @@
+package io.otlake.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.otlake.gateway.GatewayServer;
+import io.otlake.gateway.config.GatewayConfig;
+import io.otlake.writer.WriterService;
+import io.otlake.writer.config.WriterConfig;
+import io.otlake.writer.table.Catalogs;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.Catalog;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.data.IcebergGenerics;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.io.CloseableIterable;
+
+/**
+ * The real parts every integration test shares: one Kafka broker, one S3Proxy and one SQLite catalog, started once
+ * per test JVM under target/ and stopped when it exits. Each test uses its own topic, group and table.
+ */
+final class TestLake {
+  private static LocalInfra infra;
+
+  private TestLake() {}
+
+  static synchronized LocalInfra infra() {
+    if (infra == null) {
+      try {
+        Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "it-lake-");
+        infra = LocalInfra.start(dir, 0, 0, 4);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return infra;
+  }
+
+  static GatewayServer gateway(String topic, Map<String, String> extra) {
+    Map<String, String> o = new HashMap<>();
+    o.put("kafka.bootstrap.servers", infra().bootstrapServers());
+    o.put("kafka.topic.traces", topic);
+    o.put("grpc.host", "127.0.0.1");
+    o.put("grpc.port", "0");
+    o.put("metrics.host", "127.0.0.1");
+    o.put("metrics.port", "0");
+    o.putAll(extra);
+    return GatewayServer.start(GatewayConfig.load(null, Map.of(), o));
+  }
+
+  static Map<String, String> writerSettings(String topic, String table, Map<String, String> extra) {
+    Map<String, String> o = new HashMap<>(infra().writerOverrides());
+    o.put("kafka.topic.traces", topic);
+    o.put("kafka.group-id", "group-" + topic);
+    o.put("table.traces", table);
+    o.put("commit.interval", "1s");
+    o.put("metrics.host", "127.0.0.1");
+    o.put("metrics.port", "0");
+    o.putAll(extra);
+    return o;
+  }
+
+  static WriterService writer(String topic, String table, Map<String, String> extra) {
+    return WriterService.start(WriterConfig.load(null, Map.of(), writerSettings(topic, table, extra)));
+  }
+
+  static Catalog catalog() {
+    return Catalogs.build(LocalInfra.CATALOG_NAME, infra().catalogProperties());
+  }
+
+  static List<Record> rows(Catalog catalog, String table) {
+    Table t = catalog.loadTable(TableIdentifier.of("otel", table));
+    List<Record> out = new ArrayList<>();
+    try (CloseableIterable<Record> it = IcebergGenerics.read(t).build()) {
+      it.forEach(out::add);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out;
+  }
+
+  /** Reads the table until {@code done} holds for its rows, or fails after {@code timeout}. */
+  static List<Record> awaitRows(Catalog catalog, String table, Duration timeout, Predicate<List<Record>> done) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    List<Record> rows = List.of();
+    while (System.nanoTime() < deadline) {
+      if (catalog.tableExists(TableIdentifier.of("otel", table))) {
+        rows = rows(catalog, table);
+        if (done.test(rows)) {
+          return rows;
+        }
+      }
+      ChildJvm.sleep(500);
+    }
+    assertThat(done.test(rows)).as("table %s reached the expected state within %s (has %d rows)", table, timeout,
+        rows.size()).isTrue();
+    return rows;
+  }
+}
