@@ -63,6 +63,9 @@ final class TestLake {
     o.put("kafka.group-id", "group-" + topic);
     o.put("table.traces", table);
     o.put("commit.interval", "1s");
+    // a killed writer's partitions move on after 6 s instead of the default 45 s
+    o.put("kafka.consumer.session.timeout.ms", "6000");
+    o.put("kafka.consumer.heartbeat.interval.ms", "1000");
     o.put("metrics.host", "127.0.0.1");
     o.put("metrics.port", "0");
     o.putAll(extra);
