@@ -97,6 +97,9 @@ public final class KafkaSink implements RecordSink, AutoCloseable {
     AtomicInteger pending = new AtomicInteger(records.size());
     done.whenComplete((v, t) -> inFlightBytes.addAndGet(-reserved));
     for (OtlpRecord r : records) {
+      if (done.isDone()) {
+        break; // an earlier record already failed (e.g. no metadata within max.block.ms): answer now
+      }
       try {
         producer.send(new ProducerRecord<>(topic, null, r.key(), r.value(), headers), (metadata, error) -> {
           if (error != null) {

@@ -1,0 +1,112 @@
+package io.otlake.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import com.google.protobuf.ByteString;
+import com.google.rpc.RetryInfo;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.protobuf.StatusProto;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.opentelemetry.proto.collector.trace.v1.TraceServiceGrpc;
+import io.opentelemetry.proto.trace.v1.Span;
+import io.otlake.gateway.GatewayServer;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.junit.jupiter.api.Test;
+
+/** The gateway's answers per the OTLP spec's Failures and Throttling sections, on a real broker or none. */
+class GatewayFailuresIT {
+
+  @Test
+  void invalidDataGetsInvalidArgumentWithAMessageAndNothingReachesKafka() {
+    String topic = "invalid_spans";
+    try (GatewayServer gateway = TestLake.gateway(topic, Map.of())) {
+      ManagedChannel channel = channel(gateway);
+      try {
+        ExportTraceServiceRequest good = Spans.request("svc", 0, 1, 2);
+        Span bad = good.getResourceSpans(0).getScopeSpans(0).getSpans(1).toBuilder()
+            .setSpanId(ByteString.copyFrom(new byte[4])).build();
+        ExportTraceServiceRequest request = good.toBuilder()
+            .setResourceSpans(0, good.getResourceSpans(0).toBuilder().setScopeSpans(0,
+                good.getResourceSpans(0).getScopeSpans(0).toBuilder().setSpans(1, bad)))
+            .build();
+        StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class,
+            () -> TraceServiceGrpc.newBlockingStub(channel).export(request));
+        assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(e.getStatus().getDescription()).contains("spans[1]").contains("span_id must be 8 bytes, got 4");
+        // the good span of the refused request was not produced either
+        assertThat(endOffsets(topic)).isZero();
+        // and the gateway serves on
+        TraceServiceGrpc.newBlockingStub(channel).export(good);
+        assertThat(endOffsets(topic)).isEqualTo(1);
+      } finally {
+        channel.shutdownNow();
+      }
+    }
+  }
+
+  @Test
+  void kafkaUnreachableGivesUnavailableAndOverloadGivesResourceExhaustedWithRetryInfo() throws Exception {
+    int nothingListens = LocalInfra.freePort();
+    try (GatewayServer gateway = TestLake.gateway("unreachable_spans", Map.of(
+        "kafka.bootstrap.servers", "127.0.0.1:" + nothingListens,
+        "kafka.max-in-flight-bytes", "1MiB",
+        "kafka.producer.max.block.ms", "3000"))) {
+      ManagedChannel channel = channel(gateway);
+      try {
+        // ~700 KB: alone it fits the 1 MiB in-flight budget, two at once do not
+        ExportTraceServiceRequest bigger = withPadding(Spans.request("svc", 0, 20, 100), 700_000);
+        assertThat(bigger.getSerializedSize()).isBetween(600_000, 1_000_000);
+        CompletableFuture<StatusRuntimeException> first = CompletableFuture.supplyAsync(() ->
+            catchThrowableOfType(StatusRuntimeException.class,
+                () -> TraceServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS).export(bigger)));
+        ChildJvm.sleep(1000); // the first now waits for Kafka's metadata, holding its bytes
+        StatusRuntimeException second = catchThrowableOfType(StatusRuntimeException.class,
+            () -> TraceServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS).export(bigger));
+        assertThat(second.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+        com.google.rpc.Status details = StatusProto.fromThrowable(second);
+        assertThat(details).isNotNull();
+        assertThat(details.getDetailsList()).anySatisfy(any -> {
+          assertThat(any.is(RetryInfo.class)).isTrue();
+          assertThat(any.unpack(RetryInfo.class).getRetryDelay().getSeconds()).isPositive();
+        });
+
+        StatusRuntimeException firstError = first.get(60, TimeUnit.SECONDS);
+        assertThat(firstError.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+        assertThat(firstError.getStatus().getDescription()).contains("Kafka");
+      } finally {
+        channel.shutdownNow();
+      }
+    }
+  }
+
+  private static ExportTraceServiceRequest withPadding(ExportTraceServiceRequest r, int bytes) {
+    Span first = r.getResourceSpans(0).getScopeSpans(0).getSpans(0);
+    Span padded = first.toBuilder().setName("x".repeat(Math.max(0, bytes - r.getSerializedSize()))).build();
+    return r.toBuilder().setResourceSpans(0, r.getResourceSpans(0).toBuilder().setScopeSpans(0,
+        r.getResourceSpans(0).getScopeSpans(0).toBuilder().setSpans(0, padded))).build();
+  }
+
+  private static ManagedChannel channel(GatewayServer gateway) {
+    return NettyChannelBuilder.forAddress("127.0.0.1", gateway.grpcPort()).usePlaintext().build();
+  }
+
+  private static long endOffsets(String topic) {
+    try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(Map.of(
+        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestLake.infra().bootstrapServers(),
+        ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName(),
+        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName()))) {
+      var partitions = c.partitionsFor(topic).stream()
+          .map(p -> new org.apache.kafka.common.TopicPartition(topic, p.partition())).toList();
+      return c.endOffsets(partitions).values().stream().mapToLong(Long::longValue).sum();
+    }
+  }
+}

@@ -1,0 +1,131 @@
+package io.otlake.proto;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.protobuf.ByteString;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.opentelemetry.proto.common.v1.AnyValue;
+import io.opentelemetry.proto.common.v1.InstrumentationScope;
+import io.opentelemetry.proto.common.v1.KeyValue;
+import io.opentelemetry.proto.resource.v1.Resource;
+import io.opentelemetry.proto.trace.v1.ResourceSpans;
+import io.opentelemetry.proto.trace.v1.ScopeSpans;
+import io.opentelemetry.proto.trace.v1.Span;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class TraceSplitterTest {
+  private static final Random RANDOM = new Random(42);
+
+  @Test
+  void everySpanLandsExactlyOnceUnderItsTraceIdWithItsResourceAndScope() throws Exception {
+    ExportTraceServiceRequest request = randomRequest(3, 2, 40, 7);
+    List<OtlpRecord> records = new TraceSplitter(1 << 20).split(request);
+
+    Map<ByteString, Span> seen = new HashMap<>();
+    for (OtlpRecord r : records) {
+      ExportTraceServiceRequest part = ExportTraceServiceRequest.parseFrom(r.value());
+      int items = 0;
+      for (ResourceSpans rs : part.getResourceSpansList()) {
+        for (ScopeSpans ss : rs.getScopeSpansList()) {
+          for (Span s : ss.getSpansList()) {
+            assertThat(new String(r.key(), StandardCharsets.US_ASCII)).isEqualTo(Hex.encode(s.getTraceId()));
+            assertThat(seen.put(s.getSpanId(), s)).as("span seen twice").isNull();
+            assertThat(origin(request, s)).isEqualTo(rs.getResource().getAttributes(0).getValue().getStringValue()
+                + "/" + ss.getScope().getName());
+            items++;
+          }
+        }
+      }
+      assertThat(r.items()).isEqualTo(items);
+    }
+    assertThat(seen).hasSize(3 * 2 * 40);
+    // one record per trace when nothing is near the limit
+    assertThat(records).hasSize(7);
+  }
+
+  @Test
+  void recordsStayUnderTheLimitAndBigTracesAreCutUnderOneKey() throws Exception {
+    ExportTraceServiceRequest request = randomRequest(2, 3, 200, 2);
+    int limit = 4096;
+    List<OtlpRecord> records = new TraceSplitter(limit).split(request);
+    int spans = 0;
+    for (OtlpRecord r : records) {
+      assertThat(r.value().length).isLessThanOrEqualTo(limit);
+      spans += r.items();
+    }
+    assertThat(spans).isEqualTo(2 * 3 * 200);
+    assertThat(records.size()).isGreaterThan(2);
+    assertThat(records.stream().map(r -> new String(r.key(), StandardCharsets.US_ASCII)).distinct()).hasSize(2);
+  }
+
+  @Test
+  void aSpanTooLargeForAnyRecordIsRefusedWithItsIds() {
+    Span huge = span(ByteString.copyFrom(new byte[16]).concat(ByteString.EMPTY), 1).toBuilder()
+        .setTraceId(id(16, 9)).setName("x".repeat(10_000)).build();
+    ExportTraceServiceRequest request = ExportTraceServiceRequest.newBuilder().addResourceSpans(
+        ResourceSpans.newBuilder().addScopeSpans(ScopeSpans.newBuilder().addSpans(huge))).build();
+    assertThatThrownBy(() -> new TraceSplitter(4096).split(request))
+        .isInstanceOf(RecordTooLargeException.class)
+        .hasMessageContaining(Hex.encode(huge.getSpanId()))
+        .hasMessageContaining("4096");
+  }
+
+  @Test
+  void anEmptyRequestMakesNoRecords() throws Exception {
+    assertThat(new TraceSplitter(4096).split(ExportTraceServiceRequest.getDefaultInstance())).isEmpty();
+  }
+
+  private static String origin(ExportTraceServiceRequest request, Span span) {
+    for (ResourceSpans rs : request.getResourceSpansList()) {
+      for (ScopeSpans ss : rs.getScopeSpansList()) {
+        if (ss.getSpansList().contains(span)) {
+          return rs.getResource().getAttributes(0).getValue().getStringValue() + "/" + ss.getScope().getName();
+        }
+      }
+    }
+    return null;
+  }
+
+  /** Spans of {@code traces} traces spread over resources and scopes in random order. */
+  static ExportTraceServiceRequest randomRequest(int resources, int scopes, int spansPerScope, int traces) {
+    List<ByteString> traceIds = new ArrayList<>();
+    for (int t = 0; t < traces; t++) {
+      traceIds.add(id(16, 1000 + t));
+    }
+    ExportTraceServiceRequest.Builder b = ExportTraceServiceRequest.newBuilder();
+    long spanNo = 1;
+    for (int r = 0; r < resources; r++) {
+      ResourceSpans.Builder rs = b.addResourceSpansBuilder().setResource(Resource.newBuilder().addAttributes(
+          KeyValue.newBuilder().setKey("service.name").setValue(AnyValue.newBuilder().setStringValue("svc" + r))));
+      for (int s = 0; s < scopes; s++) {
+        ScopeSpans.Builder ss = rs.addScopeSpansBuilder()
+            .setScope(InstrumentationScope.newBuilder().setName("scope" + s));
+        for (int i = 0; i < spansPerScope; i++) {
+          ss.addSpans(span(traceIds.get(RANDOM.nextInt(traces)), spanNo++));
+        }
+      }
+    }
+    return b.build();
+  }
+
+  static Span span(ByteString traceId, long n) {
+    return Span.newBuilder().setTraceId(traceId).setSpanId(id(8, n)).setName("op" + (n % 3))
+        .setStartTimeUnixNano(1_700_000_000_000_000_000L + n).setEndTimeUnixNano(1_700_000_000_000_000_000L + 2 * n)
+        .build();
+  }
+
+  static ByteString id(int length, long value) {
+    byte[] b = new byte[length];
+    for (int i = 0; i < 8; i++) {
+      b[length - 1 - i] = (byte) (value >>> (8 * i));
+    }
+    return ByteString.copyFrom(b);
+  }
+}
