@@ -1,0 +1,104 @@
+package io.otlake.writer.commit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.otlake.writer.table.Tables;
+import io.otlake.writer.table.TraceTable;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.iceberg.DataFile;
+import org.apache.iceberg.DataFiles;
+import org.apache.iceberg.FileFormat;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.inmemory.InMemoryCatalog;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Offset bookkeeping and fencing on Iceberg's own in-memory catalog (real commit protocol, no storage). */
+class TableCommitterTest {
+  private static final String TOPIC = "otlp_spans";
+  private final TableCommitter committer = new TableCommitter(5, 1);
+  private Table table;
+  private int fileNo;
+
+  @BeforeEach
+  void createTable() {
+    InMemoryCatalog catalog = new InMemoryCatalog();
+    catalog.initialize("test", Map.of());
+    table = Tables.loadOrCreate(catalog, TableIdentifier.of("otel", "traces"), TraceTable.SCHEMA,
+        TraceTable.SPEC, TraceTable.SORT_ORDER, TraceTable.properties(1 << 20));
+  }
+
+  private DataFile file() {
+    return DataFiles.builder(table.spec())
+        .withPath("memory://data/f" + (fileNo++) + ".parquet")
+        .withFormat(FileFormat.PARQUET)
+        .withPartitionPath("timestamp_day=2026-11-30/service_name=checkout")
+        .withFileSizeInBytes(100)
+        .withRecordCount(3)
+        .build();
+  }
+
+  private static Map<Integer, Long> offsets(Object... pairs) {
+    Map<Integer, Long> m = new HashMap<>();
+    for (int i = 0; i < pairs.length; i += 2) {
+      m.put((Integer) pairs[i], (Long) pairs[i + 1]);
+    }
+    return m;
+  }
+
+  private Map<Integer, Long> stored() {
+    table.refresh();
+    return KafkaOffsets.latest(((org.apache.iceberg.HasTableOperations) table).operations().current(), TOPIC);
+  }
+
+  @Test
+  void writersOfDifferentPartitionsMergeTheirOffsets() {
+    assertThat(committer.commit(table, TOPIC, List.of(file()), offsets(0, null), offsets(0, 10L), Map.of()))
+        .isEqualTo(TableCommitter.Outcome.COMMITTED);
+    assertThat(committer.commit(table, TOPIC, List.of(file()), offsets(1, null), offsets(1, 5L), Map.of()))
+        .isEqualTo(TableCommitter.Outcome.COMMITTED);
+    assertThat(committer.commit(table, TOPIC, List.of(file()), offsets(0, 10L), offsets(0, 25L), Map.of()))
+        .isEqualTo(TableCommitter.Outcome.COMMITTED);
+    assertThat(stored()).containsOnly(Map.entry(0, 25L), Map.entry(1, 5L));
+    assertThat(table.currentSnapshot().summary()).containsEntry("added-data-files", "1")
+        .containsEntry("total-data-files", "3");
+  }
+
+  @Test
+  void aBatchThatStartedBehindTheTableIsFencedAndCommitsNothing() {
+    committer.commit(table, TOPIC, List.of(file()), offsets(0, null), offsets(0, 10L), Map.of());
+    long snapshot = table.currentSnapshot().snapshotId();
+    // a zombie writer that read partition 0 from offset 4 (before the commit above) tries to commit
+    assertThat(committer.commit(table, TOPIC, List.of(file()), offsets(0, 4L), offsets(0, 12L), Map.of()))
+        .isEqualTo(TableCommitter.Outcome.FENCED);
+    assertThat(committer.commit(table, TOPIC, List.of(file()), offsets(0, null), offsets(0, 12L), Map.of()))
+        .isEqualTo(TableCommitter.Outcome.FENCED);
+    table.refresh();
+    assertThat(table.currentSnapshot().snapshotId()).isEqualTo(snapshot);
+    assertThat(stored()).containsOnly(Map.entry(0, 10L));
+  }
+
+  @Test
+  void aCommitThatAlreadyLandedIsRecognisedNotRepeated() {
+    committer.commit(table, TOPIC, List.of(file()), offsets(0, null), offsets(0, 10L), Map.of());
+    long snapshot = table.currentSnapshot().snapshotId();
+    // as after an unknown commit state: the same batch again
+    assertThat(committer.commit(table, TOPIC, List.of(file()), offsets(0, null), offsets(0, 10L), Map.of()))
+        .isEqualTo(TableCommitter.Outcome.COMMITTED);
+    table.refresh();
+    assertThat(table.currentSnapshot().snapshotId()).isEqualTo(snapshot);
+  }
+
+  @Test
+  void snapshotsOfOthersWithoutOffsetsAreSkippedWhenReading() {
+    committer.commit(table, TOPIC, List.of(file()), offsets(0, null), offsets(0, 10L), Map.of());
+    table.newFastAppend().appendFile(file()).commit(); // e.g. someone else's append or a rewrite
+    assertThat(stored()).containsOnly(Map.entry(0, 10L));
+    assertThat(committer.commit(table, TOPIC, List.of(file()), offsets(0, 10L), offsets(0, 11L), Map.of()))
+        .isEqualTo(TableCommitter.Outcome.COMMITTED);
+    assertThat(stored()).containsOnly(Map.entry(0, 11L));
+  }
+}

@@ -1,0 +1,37 @@
+package io.otlake.writer.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class WriterConfigTest {
+  private static final Map<String, String> CATALOG = Map.of(
+      "iceberg.catalog.type", "jdbc", "iceberg.catalog.warehouse", "s3://b/w", "iceberg.catalog.uri", "jdbc:x");
+
+  @Test
+  void defaultsAndPassThrough() {
+    WriterConfig c = WriterConfig.load(null, Map.of("OTLAKE_WRITER_COMMIT_INTERVAL", "2s",
+        "OTLAKE_WRITER_ICEBERG_CATALOG_S3_PATH__STYLE__ACCESS", "true"), CATALOG);
+    assertThat(c.commitInterval()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(c.tracesTopic()).isEqualTo("otlp_spans");
+    assertThat(c.namespace()).isEqualTo("otel");
+    assertThat(c.catalogProperties()).containsEntry("type", "jdbc").containsEntry("s3.path-style-access", "true");
+  }
+
+  @Test
+  void refusesWhatTheWriterOwnsAndWhatIsMissing() {
+    assertThatThrownBy(() -> WriterConfig.load(null, Map.of(), Map.of()))
+        .hasMessageContaining("'iceberg.catalog.type'");
+    Map<String, String> withGroup = new java.util.HashMap<>(CATALOG);
+    withGroup.put("kafka.consumer.group.id", "x");
+    assertThatThrownBy(() -> WriterConfig.load(null, Map.of(), withGroup))
+        .hasMessageContaining("'kafka.consumer.group.id'").hasMessageContaining("kafka.group-id");
+    Map<String, String> badStart = new java.util.HashMap<>(CATALOG);
+    badStart.put("kafka.start-from", "middle");
+    assertThatThrownBy(() -> WriterConfig.load(null, Map.of(), badStart))
+        .hasMessageContaining("'kafka.start-from'").hasMessageContaining("earliest or latest");
+  }
+}
