@@ -105,6 +105,11 @@ public final class WriterService implements AutoCloseable {
     return p;
   }
 
+  /** The writer's meters (rows decoded and committed, files, dead letters, commit latency). */
+  public io.micrometer.core.instrument.MeterRegistry meterRegistry() {
+    return metrics.registry();
+  }
+
   public int metricsPort() {
     return metrics.port();
   }

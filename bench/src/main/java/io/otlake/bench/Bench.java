@@ -1,0 +1,108 @@
+package io.otlake.bench;
+
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.opentelemetry.proto.trace.v1.ResourceSpans;
+import io.opentelemetry.proto.trace.v1.ScopeSpans;
+import io.otlake.gateway.config.GatewayConfig;
+import io.otlake.gateway.kafka.KafkaSink;
+import io.otlake.local.LocalInfra;
+import io.otlake.proto.OtlpRecord;
+import io.otlake.proto.Signal;
+import io.otlake.proto.TraceSplitter;
+import io.otlake.writer.commit.KafkaOffsets;
+import io.otlake.writer.config.WriterConfig;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.apache.iceberg.HasTableOperations;
+import org.apache.iceberg.Table;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/** Helpers the benchmarks share. */
+public final class Bench {
+  private Bench() {}
+
+  public static int spanCount(ExportTraceServiceRequest r) {
+    int n = 0;
+    for (ResourceSpans rs : r.getResourceSpansList()) {
+      for (ScopeSpans ss : rs.getScopeSpansList()) {
+        n += ss.getSpansCount();
+      }
+    }
+    return n;
+  }
+
+  /** Produces requests to {@code topic} exactly as the gateway does (same split, headers and producer settings). */
+  static void fill(LocalInfra infra, String topic, List<ExportTraceServiceRequest> requests) throws Exception {
+    GatewayConfig config = GatewayConfig.load(null, Map.of(),
+        Map.of("kafka.bootstrap.servers", infra.bootstrapServers(), "kafka.topic.traces", topic));
+    TraceSplitter splitter = new TraceSplitter(config.maxRecordBytes());
+    try (KafkaSink sink = new KafkaSink(new KafkaProducer<>(KafkaSink.producerProperties(config)),
+        Map.of(Signal.TRACES, topic), config.maxInFlightBytes())) {
+      List<CompletableFuture<Void>> pending = new ArrayList<>();
+      for (ExportTraceServiceRequest r : requests) {
+        List<OtlpRecord> records = splitter.split(r);
+        CompletableFuture<Void> f;
+        while (true) {
+          f = sink.send(Signal.TRACES, records, System.currentTimeMillis());
+          if (!f.isCompletedExceptionally()) {
+            break;
+          }
+          Thread.sleep(5); // the in-flight budget is full: wait as a client would
+        }
+        pending.add(f);
+        if (pending.size() > 64) {
+          pending.remove(0).join();
+        }
+      }
+      pending.forEach(CompletableFuture::join);
+    }
+  }
+
+  static Map<Integer, Long> endOffsets(LocalInfra infra, String topic) {
+    try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(Map.of(
+        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, infra.bootstrapServers(),
+        ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName(),
+        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName()))) {
+      List<TopicPartition> parts = c.partitionsFor(topic).stream()
+          .map(p -> new TopicPartition(topic, p.partition())).toList();
+      Map<Integer, Long> out = new HashMap<>();
+      c.endOffsets(parts).forEach((tp, o) -> {
+        if (o > 0) {
+          out.put(tp.partition(), o);
+        }
+      });
+      return out;
+    }
+  }
+
+  static Map<Integer, Long> storedOffsets(Table table, String topic) {
+    table.refresh();
+    return KafkaOffsets.latest(((HasTableOperations) table).operations().current(), topic);
+  }
+
+  static WriterConfig writerConfig(LocalInfra infra, String topic, String table, Map<String, String> extra) {
+    Map<String, String> o = new HashMap<>(infra.writerOverrides());
+    o.put("kafka.topic.traces", topic);
+    o.put("kafka.group-id", "bench-" + topic);
+    o.put("table.traces", table);
+    o.put("metrics.port", "-1");
+    o.putAll(extra);
+    return WriterConfig.load(null, Map.of(), o);
+  }
+
+  static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+}

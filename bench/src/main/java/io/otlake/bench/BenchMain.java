@@ -1,0 +1,115 @@
+package io.otlake.bench;
+
+import io.otlake.local.LocalInfra;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Map;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.Options;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+/**
+ * {@code bench/run [--quick] [--only NAME,...]}: runs the benchmarks on real parts started here (a Kafka broker and
+ * S3Proxy as their own processes), writes bench/results.json and BENCHMARKS.md.
+ */
+public final class BenchMain {
+  private BenchMain() {}
+
+  public static void main(String[] args) throws Exception {
+    boolean quickFlag = false;
+    String onlyFlag = "gateway,writer,freshness,heap,jmh";
+    for (int i = 0; i < args.length; i++) {
+      if (args[i].equals("--quick")) {
+        quickFlag = true;
+      } else if (args[i].equals("--only") && i + 1 < args.length) {
+        onlyFlag = args[++i];
+      } else {
+        System.err.println("usage: bench/run [--quick] [--only gateway,writer,freshness,heap,jmh]");
+        System.exit(2);
+      }
+    }
+    final boolean quick = quickFlag;
+    final String only = onlyFlag;
+    Path home = Path.of(System.getProperty("otlake.home", "."));
+    Path out = home.resolve("bench").resolve("out");
+    Files.createDirectories(out);
+    Path lake = Files.createTempDirectory(out, "lake-");
+    Results results = new Results();
+    Map<String, Object> run = results.section("run");
+    run.put("date", Instant.now().toString());
+    run.put("mode", quick ? "quick" : "full");
+    run.put("command", "bench/run" + (quick ? " --quick" : ""));
+    run.put("cpus", Runtime.getRuntime().availableProcessors());
+    run.put("max_heap_mib", Runtime.getRuntime().maxMemory() >> 20);
+    run.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+    run.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
+    long started = System.nanoTime();
+    try (LocalInfra infra = LocalInfra.start(lake, 0, 0, 4)) {
+      if (only.contains("gateway")) {
+        step("gateway vs a plain Kafka producer", () -> GatewayBench.run(infra, quick, results));
+      }
+      if (only.contains("writer")) {
+        step("writer vs Iceberg's generic writer, bytes per span", () -> WriterBench.run(infra, quick, results));
+      }
+      if (only.contains("freshness")) {
+        step("freshness at default settings", () -> FreshnessBench.run(infra, quick, results));
+      }
+      if (only.contains("heap")) {
+        step("writer heap with ~1,000 live partitions", () -> HeapBench.run(infra, quick, results));
+      }
+    }
+    if (only.contains("jmh")) {
+      step("JMH hot paths", () -> jmh(quick, results));
+    }
+    run.put("seconds", Math.round((System.nanoTime() - started) / 1e9));
+    Files.writeString(home.resolve("bench").resolve("results.json"), results.toJson(), StandardCharsets.UTF_8);
+    Files.writeString(home.resolve("BENCHMARKS.md"), Report.markdown(results, home), StandardCharsets.UTF_8);
+    System.out.println(results.toJson());
+    deleteQuietly(lake);
+    System.exit(0);
+  }
+
+  interface Step {
+    void run() throws Exception;
+  }
+
+  private static void step(String name, Step step) throws Exception {
+    System.out.println("== " + name);
+    long t0 = System.nanoTime();
+    step.run();
+    System.out.printf(Locale.ROOT, "   done in %.0f s%n", (System.nanoTime() - t0) / 1e9);
+  }
+
+  private static void jmh(boolean quick, Results results) throws Exception {
+    Options opts = new OptionsBuilder()
+        .include(io.otlake.bench.jmh.HotPathBenchmarks.class.getName())
+        .forks(1)
+        .warmupIterations(quick ? 1 : 3)
+        .warmupTime(TimeValue.seconds(quick ? 2 : 3))
+        .measurementIterations(quick ? 2 : 5)
+        .measurementTime(TimeValue.seconds(quick ? 2 : 3))
+        .jvmArgs("-Xmx2g")
+        .build();
+    Map<String, Object> j = results.section("jmh");
+    for (RunResult r : new Runner(opts).run()) {
+      String name = r.getParams().getBenchmark().replaceAll(".*\\.", "");
+      j.put(name + "_requests_per_second", Math.round(r.getPrimaryResult().getScore()));
+      j.put(name + "_error", Math.round(r.getPrimaryResult().getScoreError()));
+    }
+    j.put("spans_per_request", Bench.spanCount(io.otlake.bench.jmh.HotPathBenchmarks.sample()));
+  }
+
+  private static void deleteQuietly(Path dir) {
+    try (var walk = Files.walk(dir)) {
+      walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException ignored) {
+      // a leftover folder under bench/out is harmless
+    }
+  }
+}

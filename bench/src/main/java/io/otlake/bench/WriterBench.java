@@ -1,0 +1,132 @@
+package io.otlake.bench;
+
+import com.github.luben.zstd.Zstd;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.otlake.local.LocalInfra;
+import io.otlake.writer.WriterService;
+import io.otlake.writer.decode.SpanRows;
+import io.otlake.writer.table.Catalogs;
+import io.otlake.writer.table.Tables;
+import io.otlake.writer.table.TraceTable;
+import io.otlake.writer.write.PartitionedFiles;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.iceberg.AppendFiles;
+import org.apache.iceberg.DataFile;
+import org.apache.iceberg.FileScanTask;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.Catalog;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.io.CloseableIterable;
+import org.apache.iceberg.io.FileInfo;
+import org.apache.iceberg.io.SupportsPrefixOperations;
+
+/**
+ * Committed spans per second from a pre-filled topic into Iceberg on the S3 API server, against Iceberg's own
+ * generic Parquet writer writing the same rows from memory into the same table layout; CPU per million spans;
+ * bytes per span at rest beside OTLP protobuf and zstd-compressed OTLP.
+ */
+final class WriterBench {
+  private WriterBench() {}
+
+  static void run(LocalInfra infra, boolean quick, Results results) throws Exception {
+    int spans = quick ? 150_000 : 600_000;
+    String topic = "bench_writer";
+    List<ExportTraceServiceRequest> requests = requests(spans);
+    long otlpBytes = 0;
+    long zstdBytes = 0;
+    int total = 0;
+    for (ExportTraceServiceRequest r : requests) {
+      byte[] b = r.toByteArray();
+      otlpBytes += b.length;
+      zstdBytes += Zstd.compress(b, 3).length;
+      total += Bench.spanCount(r);
+    }
+    Bench.fill(infra, topic, requests);
+    Map<Integer, Long> end = Bench.endOffsets(infra, topic);
+
+    Catalog catalog = Catalogs.build(LocalInfra.CATALOG_NAME, infra.catalogProperties());
+    long cpu0 = Cpu.processCpuNanos();
+    long t0 = System.nanoTime();
+    WriterService writer = WriterService.start(Bench.writerConfig(infra, topic, "bench_writer", Map.of()));
+    Table table = catalog.loadTable(TableIdentifier.of("otel", "bench_writer"));
+    while (!Bench.storedOffsets(table, topic).equals(end)) {
+      Bench.sleep(100);
+    }
+    long writerNanos = System.nanoTime() - t0;
+    long writerCpu = Cpu.processCpuNanos() - cpu0;
+    writer.close();
+
+    long dataBytes = 0;
+    long rows = 0;
+    long files = 0;
+    table.refresh();
+    try (CloseableIterable<FileScanTask> tasks = table.newScan().planFiles()) {
+      for (FileScanTask t : tasks) {
+        dataBytes += t.file().fileSizeInBytes();
+        rows += t.file().recordCount();
+        files++;
+      }
+    }
+    long allBytes = 0;
+    for (FileInfo f : ((SupportsPrefixOperations) table.io()).listPrefix(table.location())) {
+      allBytes += f.size();
+    }
+
+    double generic = generic(catalog, requests, total);
+
+    Map<String, Object> w = results.section("writer");
+    w.put("spans", total);
+    w.put("spans_per_second", Math.round(total / (writerNanos / 1e9)));
+    w.put("seconds", Results.round(writerNanos / 1e9, 2));
+    w.put("cpu_seconds_per_million_spans", Results.round(writerCpu / 1e9 / total * 1e6, 2));
+    w.put("generic_writer_rows_per_second", Math.round(generic));
+    w.put("note", "writer time runs from start (consumer join, table load) to the commit of the last offset");
+    results.put("writer_ratio", Results.round(total / (writerNanos / 1e9) / generic, 3));
+
+    Map<String, Object> b = results.section("bytes");
+    b.put("rows", rows);
+    b.put("data_files", files);
+    b.put("data_bytes_per_span", Results.round((double) dataBytes / rows, 1));
+    b.put("with_metadata_bytes_per_span", Results.round((double) allBytes / rows, 1));
+    b.put("otlp_protobuf_bytes_per_span", Results.round((double) otlpBytes / total, 1));
+    b.put("otlp_protobuf_zstd_bytes_per_span", Results.round((double) zstdBytes / total, 1));
+    b.put("otlp_request_spans", 512);
+    results.put("bytes_per_span", Results.round((double) dataBytes / rows, 1));
+  }
+
+  static List<ExportTraceServiceRequest> requests(int spans) {
+    DemoTelemetry demo = new DemoTelemetry(11, System.currentTimeMillis() * 1_000_000L - 7_200_000_000_000L, 200, 1);
+    List<ExportTraceServiceRequest> out = new ArrayList<>();
+    int n = 0;
+    while (n < spans) {
+      ExportTraceServiceRequest r = demo.request(512);
+      out.add(r);
+      n += Bench.spanCount(r);
+    }
+    return out;
+  }
+
+  /** Iceberg's generic writer on the same rows, decoded up front and held in memory: rows per second. */
+  private static double generic(Catalog catalog, List<ExportTraceServiceRequest> requests, int total) {
+    List<Record> rows = new ArrayList<>(total);
+    SpanRows decoder = new SpanRows();
+    for (ExportTraceServiceRequest r : requests) {
+      decoder.decode(r, rows::add);
+    }
+    Table table = Tables.loadOrCreate(catalog, TableIdentifier.of("otel", "bench_generic"), TraceTable.SCHEMA,
+        TraceTable.SPEC, TraceTable.SORT_ORDER, TraceTable.properties(128L << 20));
+    long t0 = System.nanoTime();
+    PartitionedFiles files = new PartitionedFiles(table, 1, 1);
+    for (Record row : rows) {
+      files.write(row);
+    }
+    List<DataFile> written = files.complete();
+    AppendFiles append = table.newAppend();
+    written.forEach(append::appendFile);
+    append.commit();
+    return rows.size() / ((System.nanoTime() - t0) / 1e9);
+  }
+}
