@@ -46,7 +46,7 @@ public final class LocalInfra implements AutoCloseable {
 
   /** Ports of 0 are picked free. Kafka and S3 start side by side. */
   public static LocalInfra start(Path dataDir, int kafkaPort, int s3Port, int partitions) {
-    Path data = dataDir.toAbsolutePath();
+    Path data = dataDir.toAbsolutePath().normalize();
     int kPort = kafkaPort == 0 ? freePort() : kafkaPort;
     int cPort = freePort();
     int sPort = s3Port == 0 ? freePort() : s3Port;

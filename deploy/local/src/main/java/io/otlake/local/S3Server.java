@@ -40,7 +40,7 @@ public final class S3Server implements AutoCloseable {
           "  <appender name=\"OUT\" class=\"ch.qos.logback.core.ConsoleAppender\">",
           "    <encoder><pattern>%d %level %logger{20} %msg%n</pattern></encoder>",
           "  </appender>",
-          "  <root level=\"WARN\"><appender-ref ref=\"OUT\"/></root>",
+          "  <root level=\"${S3PROXY_LOG:-WARN}\"><appender-ref ref=\"OUT\"/></root>",
           "</configuration>",
           ""), StandardCharsets.UTF_8);
       ChildJvm jvm = ChildJvm.start("s3proxy", libDir,

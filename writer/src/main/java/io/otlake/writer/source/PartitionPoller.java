@@ -38,6 +38,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class PartitionPoller implements Runnable {
   private static final Logger LOG = LoggerFactory.getLogger(PartitionPoller.class);
+  private static final long POLL_MILLIS = 100;
 
   private final Consumer<byte[], byte[]> consumer;
   private final String topic;
@@ -57,6 +58,8 @@ public final class PartitionPoller implements Runnable {
   private final Map<Integer, Long> stored = new HashMap<>();
   private Batch batch;
   private long batchSeq;
+  /** How long recent commits took (moving average), so a commit can start early enough to keep freshness. */
+  private long commitMillis;
   private volatile boolean running = true;
 
   public PartitionPoller(Consumer<byte[], byte[]> consumer, String topic, Table table, TableCommitter committer,
@@ -81,12 +84,13 @@ public final class PartitionPoller implements Runnable {
     consumer.subscribe(List.of(topic), new Rebalance());
     try {
       while (running) {
-        ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(200));
+        ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(POLL_MILLIS));
         try {
           for (ConsumerRecord<byte[], byte[]> r : records) {
             take(r);
           }
-          if (batch != null && batch.due(clock.getAsLong(), commitIntervalMillis, maxBufferedBytes)) {
+          if (batch != null
+              && batch.due(clock.getAsLong(), commitIntervalMillis, maxBufferedBytes, commitMillis + POLL_MILLIS)) {
             commit();
           }
         } catch (WakeupException e) {
@@ -125,7 +129,8 @@ public final class PartitionPoller implements Runnable {
     if (batch == null) {
       batch = new Batch(new PartitionedFiles(table, writerId, batchSeq++), clock.getAsLong());
     }
-    batch.consumed(r.partition(), r.offset(), stored.get(r.partition()), r.value() == null ? 0 : r.value().length);
+    batch.consumed(r.partition(), r.offset(), stored.get(r.partition()), r.value() == null ? 0 : r.value().length,
+        r.timestamp());
     String problem = decodeInto(r);
     if (problem != null) {
       deadLetters.send(r, problem);
@@ -220,7 +225,9 @@ public final class PartitionPoller implements Runnable {
       return;
     }
     stored.putAll(b.next());
-    metrics.committed(b.files().rows(), files.size(), System.nanoTime() - started);
+    long tookNanos = System.nanoTime() - started;
+    commitMillis = (commitMillis * 3 + tookNanos / 1_000_000) / 4;
+    metrics.committed(b.files().rows(), files.size(), tookNanos);
     Map<TopicPartition, OffsetAndMetadata> forLag = new HashMap<>();
     b.next().forEach((p, o) -> forLag.put(new TopicPartition(topic, p), new OffsetAndMetadata(o)));
     consumer.commitAsync(forLag, null);

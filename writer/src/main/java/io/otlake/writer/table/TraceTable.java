@@ -82,12 +82,17 @@ public final class TraceTable {
 
   /** The table properties otlake sets at creation (the seed design's, with a configurable target file size). */
   public static Map<String, String> properties(long targetFileSizeBytes) {
-    return Map.of(
-        TableProperties.FORMAT_VERSION, "2",
-        TableProperties.DEFAULT_FILE_FORMAT, "parquet",
-        TableProperties.PARQUET_COMPRESSION, "zstd",
-        TableProperties.WRITE_TARGET_FILE_SIZE_BYTES, Long.toString(targetFileSizeBytes),
-        TableProperties.METADATA_DELETE_AFTER_COMMIT_ENABLED, "true",
-        TableProperties.METADATA_PREVIOUS_VERSIONS_MAX, "100");
+    Map<String, String> p = new java.util.LinkedHashMap<>();
+    p.put(TableProperties.FORMAT_VERSION, "2");
+    p.put(TableProperties.DEFAULT_FILE_FORMAT, "parquet");
+    p.put(TableProperties.PARQUET_COMPRESSION, "zstd");
+    p.put(TableProperties.WRITE_TARGET_FILE_SIZE_BYTES, Long.toString(targetFileSizeBytes));
+    p.put(TableProperties.METADATA_DELETE_AFTER_COMMIT_ENABLED, "true");
+    p.put(TableProperties.METADATA_PREVIOUS_VERSIONS_MAX, "100");
+    // ids are random: a dictionary never pays off and costs a hash lookup per value until Parquet gives up on it
+    for (String id : new String[] {"trace_id", "span_id", "parent_span_id"}) {
+      p.put("write.parquet.dict-encoding-enabled.column." + id, "false");
+    }
+    return java.util.Collections.unmodifiableMap(p);
   }
 }

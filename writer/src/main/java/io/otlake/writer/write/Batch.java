@@ -16,14 +16,21 @@ public final class Batch {
   private long bytes;
   private long records;
   private long deadLetters;
+  private long oldestRecordMillis = Long.MAX_VALUE;
 
   public Batch(PartitionedFiles files, long startedAtMillis) {
     this.files = files;
     this.startedAtMillis = startedAtMillis;
   }
 
-  /** Notes a consumed record; {@code storedNext} is the table's offset for the partition when the batch began. */
-  public void consumed(int partition, long offset, Long storedNext, int valueBytes) {
+  /**
+   * Notes a consumed record; {@code storedNext} is the table's offset for the partition when the batch began,
+   * {@code timestampMillis} the record's Kafka timestamp (when it was produced), or a value <= 0 if unknown.
+   */
+  public void consumed(int partition, long offset, Long storedNext, int valueBytes, long timestampMillis) {
+    if (timestampMillis > 0 && timestampMillis < oldestRecordMillis) {
+      oldestRecordMillis = timestampMillis;
+    }
     if (!next.containsKey(partition)) {
       expected.put(partition, storedNext);
     }
@@ -64,7 +71,21 @@ public final class Batch {
     return deadLetters;
   }
 
-  public boolean due(long nowMillis, long intervalMillis, long maxBytes) {
-    return records > 0 && (nowMillis - startedAtMillis >= intervalMillis || bytes >= maxBytes);
+  /**
+   * Whether to commit now. The aim is that a record becomes visible within {@code intervalMillis} of being produced:
+   * the commit starts {@code commitMillis} (how long commits take lately) before the oldest record of the batch turns
+   * {@code intervalMillis} old. A batch of old records (catching up on a backlog) still grows for half an interval
+   * so that commits stay large; no batch waits longer than the interval or grows past {@code maxBytes}.
+   */
+  public boolean due(long nowMillis, long intervalMillis, long maxBytes, long commitMillis) {
+    if (records == 0) {
+      return false;
+    }
+    if (bytes >= maxBytes || nowMillis - startedAtMillis >= intervalMillis) {
+      return true;
+    }
+    long oldest = Math.min(oldestRecordMillis, startedAtMillis);
+    long allowance = Math.min(commitMillis, intervalMillis / 2);
+    return nowMillis >= oldest + intervalMillis - allowance && nowMillis - startedAtMillis >= intervalMillis / 2;
   }
 }
