@@ -9,6 +9,7 @@ import io.otlake.local.LocalInfra;
 import io.otlake.proto.OtlpRecord;
 import io.otlake.proto.Signal;
 import io.otlake.proto.TraceSplitter;
+import io.otlake.proto.wire.ScannedTraces;
 import io.otlake.writer.commit.KafkaOffsets;
 import io.otlake.writer.config.WriterConfig;
 import java.util.ArrayList;
@@ -47,7 +48,7 @@ public final class Bench {
         Map.of(Signal.TRACES, topic), config.maxInFlightBytes())) {
       List<CompletableFuture<Void>> pending = new ArrayList<>();
       for (ExportTraceServiceRequest r : requests) {
-        List<OtlpRecord> records = splitter.split(r);
+        List<OtlpRecord> records = splitter.split(ScannedTraces.scan(r.toByteArray()));
         CompletableFuture<Void> f;
         while (true) {
           f = sink.send(Signal.TRACES, records, System.currentTimeMillis());

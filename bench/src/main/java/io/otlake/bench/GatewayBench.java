@@ -14,6 +14,7 @@ import io.otlake.gateway.kafka.KafkaSink;
 import io.otlake.local.LocalInfra;
 import io.otlake.proto.OtlpRecord;
 import io.otlake.proto.TraceSplitter;
+import io.otlake.proto.wire.ScannedTraces;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -78,7 +79,7 @@ final class GatewayBench {
     TraceSplitter splitter = new TraceSplitter(config.maxRecordBytes());
     List<List<OtlpRecord>> split = new ArrayList<>();
     for (byte[] p : payloads) {
-      split.add(splitter.split(ExportTraceServiceRequest.parseFrom(p)));
+      split.add(splitter.split(ScannedTraces.scan(p)));
     }
     Map<String, Object> props = KafkaSink.producerProperties(config);
     AtomicLong acked = new AtomicLong();

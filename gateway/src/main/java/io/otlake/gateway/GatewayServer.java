@@ -49,7 +49,7 @@ public final class GatewayServer implements AutoCloseable {
         new ReceiverMetrics(metrics.registry()));
     Server grpc = NettyServerBuilder.forAddress(new InetSocketAddress(config.grpcHost(), config.grpcPort()))
         .maxInboundMessageSize(config.maxRequestBytes())
-        .addService(traces)
+        .addService(traces.service())
         .build();
     try {
       grpc.start();

@@ -19,6 +19,16 @@ public final class Hex {
     return new String(out);
   }
 
+  public static String encode(byte[] bytes, int offset, int length) {
+    char[] out = new char[length * 2];
+    for (int i = 0; i < length; i++) {
+      int b = bytes[offset + i] & 0xff;
+      out[2 * i] = DIGITS[b >>> 4];
+      out[2 * i + 1] = DIGITS[b & 0xf];
+    }
+    return new String(out);
+  }
+
   public static ByteString decode(String hex) {
     if ((hex.length() & 1) != 0) {
       throw new IllegalArgumentException("odd number of hex digits: '" + hex + "'");

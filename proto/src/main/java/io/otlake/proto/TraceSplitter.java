@@ -1,26 +1,29 @@
 package io.otlake.proto;
 
-import com.google.protobuf.ByteString;
-import com.google.protobuf.CodedOutputStream;
-import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
-import io.opentelemetry.proto.trace.v1.ResourceSpans;
-import io.opentelemetry.proto.trace.v1.ScopeSpans;
-import io.opentelemetry.proto.trace.v1.Span;
+import io.otlake.proto.wire.ScannedTraces;
+import io.otlake.proto.wire.WireLayout;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Splits one OTLP trace export request into Kafka records keyed by trace id, so that every span of a trace lands in
- * one partition. Each record is itself a valid {@link ExportTraceServiceRequest} (the Collector's {@code otlp_proto}
+ * one partition. Each record is itself a valid {@code ExportTraceServiceRequest} (the Collector's {@code otlp_proto}
  * encoding) carrying the spans of one trace with their resource and scope, and is never larger than
  * {@code maxRecordBytes}: a trace too large for one record is cut into several records under the same key.
+ *
+ * <p>Works on the wire bytes ({@link ScannedTraces}): span, resource and scope bytes are copied unchanged, nothing is
+ * decoded or re-encoded, so the cost is a few array copies per span.
  */
 public final class TraceSplitter {
   /** Upper bound on a length-delimited field's tag and length prefix (1-byte tag, varint32 length). */
   private static final int FIELD_OVERHEAD = 6;
+  private static final byte RESOURCE_SPANS_TAG = 1 << 3 | 2;
+  private static final byte SCOPE_SPANS_TAG = 2 << 3 | 2;
+  private static final byte SPANS_TAG = 2 << 3 | 2;
 
   private final int maxRecordBytes;
 
@@ -31,104 +34,154 @@ public final class TraceSplitter {
     this.maxRecordBytes = maxRecordBytes;
   }
 
-  public List<OtlpRecord> split(ExportTraceServiceRequest request) throws RecordTooLargeException {
-    Map<ByteString, List<Placed>> byTrace = new LinkedHashMap<>();
-    for (ResourceSpans rs : request.getResourceSpansList()) {
-      for (ScopeSpans ss : rs.getScopeSpansList()) {
-        for (Span span : ss.getSpansList()) {
-          byTrace.computeIfAbsent(span.getTraceId(), k -> new ArrayList<>()).add(new Placed(rs, ss, span));
-        }
+  public List<OtlpRecord> split(ScannedTraces t) throws RecordTooLargeException {
+    Map<TraceKey, int[]> byTrace = new LinkedHashMap<>();
+    byte[] buf = t.bytes();
+    for (int s = 0; s < t.spanCount(); s++) {
+      TraceKey key = TraceKey.of(buf, t.traceIdOffset(s), t.traceIdLength(s));
+      int[] list = byTrace.get(key);
+      if (list == null) {
+        list = new int[5];
+        byTrace.put(key, list);
+      } else if (list[0] + 1 == list.length) {
+        list = Arrays.copyOf(list, list.length * 2);
+        byTrace.put(key, list);
       }
+      list[++list[0]] = s; // list[0] holds the count
     }
     List<OtlpRecord> records = new ArrayList<>(byTrace.size());
-    for (Map.Entry<ByteString, List<Placed>> e : byTrace.entrySet()) {
-      pack(Hex.encode(e.getKey()).getBytes(StandardCharsets.US_ASCII), e.getValue(), records);
+    for (Map.Entry<TraceKey, int[]> e : byTrace.entrySet()) {
+      int[] list = e.getValue();
+      int first = list[1];
+      byte[] key = hexKey(buf, t.traceIdOffset(first), t.traceIdLength(first));
+      pack(t, key, list, records);
     }
     return records;
   }
 
-  /** Greedily packs one trace's spans into records, each under the size limit by a conservative size estimate. */
-  private void pack(byte[] key, List<Placed> spans, List<OtlpRecord> out) throws RecordTooLargeException {
-    Chunk chunk = new Chunk();
-    for (Placed p : spans) {
-      int cost = chunk.cost(p);
-      if (chunk.count > 0 && chunk.bytes + cost > maxRecordBytes) {
-        out.add(chunk.toRecord(key));
-        chunk = new Chunk();
-        cost = chunk.cost(p);
+  private void pack(ScannedTraces t, byte[] key, int[] list, List<OtlpRecord> out) throws RecordTooLargeException {
+    int count = list[0];
+    int from = 1;
+    long bytes = 0;
+    int lastScope = -1;
+    int lastResource = -1;
+    for (int i = 1; i <= count; i++) {
+      int s = list[i];
+      long cost = cost(t, s, lastResource, lastScope);
+      if (i > from && bytes + cost > maxRecordBytes) {
+        out.add(write(t, key, list, from, i));
+        from = i;
+        bytes = 0;
+        lastScope = -1;
+        lastResource = -1;
+        cost = cost(t, s, -1, -1);
       }
       if (cost > maxRecordBytes) {
-        throw new RecordTooLargeException(
-            "span " + Hex.encode(p.span.getSpanId()) + " of trace " + Hex.encode(p.span.getTraceId())
-                + " takes " + cost + " bytes with its resource and scope, over the maximum record size of "
-                + maxRecordBytes + " bytes");
+        throw new RecordTooLargeException("span " + Hex.encode(t.bytes(), t.spanIdOffset(s), t.spanIdLength(s))
+            + " of trace " + new String(key, StandardCharsets.US_ASCII) + " takes " + cost
+            + " bytes with its resource and scope, over the maximum record size of " + maxRecordBytes + " bytes");
       }
-      chunk.add(p, cost);
-    }
-    if (chunk.count > 0) {
-      out.add(chunk.toRecord(key));
-    }
-  }
-
-  private record Placed(ResourceSpans resourceSpans, ScopeSpans scopeSpans, Span span) {}
-
-  private static int envelopeSize(ResourceSpans rs) {
-    return FIELD_OVERHEAD
-        + (rs.hasResource() ? FIELD_OVERHEAD + rs.getResource().getSerializedSize() : 0)
-        + CodedOutputStream.computeStringSize(3, rs.getSchemaUrl());
-  }
-
-  private static int envelopeSize(ScopeSpans ss) {
-    return FIELD_OVERHEAD
-        + (ss.hasScope() ? FIELD_OVERHEAD + ss.getScope().getSerializedSize() : 0)
-        + CodedOutputStream.computeStringSize(3, ss.getSchemaUrl());
-  }
-
-  /** The spans of one record under construction, in arrival order, grouped by consecutive resource and scope. */
-  private static final class Chunk {
-    final ExportTraceServiceRequest.Builder request = ExportTraceServiceRequest.newBuilder();
-    ResourceSpans.Builder currentResource;
-    ScopeSpans.Builder currentScope;
-    ResourceSpans lastResource;
-    ScopeSpans lastScope;
-    int bytes;
-    int count;
-
-    int cost(Placed p) {
-      int cost = FIELD_OVERHEAD + p.span.getSerializedSize();
-      if (p.resourceSpans != lastResource) {
-        cost += envelopeSize(p.resourceSpans) + envelopeSize(p.scopeSpans);
-      } else if (p.scopeSpans != lastScope) {
-        cost += envelopeSize(p.scopeSpans);
-      }
-      return cost;
-    }
-
-    void add(Placed p, int cost) {
-      if (p.resourceSpans != lastResource) {
-        currentResource = request.addResourceSpansBuilder();
-        if (p.resourceSpans.hasResource()) {
-          currentResource.setResource(p.resourceSpans.getResource());
-        }
-        currentResource.setSchemaUrl(p.resourceSpans.getSchemaUrl());
-        lastResource = p.resourceSpans;
-        lastScope = null;
-      }
-      if (p.scopeSpans != lastScope) {
-        currentScope = currentResource.addScopeSpansBuilder();
-        if (p.scopeSpans.hasScope()) {
-          currentScope.setScope(p.scopeSpans.getScope());
-        }
-        currentScope.setSchemaUrl(p.scopeSpans.getSchemaUrl());
-        lastScope = p.scopeSpans;
-      }
-      currentScope.addSpans(p.span);
       bytes += cost;
-      count++;
+      lastScope = t.scopeOf(s);
+      lastResource = t.resourceOfScope(lastScope);
     }
+    out.add(write(t, key, list, from, count + 1));
+  }
 
-    OtlpRecord toRecord(byte[] key) {
-      return new OtlpRecord(key, request.build().toByteArray(), count);
+  private static long cost(ScannedTraces t, int span, int lastResource, int lastScope) {
+    long cost = FIELD_OVERHEAD + (long) WireLayout.spanLength(t, span);
+    int scope = t.scopeOf(span);
+    int resource = t.resourceOfScope(scope);
+    if (resource != lastResource) {
+      cost += FIELD_OVERHEAD + WireLayout.resourceEnvelopeSize(t, resource) + FIELD_OVERHEAD
+          + WireLayout.scopeEnvelopeSize(t, scope);
+    } else if (scope != lastScope) {
+      cost += FIELD_OVERHEAD + WireLayout.scopeEnvelopeSize(t, scope);
+    }
+    return cost;
+  }
+
+  /** Writes spans list[from..to) as one request: consecutive spans of one scope share a ScopeSpans, and so on. */
+  private static OtlpRecord write(ScannedTraces t, byte[] key, int[] list, int from, int to) {
+    int n = to - from;
+    // pass 1: sizes of each ScopeSpans and ResourceSpans body, grouped by consecutive runs
+    int[] scopeBody = new int[n];
+    int[] resourceBody = new int[n];
+    int scopeGroup = -1;
+    int resourceGroup = -1;
+    int lastScope = -1;
+    int lastResource = -1;
+    for (int i = from; i < to; i++) {
+      int s = list[i];
+      int scope = t.scopeOf(s);
+      int resource = t.resourceOfScope(scope);
+      if (resource != lastResource) {
+        if (scopeGroup >= 0) {
+          resourceBody[resourceGroup] += field(scopeBody[scopeGroup]);
+        }
+        resourceBody[++resourceGroup] = WireLayout.resourceEnvelopeSize(t, resource);
+        scopeBody[++scopeGroup] = WireLayout.scopeEnvelopeSize(t, scope);
+      } else if (scope != lastScope) {
+        resourceBody[resourceGroup] += field(scopeBody[scopeGroup]);
+        scopeBody[++scopeGroup] = WireLayout.scopeEnvelopeSize(t, scope);
+      }
+      scopeBody[scopeGroup] += field(WireLayout.spanLength(t, s));
+      lastScope = scope;
+      lastResource = resource;
+    }
+    resourceBody[resourceGroup] += field(scopeBody[scopeGroup]);
+    int total = 0;
+    for (int g = 0; g <= resourceGroup; g++) {
+      total += field(resourceBody[g]);
+    }
+    // pass 2: the bytes
+    byte[] out = new byte[total];
+    int pos = 0;
+    scopeGroup = -1;
+    resourceGroup = -1;
+    lastScope = -1;
+    lastResource = -1;
+    for (int i = from; i < to; i++) {
+      int s = list[i];
+      int scope = t.scopeOf(s);
+      int resource = t.resourceOfScope(scope);
+      if (resource != lastResource) {
+        out[pos++] = RESOURCE_SPANS_TAG;
+        pos = WireLayout.writeVarint(out, pos, resourceBody[++resourceGroup]);
+        pos = WireLayout.copyResourceEnvelope(t, resource, out, pos);
+      }
+      if (resource != lastResource || scope != lastScope) {
+        out[pos++] = SCOPE_SPANS_TAG;
+        pos = WireLayout.writeVarint(out, pos, scopeBody[++scopeGroup]);
+        pos = WireLayout.copyScopeEnvelope(t, scope, out, pos);
+      }
+      out[pos++] = SPANS_TAG;
+      pos = WireLayout.writeVarint(out, pos, WireLayout.spanLength(t, s));
+      pos = WireLayout.copySpan(t, s, out, pos);
+      lastScope = scope;
+      lastResource = resource;
+    }
+    if (pos != total) {
+      throw new IllegalStateException("record size " + pos + " != computed " + total);
+    }
+    return new OtlpRecord(key, out, n);
+  }
+
+  private static int field(int bodyLength) {
+    return 1 + WireLayout.varintSize(bodyLength) + bodyLength;
+  }
+
+  private static byte[] hexKey(byte[] buf, int off, int len) {
+    return Hex.encode(buf, off, len).getBytes(StandardCharsets.US_ASCII);
+  }
+
+  /** A trace id as map key without copying its bytes: 16-byte ids as two longs, others by content. */
+  private record TraceKey(long hi, long lo, int len, String other) {
+    static TraceKey of(byte[] b, int off, int len) {
+      if (len == 16) {
+        return new TraceKey(WireLayout.longAt(b, off), WireLayout.longAt(b, off + 8), 16, null);
+      }
+      return new TraceKey(0, 0, len, Hex.encode(b, off, len));
     }
   }
 }

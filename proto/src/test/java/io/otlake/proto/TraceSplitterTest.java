@@ -12,6 +12,7 @@ import io.opentelemetry.proto.resource.v1.Resource;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
+import io.otlake.proto.wire.ScannedTraces;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -26,7 +27,7 @@ class TraceSplitterTest {
   @Test
   void everySpanLandsExactlyOnceUnderItsTraceIdWithItsResourceAndScope() throws Exception {
     ExportTraceServiceRequest request = randomRequest(3, 2, 40, 7);
-    List<OtlpRecord> records = new TraceSplitter(1 << 20).split(request);
+    List<OtlpRecord> records = new TraceSplitter(1 << 20).split(ScannedTraces.scan(request.toByteArray()));
 
     Map<ByteString, Span> seen = new HashMap<>();
     for (OtlpRecord r : records) {
@@ -54,7 +55,7 @@ class TraceSplitterTest {
   void recordsStayUnderTheLimitAndBigTracesAreCutUnderOneKey() throws Exception {
     ExportTraceServiceRequest request = randomRequest(2, 3, 200, 2);
     int limit = 4096;
-    List<OtlpRecord> records = new TraceSplitter(limit).split(request);
+    List<OtlpRecord> records = new TraceSplitter(limit).split(ScannedTraces.scan(request.toByteArray()));
     int spans = 0;
     for (OtlpRecord r : records) {
       assertThat(r.value().length).isLessThanOrEqualTo(limit);
@@ -71,7 +72,7 @@ class TraceSplitterTest {
         .setTraceId(id(16, 9)).setName("x".repeat(10_000)).build();
     ExportTraceServiceRequest request = ExportTraceServiceRequest.newBuilder().addResourceSpans(
         ResourceSpans.newBuilder().addScopeSpans(ScopeSpans.newBuilder().addSpans(huge))).build();
-    assertThatThrownBy(() -> new TraceSplitter(4096).split(request))
+    assertThatThrownBy(() -> new TraceSplitter(4096).split(ScannedTraces.scan(request.toByteArray())))
         .isInstanceOf(RecordTooLargeException.class)
         .hasMessageContaining(Hex.encode(huge.getSpanId()))
         .hasMessageContaining("4096");
@@ -79,7 +80,7 @@ class TraceSplitterTest {
 
   @Test
   void anEmptyRequestMakesNoRecords() throws Exception {
-    assertThat(new TraceSplitter(4096).split(ExportTraceServiceRequest.getDefaultInstance())).isEmpty();
+    assertThat(new TraceSplitter(4096).split(ScannedTraces.scan(new byte[0]))).isEmpty();
   }
 
   private static String origin(ExportTraceServiceRequest request, Span span) {

@@ -6,6 +6,7 @@ import io.otlake.gateway.receiver.SpanValidator;
 import io.otlake.proto.OtlpRecord;
 import io.otlake.proto.RecordTooLargeException;
 import io.otlake.proto.TraceSplitter;
+import io.otlake.proto.wire.ScannedTraces;
 import io.otlake.writer.decode.SpanRows;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -46,10 +47,10 @@ public class HotPathBenchmarks {
         .mapToInt(ss -> ss.getSpansCount()).sum();
   }
 
-  /** Gateway: parse the request bytes, validate every span, split into per-trace records. */
+  /** Gateway: scan the request bytes, validate every span, split into per-trace records. */
   @Benchmark
   public List<OtlpRecord> decodeValidateSplit() throws Exception {
-    ExportTraceServiceRequest r = ExportTraceServiceRequest.parseFrom(payload);
+    ScannedTraces r = ScannedTraces.scan(payload);
     if (validator.validate(r) != null) {
       throw new IllegalStateException();
     }

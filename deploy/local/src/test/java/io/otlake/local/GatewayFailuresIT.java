@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.google.protobuf.ByteString;
 import com.google.rpc.RetryInfo;
+import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
+import io.grpc.MethodDescriptor;
+import io.grpc.stub.ClientCalls;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
@@ -24,6 +27,21 @@ import org.junit.jupiter.api.Test;
 
 /** The gateway's answers per the OTLP spec's Failures and Throttling sections, on a real broker or none. */
 class GatewayFailuresIT {
+  private static final MethodDescriptor.Marshaller<byte[]> RAW = new MethodDescriptor.Marshaller<>() {
+    @Override
+    public java.io.InputStream stream(byte[] value) {
+      return new java.io.ByteArrayInputStream(value);
+    }
+
+    @Override
+    public byte[] parse(java.io.InputStream stream) {
+      try {
+        return stream.readAllBytes();
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }
+  };
 
   @Test
   void invalidDataGetsInvalidArgumentWithAMessageAndNothingReachesKafka() {
@@ -44,6 +62,12 @@ class GatewayFailuresIT {
         assertThat(e.getStatus().getDescription()).contains("spans[1]").contains("span_id must be 8 bytes, got 4");
         // the good span of the refused request was not produced either
         assertThat(endOffsets(topic)).isZero();
+        // bytes that are not an ExportTraceServiceRequest at all
+        MethodDescriptor<byte[], byte[]> raw = TraceServiceGrpc.getExportMethod().toBuilder(RAW, RAW).build();
+        StatusRuntimeException garbage = catchThrowableOfType(StatusRuntimeException.class,
+            () -> ClientCalls.blockingUnaryCall(channel, raw, CallOptions.DEFAULT, new byte[] {0x0a, 0x05, 0x01}));
+        assertThat(garbage.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(garbage.getStatus().getDescription()).startsWith("not a valid ExportTraceServiceRequest");
         // and the gateway serves on
         TraceServiceGrpc.newBlockingStub(channel).export(good);
         assertThat(endOffsets(topic)).isEqualTo(1);

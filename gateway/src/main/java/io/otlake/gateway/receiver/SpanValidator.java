@@ -1,17 +1,14 @@
 package io.otlake.gateway.receiver;
 
-import com.google.protobuf.ByteString;
-import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
-import io.opentelemetry.proto.trace.v1.ResourceSpans;
-import io.opentelemetry.proto.trace.v1.ScopeSpans;
-import io.opentelemetry.proto.trace.v1.Span;
 import io.otlake.proto.Hex;
+import io.otlake.proto.wire.ScannedTraces;
 import java.time.Duration;
 import java.util.function.LongSupplier;
 
 /**
  * Checks what the writer relies on: ids of the right length and not all zero, timestamps present, ordered and
- * within sane bounds. Returns the first problem as a message a user can act on, or null when the request is fine.
+ * within sane bounds. Works on the scanned wire bytes (no decoding). Returns the first problem as a message a user
+ * can act on, or null when the request is fine.
  */
 public final class SpanValidator {
   /** 2000-01-01T00:00:00Z: anything earlier is an unset or mis-scaled clock. */
@@ -25,56 +22,48 @@ public final class SpanValidator {
     this.nowNanos = nowNanos;
   }
 
-  public String validate(ExportTraceServiceRequest request) {
+  public String validate(ScannedTraces t) {
     long latest = nowNanos.getAsLong() + MAX_FUTURE_NANOS;
-    for (int r = 0; r < request.getResourceSpansCount(); r++) {
-      ResourceSpans rs = request.getResourceSpans(r);
-      for (int s = 0; s < rs.getScopeSpansCount(); s++) {
-        ScopeSpans ss = rs.getScopeSpans(s);
-        for (int i = 0; i < ss.getSpansCount(); i++) {
-          String problem = validate(ss.getSpans(i), latest);
-          if (problem != null) {
-            return "resource_spans[" + r + "].scope_spans[" + s + "].spans[" + i + "]: " + problem;
-          }
+    byte[] b = t.bytes();
+    for (int s = 0; s < t.spanCount(); s++) {
+      String problem = id("trace_id", b, t.traceIdOffset(s), t.traceIdLength(s), 16, false);
+      if (problem == null) {
+        problem = id("span_id", b, t.spanIdOffset(s), t.spanIdLength(s), 8, false);
+      }
+      if (problem == null) {
+        problem = id("parent_span_id", b, t.parentSpanIdOffset(s), t.parentSpanIdLength(s), 8, true);
+      }
+      if (problem == null) {
+        problem = times(t.startTimeUnixNano(s), t.endTimeUnixNano(s), latest);
+      }
+      for (int l = 0; problem == null && l < t.linkCount(s); l++) {
+        problem = id("links[" + l + "].trace_id", b, t.linkTraceIdOffset(s, l), t.linkTraceIdLength(s, l), 16, false);
+        if (problem == null) {
+          problem = id("links[" + l + "].span_id", b, t.linkSpanIdOffset(s, l), t.linkSpanIdLength(s, l), 8, false);
         }
+      }
+      if (problem != null) {
+        int scope = t.scopeOf(s);
+        String where = "resource_spans[" + t.resourceOfScope(scope) + "].scope_spans[" + t.indexInResource(scope)
+            + "].spans[" + t.indexInScope(s) + "]: ";
+        if (t.spanIdLength(s) == 8) {
+          where += "span " + Hex.encode(b, t.spanIdOffset(s), 8) + ": ";
+        }
+        return where + problem;
       }
     }
     return null;
   }
 
-  private static String validate(Span span, long latest) {
-    String problem = id("trace_id", span.getTraceId(), 16, false);
-    if (problem == null) {
-      problem = id("span_id", span.getSpanId(), 8, false);
-    }
-    if (problem == null) {
-      problem = id("parent_span_id", span.getParentSpanId(), 8, true);
-    }
-    if (problem == null) {
-      problem = times(span.getStartTimeUnixNano(), span.getEndTimeUnixNano(), latest);
-    }
-    for (int l = 0; problem == null && l < span.getLinksCount(); l++) {
-      Span.Link link = span.getLinks(l);
-      problem = id("links[" + l + "].trace_id", link.getTraceId(), 16, false);
-      if (problem == null) {
-        problem = id("links[" + l + "].span_id", link.getSpanId(), 8, false);
-      }
-    }
-    if (problem != null && span.getSpanId().size() == 8) {
-      return "span " + Hex.encode(span.getSpanId()) + ": " + problem;
-    }
-    return problem;
-  }
-
-  private static String id(String field, ByteString id, int length, boolean optional) {
-    if (id.isEmpty() && optional) {
+  private static String id(String field, byte[] b, int off, int len, int expected, boolean optional) {
+    if (len == 0 && optional) {
       return null;
     }
-    if (id.size() != length) {
-      return field + " must be " + length + " bytes, got " + id.size();
+    if (len != expected) {
+      return field + " must be " + expected + " bytes, got " + len;
     }
-    for (int i = 0; i < length; i++) {
-      if (id.byteAt(i) != 0) {
+    for (int i = 0; i < len; i++) {
+      if (b[off + i] != 0) {
         return null;
       }
     }

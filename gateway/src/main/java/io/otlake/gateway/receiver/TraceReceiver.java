@@ -1,21 +1,29 @@
 package io.otlake.gateway.receiver;
 
+import io.grpc.MethodDescriptor;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.protobuf.ProtoUtils;
+import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
-import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import io.opentelemetry.proto.collector.trace.v1.TraceServiceGrpc;
 import io.otlake.proto.OtlpRecord;
 import io.otlake.proto.RecordTooLargeException;
 import io.otlake.proto.Signal;
 import io.otlake.proto.TraceSplitter;
+import io.otlake.proto.wire.MalformedRequestException;
+import io.otlake.proto.wire.ScannedTraces;
 import java.util.List;
 import java.util.function.LongSupplier;
 
 /**
- * OTLP/gRPC {@code TraceService/Export}: validate, split into records keyed by trace id, hand to the sink, and answer
- * only once the sink has stored every record.
+ * OTLP/gRPC {@code TraceService/Export}: scan the request bytes, validate, split into records keyed by trace id, hand
+ * them to the sink, and answer only once the sink has stored every record. The request is never decoded into
+ * messages: gRPC hands over its bytes, and records are cut from them.
  */
-public final class TraceReceiver extends TraceServiceGrpc.TraceServiceImplBase {
+public final class TraceReceiver {
+  private static final ExportTraceServiceResponse OK = ExportTraceServiceResponse.getDefaultInstance();
+
   private final SpanValidator validator;
   private final TraceSplitter splitter;
   private final RecordSink sink;
@@ -31,48 +39,55 @@ public final class TraceReceiver extends TraceServiceGrpc.TraceServiceImplBase {
     this.metrics = metrics;
   }
 
-  @Override
-  public void export(ExportTraceServiceRequest request, StreamObserver<ExportTraceServiceResponse> response) {
+  /** The gRPC service: {@code opentelemetry.proto.collector.trace.v1.TraceService/Export} taking raw bytes. */
+  public ServerServiceDefinition service() {
+    MethodDescriptor<byte[], ExportTraceServiceResponse> export = TraceServiceGrpc.getExportMethod()
+        .toBuilder(RawBytes.INSTANCE, ProtoUtils.marshaller(OK))
+        .build();
+    return ServerServiceDefinition.builder(TraceServiceGrpc.SERVICE_NAME)
+        .addMethod(export, ServerCalls.asyncUnaryCall(this::export))
+        .build();
+  }
+
+  void export(byte[] request, StreamObserver<ExportTraceServiceResponse> response) {
     long receivedAt = clockMillis.getAsLong();
-    String problem = validator.validate(request);
+    ScannedTraces scanned;
+    try {
+      scanned = ScannedTraces.scan(request);
+    } catch (MalformedRequestException e) {
+      metrics.refused(Signal.TRACES, 0);
+      response.onError(Outcomes.invalid("not a valid ExportTraceServiceRequest: " + e.getMessage()));
+      return;
+    }
+    String problem = validator.validate(scanned);
     if (problem != null) {
-      metrics.refused(Signal.TRACES, spanCount(request));
+      metrics.refused(Signal.TRACES, scanned.spanCount());
       response.onError(Outcomes.invalid(problem));
       return;
     }
     List<OtlpRecord> records;
     try {
-      records = splitter.split(request);
+      records = splitter.split(scanned);
     } catch (RecordTooLargeException e) {
-      metrics.refused(Signal.TRACES, spanCount(request));
+      metrics.refused(Signal.TRACES, scanned.spanCount());
       response.onError(Outcomes.invalid(e.getMessage()));
       return;
     }
     if (records.isEmpty()) {
-      response.onNext(ExportTraceServiceResponse.getDefaultInstance());
+      response.onNext(OK);
       response.onCompleted();
       return;
     }
-    int spans = records.stream().mapToInt(OtlpRecord::items).sum();
+    int spans = scanned.spanCount();
     sink.send(Signal.TRACES, records, receivedAt).whenComplete((ok, failure) -> {
       if (failure == null) {
         metrics.accepted(Signal.TRACES, spans);
-        response.onNext(ExportTraceServiceResponse.getDefaultInstance());
+        response.onNext(OK);
         response.onCompleted();
       } else {
         metrics.failed(Signal.TRACES, spans);
         response.onError(Outcomes.fromSink(failure));
       }
     });
-  }
-
-  private static int spanCount(ExportTraceServiceRequest request) {
-    int n = 0;
-    for (var rs : request.getResourceSpansList()) {
-      for (var ss : rs.getScopeSpansList()) {
-        n += ss.getSpansCount();
-      }
-    }
-    return n;
   }
 }

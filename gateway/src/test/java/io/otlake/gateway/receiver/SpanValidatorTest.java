@@ -7,6 +7,8 @@ import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
+import io.otlake.proto.wire.MalformedRequestException;
+import io.otlake.proto.wire.ScannedTraces;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 
@@ -25,8 +27,13 @@ class SpanValidatorTest {
   }
 
   private String check(UnaryOperator<Span.Builder> change) {
-    return validator.validate(ExportTraceServiceRequest.newBuilder().addResourceSpans(ResourceSpans.newBuilder()
-        .addScopeSpans(ScopeSpans.newBuilder().addSpans(good()).addSpans(change.apply(good().toBuilder())))).build());
+    try {
+      return validator.validate(ScannedTraces.scan(ExportTraceServiceRequest.newBuilder().addResourceSpans(
+          ResourceSpans.newBuilder().addScopeSpans(ScopeSpans.newBuilder().addSpans(good())
+              .addSpans(change.apply(good().toBuilder())))).build().toByteArray()));
+    } catch (MalformedRequestException e) {
+      throw new AssertionError(e);
+    }
   }
 
   @Test
