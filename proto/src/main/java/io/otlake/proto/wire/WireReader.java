@@ -5,6 +5,8 @@ package io.otlake.proto.wire;
  * without allocating. Errors are {@link MalformedRequestException}s.
  */
 final class WireReader {
+  private static final java.lang.invoke.VarHandle LONGS =
+      java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
   static final int VARINT = 0;
   static final int I64 = 1;
   static final int LEN = 2;
@@ -104,6 +106,10 @@ final class WireReader {
   static boolean validUtf8(byte[] b, int offset, int length) {
     int i = offset;
     int end = offset + length;
+    // ASCII fast path, eight bytes at a time
+    while (i + 8 <= end && ((long) LONGS.get(b, i) & 0x8080808080808080L) == 0) {
+      i += 8;
+    }
     while (i < end) {
       int c = b[i] & 0xff;
       if (c < 0x80) {
