@@ -53,6 +53,7 @@ public final class PartitionPoller implements Runnable {
   private final WriterMetrics metrics;
   private final int writerId;
   private final SpanRows spanRows = new SpanRows();
+  private final List<org.apache.iceberg.data.Record> decoded = new ArrayList<>();
 
   /** Per assigned partition: the next offset the table holds for it, or null when it holds none. */
   private final Map<Integer, Long> stored = new HashMap<>();
@@ -164,8 +165,17 @@ public final class PartitionPoller implements Runnable {
     } catch (InvalidProtocolBufferException e) {
       return "not a valid otlp_proto ExportTraceServiceRequest: " + e.getMessage();
     }
-    int rows = spanRows.decode(request, batch.files()::write);
-    metrics.rows(rows);
+    // decode fully before writing anything, so a record that cannot be converted leaves no rows behind
+    decoded.clear();
+    try {
+      spanRows.decode(request, decoded::add);
+    } catch (RuntimeException e) {
+      return "cannot convert the spans to rows: " + e;
+    }
+    for (int i = 0, n = decoded.size(); i < n; i++) {
+      batch.files().write(decoded.get(i));
+    }
+    metrics.rows(decoded.size());
     return null;
   }
 
@@ -231,7 +241,8 @@ public final class PartitionPoller implements Runnable {
     Map<TopicPartition, OffsetAndMetadata> forLag = new HashMap<>();
     b.next().forEach((p, o) -> forLag.put(new TopicPartition(topic, p), new OffsetAndMetadata(o)));
     consumer.commitAsync(forLag, null);
-    LOG.debug("committed {} rows in {} files up to {}", b.files().rows(), files.size(), b.next());
+    LOG.info("committed {} rows in {} files in {} ms; offsets {}", b.files().rows(), files.size(), tookNanos / 1_000_000,
+        b.next());
   }
 
   /** Re-reads the stored offsets and seeks every assigned partition back to them. */
