@@ -7,7 +7,11 @@ import io.otlake.writer.table.TraceTable;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.iceberg.BaseTable;
 import org.apache.iceberg.DataFile;
+import org.apache.iceberg.HasTableOperations;
+import org.apache.iceberg.TableMetadata;
+import org.apache.iceberg.TableOperations;
 import org.apache.iceberg.DataFiles;
 import org.apache.iceberg.FileFormat;
 import org.apache.iceberg.Table;
@@ -90,6 +94,69 @@ class TableCommitterTest {
         .isEqualTo(TableCommitter.Outcome.COMMITTED);
     table.refresh();
     assertThat(table.currentSnapshot().snapshotId()).isEqualTo(snapshot);
+  }
+
+  @Test
+  void aCommitRacingAnotherWriterNeverLosesTheOtherWritersOffsets() {
+    committer.commit(table, TOPIC, List.of(file()), offsets(0, null), offsets(0, 10L), Map.of());
+    TableOperations real = ((HasTableOperations) table).operations();
+    // the first time our commit reaches the catalog, another writer commits partition 1 just before it
+    TableOperations racing = new ForwardingOperations(real) {
+      boolean raced;
+
+      @Override
+      public void commit(TableMetadata base, TableMetadata metadata) {
+        if (!raced) {
+          raced = true;
+          committer.commit(table, TOPIC, List.of(file()), offsets(1, null), offsets(1, 7L), Map.of());
+        }
+        super.commit(base, metadata);
+      }
+    };
+    Table ours = new BaseTable(racing, table.name());
+    assertThat(committer.commit(ours, TOPIC, List.of(file()), offsets(0, 10L), offsets(0, 20L), Map.of()))
+        .isEqualTo(TableCommitter.Outcome.COMMITTED);
+    assertThat(stored()).containsOnly(Map.entry(0, 20L), Map.entry(1, 7L));
+    assertThat(table.currentSnapshot().summary()).containsEntry("total-data-files", "3");
+  }
+
+  /** Delegates every call; tests override what they need. */
+  private static class ForwardingOperations implements TableOperations {
+    private final TableOperations delegate;
+
+    ForwardingOperations(TableOperations delegate) {
+      this.delegate = delegate;
+    }
+
+    @Override
+    public TableMetadata current() {
+      return delegate.current();
+    }
+
+    @Override
+    public TableMetadata refresh() {
+      return delegate.refresh();
+    }
+
+    @Override
+    public void commit(TableMetadata base, TableMetadata metadata) {
+      delegate.commit(base, metadata);
+    }
+
+    @Override
+    public org.apache.iceberg.io.FileIO io() {
+      return delegate.io();
+    }
+
+    @Override
+    public String metadataFileLocation(String fileName) {
+      return delegate.metadataFileLocation(fileName);
+    }
+
+    @Override
+    public org.apache.iceberg.io.LocationProvider locationProvider() {
+      return delegate.locationProvider();
+    }
   }
 
   @Test
