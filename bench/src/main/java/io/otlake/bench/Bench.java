@@ -66,11 +66,16 @@ public final class Bench {
     }
   }
 
-  static Map<Integer, Long> endOffsets(LocalInfra infra, String topic) {
-    try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(Map.of(
+  /** A plain consumer (no group) for reading topics back. */
+  static KafkaConsumer<byte[], byte[]> consumer(LocalInfra infra) {
+    return new KafkaConsumer<>(Map.of(
         ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, infra.bootstrapServers(),
         ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName(),
-        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName()))) {
+        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName()));
+  }
+
+  static Map<Integer, Long> endOffsets(LocalInfra infra, String topic) {
+    try (KafkaConsumer<byte[], byte[]> c = consumer(infra)) {
       List<TopicPartition> parts = c.partitionsFor(topic).stream()
           .map(p -> new TopicPartition(topic, p.partition())).toList();
       Map<Integer, Long> out = new HashMap<>();

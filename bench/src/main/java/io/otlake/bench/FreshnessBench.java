@@ -26,11 +26,9 @@ import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.TableIdentifier;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * Time from the gateway's acknowledgement of a request to its spans being visible in the table, at default
@@ -115,10 +113,7 @@ final class FreshnessBench {
   /** Trace id (hex) -> {partition, highest offset} of its records. */
   private static Map<String, long[]> positions(LocalInfra infra, String topic) {
     Map<String, long[]> out = new HashMap<>();
-    try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(Map.of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, infra.bootstrapServers(),
-        ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName(),
-        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName()))) {
+    try (KafkaConsumer<byte[], byte[]> c = Bench.consumer(infra)) {
       List<TopicPartition> parts = c.partitionsFor(topic).stream()
           .map(p -> new TopicPartition(topic, p.partition())).toList();
       c.assign(parts);

@@ -11,14 +11,11 @@ import io.opentelemetry.proto.collector.trace.v1.TraceServiceGrpc;
 import io.otlake.gateway.GatewayServer;
 import io.otlake.gateway.config.GatewayConfig;
 import io.otlake.gateway.kafka.KafkaSink;
+import io.otlake.gateway.receiver.RawBytes;
 import io.otlake.local.LocalInfra;
 import io.otlake.proto.OtlpRecord;
 import io.otlake.proto.TraceSplitter;
 import io.otlake.proto.wire.ScannedTraces;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -111,7 +108,7 @@ final class GatewayBench {
 
   private static double drive(int port, List<byte[]> payloads, List<Integer> spanCounts, long seconds)
       throws Exception {
-    MethodDescriptor<byte[], byte[]> export = TraceServiceGrpc.getExportMethod().toBuilder(Raw.INSTANCE, Raw.INSTANCE)
+    MethodDescriptor<byte[], byte[]> export = TraceServiceGrpc.getExportMethod().toBuilder(RawBytes.INSTANCE, RawBytes.INSTANCE)
         .build();
     List<ManagedChannel> channels = new ArrayList<>();
     for (int c = 0; c < 4; c++) {
@@ -179,25 +176,6 @@ final class GatewayBench {
 
     double rate(AtomicLong counter) {
       return counter.get() / ((end - warmupEnd) / 1e9);
-    }
-  }
-
-  /** Passes bytes through unchanged: the load generator sends pre-serialized requests. */
-  enum Raw implements MethodDescriptor.Marshaller<byte[]> {
-    INSTANCE;
-
-    @Override
-    public InputStream stream(byte[] value) {
-      return new ByteArrayInputStream(value);
-    }
-
-    @Override
-    public byte[] parse(InputStream stream) {
-      try {
-        return stream.readAllBytes();
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
     }
   }
 }

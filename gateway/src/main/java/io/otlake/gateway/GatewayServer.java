@@ -34,12 +34,7 @@ public final class GatewayServer implements AutoCloseable {
   }
 
   public static GatewayServer start(GatewayConfig config) {
-    MetricsEndpoint metrics;
-    try {
-      metrics = MetricsEndpoint.start(config.metricsHost(), config.metricsPort());
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot serve metrics on " + config.metricsHost() + ":" + config.metricsPort(), e);
-    }
+    MetricsEndpoint metrics = MetricsEndpoint.start(config.metricsHost(), config.metricsPort());
     KafkaSink sink = KafkaSink.create(config);
     TraceReceiver traces = new TraceReceiver(
         new SpanValidator(() -> System.currentTimeMillis() * 1_000_000L),

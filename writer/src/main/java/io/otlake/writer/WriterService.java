@@ -11,7 +11,6 @@ import io.otlake.writer.table.Tables;
 import io.otlake.writer.table.TraceTable;
 import java.io.Closeable;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
@@ -52,12 +51,7 @@ public final class WriterService implements AutoCloseable {
     Table table = Tables.loadOrCreate(catalog,
         TableIdentifier.of(Namespace.of(config.namespace()), config.tracesTable()),
         TraceTable.SCHEMA, TraceTable.SPEC, TraceTable.SORT_ORDER, TraceTable.properties(config.targetFileSize()));
-    MetricsEndpoint metrics;
-    try {
-      metrics = MetricsEndpoint.start(config.metricsHost(), config.metricsPort());
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot serve metrics on port " + config.metricsPort(), e);
-    }
+    MetricsEndpoint metrics = MetricsEndpoint.start(config.metricsHost(), config.metricsPort());
     DeadLetters deadLetters = new DeadLetters(new KafkaProducer<>(producerProperties(config)));
     PartitionPoller poller = new PartitionPoller(
         new KafkaConsumer<>(consumerProperties(config)),

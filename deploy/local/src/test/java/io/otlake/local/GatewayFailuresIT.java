@@ -17,6 +17,7 @@ import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.TraceServiceGrpc;
 import io.opentelemetry.proto.trace.v1.Span;
 import io.otlake.gateway.GatewayServer;
+import io.otlake.gateway.receiver.RawBytes;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -27,21 +28,6 @@ import org.junit.jupiter.api.Test;
 
 /** The gateway's answers per the OTLP spec's Failures and Throttling sections, on a real broker or none. */
 class GatewayFailuresIT {
-  private static final MethodDescriptor.Marshaller<byte[]> RAW = new MethodDescriptor.Marshaller<>() {
-    @Override
-    public java.io.InputStream stream(byte[] value) {
-      return new java.io.ByteArrayInputStream(value);
-    }
-
-    @Override
-    public byte[] parse(java.io.InputStream stream) {
-      try {
-        return stream.readAllBytes();
-      } catch (java.io.IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
-    }
-  };
 
   @Test
   void invalidDataGetsInvalidArgumentWithAMessageAndNothingReachesKafka() {
@@ -63,7 +49,7 @@ class GatewayFailuresIT {
         // the good span of the refused request was not produced either
         assertThat(endOffsets(topic)).isZero();
         // bytes that are not an ExportTraceServiceRequest at all
-        MethodDescriptor<byte[], byte[]> raw = TraceServiceGrpc.getExportMethod().toBuilder(RAW, RAW).build();
+        MethodDescriptor<byte[], byte[]> raw = TraceServiceGrpc.getExportMethod().toBuilder(RawBytes.INSTANCE, RawBytes.INSTANCE).build();
         StatusRuntimeException garbage = catchThrowableOfType(StatusRuntimeException.class,
             () -> ClientCalls.blockingUnaryCall(channel, raw, CallOptions.DEFAULT, new byte[] {0x0a, 0x05, 0x01}));
         assertThat(garbage.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);

@@ -7,7 +7,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 
 /** A gRPC marshaller that hands over the message bytes as they came: the receiver scans them itself. */
-enum RawBytes implements MethodDescriptor.Marshaller<byte[]> {
+public enum RawBytes implements MethodDescriptor.Marshaller<byte[]> {
   INSTANCE;
 
   @Override

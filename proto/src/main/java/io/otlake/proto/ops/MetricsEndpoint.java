@@ -5,6 +5,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 
@@ -18,11 +19,16 @@ public final class MetricsEndpoint implements AutoCloseable {
   }
 
   /** Starts the endpoint; port 0 picks a free port, a negative port serves nothing (the registry still counts). */
-  public static MetricsEndpoint start(String host, int port) throws IOException {
+  public static MetricsEndpoint start(String host, int port) {
     if (port < 0) {
       return new MetricsEndpoint(null);
     }
-    HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 16);
+    HttpServer server;
+    try {
+      server = HttpServer.create(new InetSocketAddress(host, port), 16);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot serve metrics on " + host + ":" + port, e);
+    }
     MetricsEndpoint endpoint = new MetricsEndpoint(server);
     server.createContext("/metrics", exchange -> {
       byte[] body = endpoint.registry.scrape().getBytes(StandardCharsets.UTF_8);

@@ -237,6 +237,14 @@ public final class ScannedTraces {
     scopeRanges[scope] = ranges - envelopeStart;
   }
 
+  /** Reads a length-delimited value and notes where it lies. */
+  private static void slice(WireReader r, int[] offsets, int[] lengths, int i) throws MalformedRequestException {
+    int len = r.readLength();
+    offsets[i] = r.pos;
+    lengths[i] = len;
+    r.pos += len;
+  }
+
   private void addRange(int off, int len) {
     if (ranges == rangeOff.length) {
       rangeOff = Arrays.copyOf(rangeOff, ranges * 2);
@@ -282,19 +290,13 @@ public final class ScannedTraces {
       int tag = r.readTag();
       switch (tag) {
         case 1 << 3 | WireReader.LEN -> {
-          traceIdLen[s] = r.readLength();
-          traceIdOff[s] = r.pos;
-          r.pos += traceIdLen[s];
+          slice(r, traceIdOff, traceIdLen, s);
         }
         case 2 << 3 | WireReader.LEN -> {
-          spanIdLen[s] = r.readLength();
-          spanIdOff[s] = r.pos;
-          r.pos += spanIdLen[s];
+          slice(r, spanIdOff, spanIdLen, s);
         }
         case 4 << 3 | WireReader.LEN -> {
-          parentLen[s] = r.readLength();
-          parentOff[s] = r.pos;
-          r.pos += parentLen[s];
+          slice(r, parentOff, parentLen, s);
         }
         case 7 << 3 | WireReader.I64 -> startNanos[s] = r.readFixed64();
         case 8 << 3 | WireReader.I64 -> endNanos[s] = r.readFixed64();
@@ -327,14 +329,10 @@ public final class ScannedTraces {
       int tag = r.readTag();
       switch (tag) {
         case 1 << 3 | WireReader.LEN -> {
-          linkTraceIdLen[l] = r.readLength();
-          linkTraceIdOff[l] = r.pos;
-          r.pos += linkTraceIdLen[l];
+          slice(r, linkTraceIdOff, linkTraceIdLen, l);
         }
         case 2 << 3 | WireReader.LEN -> {
-          linkSpanIdLen[l] = r.readLength();
-          linkSpanIdOff[l] = r.pos;
-          r.pos += linkSpanIdLen[l];
+          slice(r, linkSpanIdOff, linkSpanIdLen, l);
         }
         default -> WireSchema.LINK.checkField(r, tag, 4);
       }

@@ -101,7 +101,7 @@ class TableCommitterTest {
     committer.commit(table, TOPIC, List.of(file()), offsets(0, null), offsets(0, 10L), Map.of());
     TableOperations real = ((HasTableOperations) table).operations();
     // the first time our commit reaches the catalog, another writer commits partition 1 just before it
-    TableOperations racing = new ForwardingOperations(real) {
+    TableOperations racing = new ForwardingTableOperations(real) {
       boolean raced;
 
       @Override
@@ -118,45 +118,6 @@ class TableCommitterTest {
         .isEqualTo(TableCommitter.Outcome.COMMITTED);
     assertThat(stored()).containsOnly(Map.entry(0, 20L), Map.entry(1, 7L));
     assertThat(table.currentSnapshot().summary()).containsEntry("total-data-files", "3");
-  }
-
-  /** Delegates every call; tests override what they need. */
-  private static class ForwardingOperations implements TableOperations {
-    private final TableOperations delegate;
-
-    ForwardingOperations(TableOperations delegate) {
-      this.delegate = delegate;
-    }
-
-    @Override
-    public TableMetadata current() {
-      return delegate.current();
-    }
-
-    @Override
-    public TableMetadata refresh() {
-      return delegate.refresh();
-    }
-
-    @Override
-    public void commit(TableMetadata base, TableMetadata metadata) {
-      delegate.commit(base, metadata);
-    }
-
-    @Override
-    public org.apache.iceberg.io.FileIO io() {
-      return delegate.io();
-    }
-
-    @Override
-    public String metadataFileLocation(String fileName) {
-      return delegate.metadataFileLocation(fileName);
-    }
-
-    @Override
-    public org.apache.iceberg.io.LocationProvider locationProvider() {
-      return delegate.locationProvider();
-    }
   }
 
   @Test
