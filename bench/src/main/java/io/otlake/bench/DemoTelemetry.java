@@ -145,7 +145,7 @@ public final class DemoTelemetry {
         t0 + 500_000, kv("app.user.id", session), kv("app.user.currency", currency), kv("app.order.id", order));
     grpcCall(t, place, "checkoutservice", "cartservice", "oteldemo.CartService", "GetCart", t0 + 1_000_000,
         kv("app.user.id", session));
-    int items = 1 + random.nextInt(5);
+    int items = 1 + random.nextInt(3); // 22-30 spans in all
     for (int i = 0; i < items; i++) {
       grpcCall(t, place, "checkoutservice", "productcatalogservice", "oteldemo.ProductCatalogService", "GetProduct",
           t0 + 2_000_000 + i * 500_000L, kv("app.product.id", PRODUCTS[random.nextInt(PRODUCTS.length)]));

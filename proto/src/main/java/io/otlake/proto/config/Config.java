@@ -124,7 +124,8 @@ public final class Config {
     try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
       root = new Yaml(new SafeConstructor(new LoaderOptions())).load(r);
     } catch (IOException e) {
-      throw new ConfigException("cannot read config file " + file + ": " + (e instanceof java.nio.file.NoSuchFileException ? "no such file" : e.toString()));
+      String why = e instanceof java.nio.file.NoSuchFileException ? "no such file" : e.toString();
+      throw new ConfigException("cannot read config file " + file + ": " + why);
     } catch (RuntimeException e) {
       throw new ConfigException("config file " + file + " is not valid YAML: " + e.getMessage());
     }
