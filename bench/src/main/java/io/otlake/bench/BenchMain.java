@@ -100,9 +100,15 @@ public final class BenchMain {
     for (RunResult r : new Runner(opts).run()) {
       String name = r.getParams().getBenchmark().replaceAll(".*\\.", "");
       j.put(name + "_requests_per_second", Math.round(r.getPrimaryResult().getScore()));
-      j.put(name + "_error", Math.round(r.getPrimaryResult().getScoreError()));
+      double error = r.getPrimaryResult().getScoreError();
+      j.put(name + "_error", Double.isFinite(error) ? Math.round(error) : null);
     }
     j.put("spans_per_request", Bench.spanCount(io.otlake.bench.jmh.HotPathBenchmarks.sample()));
+    Object direct = j.get("writerRowsToParquet_requests_per_second");
+    Object generic = j.get("genericRowsToParquet_requests_per_second");
+    if (direct instanceof Long d && generic instanceof Long g && g > 0) {
+      j.put("row_encoding_ratio_direct_to_generic", Results.round((double) d / g, 2));
+    }
   }
 
   private static void deleteQuietly(Path dir) {

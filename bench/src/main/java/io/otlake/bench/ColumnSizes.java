@@ -1,17 +1,15 @@
 package io.otlake.bench;
 
-import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
-import io.otlake.writer.decode.SpanRows;
+
+import io.otlake.proto.wire.ScannedTraces;
+import io.otlake.writer.decode.SpanView;
 import io.otlake.writer.table.TraceTable;
+import io.otlake.writer.write.SpanParquetWriter;
 import java.io.File;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.iceberg.Files;
-import org.apache.iceberg.data.Record;
-import org.apache.iceberg.data.parquet.GenericParquetWriter;
 import org.apache.iceberg.io.FileAppender;
 import org.apache.iceberg.parquet.Parquet;
 import org.apache.parquet.hadoop.ParquetFileReader;
@@ -20,8 +18,8 @@ import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
 
 /**
- * Where the bytes at rest go: writes demo spans of one service into one Parquet file with the table's schema and
- * properties, and prints compressed bytes per span for each top-level column. {@code java ... ColumnSizes [spans]}.
+ * Where the bytes at rest go: writes demo spans of one service into one Parquet file with the writer's direct path,
+ * the table's schema and properties, and prints compressed bytes per span for each top-level column. {@code java ... ColumnSizes [spans]}.
  */
 public final class ColumnSizes {
   private ColumnSizes() {}
@@ -29,26 +27,29 @@ public final class ColumnSizes {
   public static void main(String[] args) throws Exception {
     int spans = args.length > 0 ? Integer.parseInt(args[0]) : 200_000;
     DemoTelemetry demo = new DemoTelemetry(11, System.currentTimeMillis() * 1_000_000L, 200, 1);
-    SpanRows decoder = new SpanRows();
-    List<Record> rows = new ArrayList<>();
-    while (rows.size() < spans) {
-      ExportTraceServiceRequest r = demo.request(512);
-      decoder.decode(r, row -> {
-        if ("frontend".equals(row.getField("service_name"))) {
-          rows.add(row);
-        }
-      });
-    }
     File file = File.createTempFile("otlake-columns-", ".parquet");
     file.delete();
     Map<String, String> props = TraceTable.properties(512L << 20);
-    try (FileAppender<Record> out = Parquet.write(Files.localOutput(file))
+    int written = 0;
+    SpanView view = new SpanView();
+    try (FileAppender<SpanView> out = Parquet.write(Files.localOutput(file))
         .schema(TraceTable.SCHEMA)
         .setAll(props)
-        .createWriterFunc(type -> GenericParquetWriter.create(TraceTable.SCHEMA, type))
+        .createWriterFunc(type -> SpanParquetWriter.create(TraceTable.SCHEMA, type))
         .build()) {
-      out.addAll(rows);
+      while (written < spans) {
+        ScannedTraces t = ScannedTraces.scan(demo.request(512).toByteArray());
+        view.reset(t);
+        for (int s = 0; s < t.spanCount(); s++) {
+          view.moveTo(s);
+          if ("frontend".equals(view.serviceName())) {
+            out.add(view);
+            written++;
+          }
+        }
+      }
     }
+    final int rowCount = written;
     Map<String, Long> bytes = new TreeMap<>();
     long total = 0;
     try (ParquetFileReader reader = ParquetFileReader.open(
@@ -62,10 +63,10 @@ public final class ColumnSizes {
       }
     }
     System.out.printf(Locale.ROOT, "%d spans of service frontend, file %d bytes, %.1f bytes/span (columns %.1f)%n",
-        rows.size(), file.length(), (double) file.length() / rows.size(), (double) total / rows.size());
+        rowCount, file.length(), (double) file.length() / rowCount, (double) total / rowCount);
     bytes.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue(), a.getValue()))
         .forEach(e -> System.out.printf(Locale.ROOT, "  %-36s %6.2f B/span%n", e.getKey(),
-            (double) e.getValue() / rows.size()));
+            (double) e.getValue() / rowCount));
     file.delete();
   }
 }

@@ -5,11 +5,10 @@ import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.micrometer.core.instrument.Counter;
 import io.otlake.local.LocalInfra;
 import io.otlake.writer.WriterService;
-import io.otlake.writer.decode.SpanRows;
+
 import io.otlake.writer.table.Catalogs;
 import io.otlake.writer.table.Tables;
 import io.otlake.writer.table.TraceTable;
-import io.otlake.writer.write.PartitionedFiles;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -138,7 +137,7 @@ final class WriterBench {
     Table table = Tables.loadOrCreate(catalog, TableIdentifier.of("otel", tableName), TraceTable.SCHEMA,
         TraceTable.SPEC, TraceTable.SORT_ORDER, TraceTable.properties(128L << 20));
     long t0 = System.nanoTime();
-    PartitionedFiles files = new PartitionedFiles(table, 1, 1);
+    GenericFiles files = new GenericFiles(table, 1, 1);
     for (Record row : rows) {
       files.write(row);
     }

@@ -2,14 +2,23 @@ package io.otlake.bench.jmh;
 
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.otlake.bench.DemoTelemetry;
+import io.otlake.bench.SpanRows;
 import io.otlake.gateway.receiver.SpanValidator;
 import io.otlake.proto.OtlpRecord;
 import io.otlake.proto.RecordTooLargeException;
 import io.otlake.proto.TraceSplitter;
 import io.otlake.proto.wire.ScannedTraces;
-import io.otlake.writer.decode.SpanRows;
+import io.otlake.writer.decode.SpanView;
+import io.otlake.writer.table.TraceTable;
+import io.otlake.writer.write.SpanParquetWriter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.data.parquet.GenericParquetWriter;
+import org.apache.iceberg.inmemory.InMemoryOutputFile;
+import org.apache.iceberg.io.FileAppender;
+import org.apache.iceberg.parquet.Parquet;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -18,20 +27,27 @@ import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.infra.Blackhole;
 
 /**
- * The hot paths on one demo-shaped request of ~512 spans: the gateway's decode + validate + split, and the writer's
- * decode + row building. Scores are requests per second; multiply by {@link #spans} for spans per second.
+ * The hot paths on one demo-shaped request of ~520 spans. Scores are requests per second; multiply by the request's
+ * spans for spans per second.
+ *
+ * <ul>
+ *   <li>{@code gatewayScanValidateSplit}: the gateway's work per request (wire scan, validation, per-trace records);
+ *   <li>{@code writerRowsToParquet}: the writer's work per record value: scan, then every span into a Parquet file
+ *       of the table's schema (in memory), compressed, closed;
+ *   <li>{@code genericRowsToParquet}: the same rows through protobuf decoding, Iceberg generic records and Iceberg's
+ *       generic Parquet writer, the peer the writer is measured against.
+ * </ul>
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 public class HotPathBenchmarks {
   byte[] payload;
-  int spans;
   final SpanValidator validator = new SpanValidator(() -> System.currentTimeMillis() * 1_000_000L);
   final TraceSplitter splitter = new TraceSplitter(1_000_000);
+  final SpanView view = new SpanView();
   final SpanRows rows = new SpanRows();
 
   /** The request every benchmark here works on. */
@@ -41,15 +57,11 @@ public class HotPathBenchmarks {
 
   @Setup(Level.Trial)
   public void setUp() {
-    ExportTraceServiceRequest r = sample();
-    payload = r.toByteArray();
-    spans = r.getResourceSpansList().stream().flatMap(rs -> rs.getScopeSpansList().stream())
-        .mapToInt(ss -> ss.getSpansCount()).sum();
+    payload = sample().toByteArray();
   }
 
-  /** Gateway: scan the request bytes, validate every span, split into per-trace records. */
   @Benchmark
-  public List<OtlpRecord> decodeValidateSplit() throws Exception {
+  public List<OtlpRecord> gatewayScanValidateSplit() throws Exception {
     ScannedTraces r = ScannedTraces.scan(payload);
     if (validator.validate(r) != null) {
       throw new IllegalStateException();
@@ -61,9 +73,31 @@ public class HotPathBenchmarks {
     }
   }
 
-  /** Writer: parse a record value and build the table rows of its spans. */
   @Benchmark
-  public void decodeToRows(Blackhole bh) throws Exception {
-    rows.decode(ExportTraceServiceRequest.parseFrom(payload), bh::consume);
+  public long writerRowsToParquet() throws Exception {
+    ScannedTraces t = ScannedTraces.scan(payload);
+    view.reset(t);
+    InMemoryOutputFile out = new InMemoryOutputFile();
+    try (FileAppender<SpanView> appender = Parquet.write(out).schema(TraceTable.SCHEMA)
+        .setAll(TraceTable.properties(128L << 20)).createWriterFunc(type -> SpanParquetWriter.create(TraceTable.SCHEMA, type)).build()) {
+      for (int s = 0; s < t.spanCount(); s++) {
+        view.moveTo(s);
+        appender.add(view);
+      }
+    }
+    return out.toByteArray().length;
+  }
+
+  @Benchmark
+  public long genericRowsToParquet() throws Exception {
+    List<Record> records = new ArrayList<>(600);
+    rows.decode(ExportTraceServiceRequest.parseFrom(payload), records::add);
+    InMemoryOutputFile out = new InMemoryOutputFile();
+    try (FileAppender<Record> appender = Parquet.write(out).schema(TraceTable.SCHEMA)
+        .setAll(TraceTable.properties(128L << 20))
+        .createWriterFunc(type -> GenericParquetWriter.create(TraceTable.SCHEMA, type)).build()) {
+      appender.addAll(records);
+    }
+    return out.toByteArray().length;
   }
 }

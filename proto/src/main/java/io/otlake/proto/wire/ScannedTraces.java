@@ -111,6 +111,40 @@ public final class ScannedTraces {
     return i;
   }
 
+  public int spanOffset(int span) {
+    return spanOff[span];
+  }
+
+  public int spanLength(int span) {
+    return spanLen[span];
+  }
+
+  /** The envelope of a resource (its ResourceSpans fields but scope_spans) as byte ranges: how many. */
+  public int resourceRangeCount(int resource) {
+    return resourceRanges[resource];
+  }
+
+  /** Offset of range {@code i} of a resource's envelope; each range is one whole field, tag included. */
+  public int resourceRangeOffset(int resource, int i) {
+    return rangeOff[resourceFirstRange[resource] + i];
+  }
+
+  public int resourceRangeLength(int resource, int i) {
+    return rangeLen[resourceFirstRange[resource] + i];
+  }
+
+  public int scopeRangeCount(int scope) {
+    return scopeRanges[scope];
+  }
+
+  public int scopeRangeOffset(int scope, int i) {
+    return rangeOff[scopeFirstRange[scope] + i];
+  }
+
+  public int scopeRangeLength(int scope, int i) {
+    return rangeLen[scopeFirstRange[scope] + i];
+  }
+
   public int traceIdOffset(int span) {
     return traceIdOff[span];
   }

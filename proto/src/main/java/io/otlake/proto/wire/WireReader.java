@@ -4,30 +4,36 @@ package io.otlake.proto.wire;
  * A cursor over protobuf wire bytes with an explicit limit: reads tags, varints, fixed values and length prefixes
  * without allocating. Errors are {@link MalformedRequestException}s.
  */
-final class WireReader {
+public final class WireReader {
   private static final java.lang.invoke.VarHandle LONGS =
       java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
-  static final int VARINT = 0;
-  static final int I64 = 1;
-  static final int LEN = 2;
-  static final int I32 = 5;
+  public static final int VARINT = 0;
+  public static final int I64 = 1;
+  public static final int LEN = 2;
+  public static final int I32 = 5;
 
   final byte[] buf;
-  int pos;
+  /** The position of the next byte to read. */
+  public int pos;
   int limit;
 
-  WireReader(byte[] buf, int offset, int length) {
+  public WireReader(byte[] buf, int offset, int length) {
     this.buf = buf;
     this.pos = offset;
     this.limit = offset + length;
   }
 
-  boolean atEnd() {
+  /** The bytes read. */
+  public byte[] buf() {
+    return buf;
+  }
+
+  public boolean atEnd() {
     return pos >= limit;
   }
 
   /** Reads a tag; returns it (field number << 3 | wire type). */
-  int readTag() throws MalformedRequestException {
+  public int readTag() throws MalformedRequestException {
     long tag = readVarint();
     if (tag <= 0 || tag > 0xFFFFFFFFL || (tag >>> 3) == 0) {
       throw new MalformedRequestException("invalid field tag at byte " + pos);
@@ -35,7 +41,7 @@ final class WireReader {
     return (int) tag;
   }
 
-  long readVarint() throws MalformedRequestException {
+  public long readVarint() throws MalformedRequestException {
     long result = 0;
     for (int shift = 0; shift < 64; shift += 7) {
       if (pos >= limit) {
@@ -50,7 +56,7 @@ final class WireReader {
     throw new MalformedRequestException("varint longer than 10 bytes at byte " + pos);
   }
 
-  long readFixed64() throws MalformedRequestException {
+  public long readFixed64() throws MalformedRequestException {
     need(8);
     long v = 0;
     for (int i = 7; i >= 0; i--) {
@@ -60,7 +66,7 @@ final class WireReader {
     return v;
   }
 
-  int readFixed32() throws MalformedRequestException {
+  public int readFixed32() throws MalformedRequestException {
     need(4);
     int v = (buf[pos] & 0xff) | (buf[pos + 1] & 0xff) << 8 | (buf[pos + 2] & 0xff) << 16 | (buf[pos + 3] & 0xff) << 24;
     pos += 4;
@@ -68,7 +74,7 @@ final class WireReader {
   }
 
   /** Reads a length prefix and checks the bytes are there; returns the length (the value starts at pos). */
-  int readLength() throws MalformedRequestException {
+  public int readLength() throws MalformedRequestException {
     long len = readVarint();
     if (len < 0 || len > limit - pos) {
       throw new MalformedRequestException("length " + len + " at byte " + pos + " runs past the end of its message");
@@ -83,7 +89,7 @@ final class WireReader {
   }
 
   /** Skips a field's value of the given wire type (groups are refused, as OTLP has none). */
-  void skip(int wireType) throws MalformedRequestException {
+  public void skip(int wireType) throws MalformedRequestException {
     switch (wireType) {
       case VARINT -> readVarint();
       case I64 -> {

@@ -1,13 +1,13 @@
 package io.otlake.writer.source;
 
-import com.google.protobuf.InvalidProtocolBufferException;
-import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.otlake.proto.Encoding;
 import io.otlake.proto.RecordHeaders;
 import io.otlake.writer.commit.KafkaOffsets;
 import io.otlake.writer.commit.TableCommitter;
 import io.otlake.writer.deadletter.DeadLetters;
-import io.otlake.writer.decode.SpanRows;
+import io.otlake.proto.wire.MalformedRequestException;
+import io.otlake.proto.wire.ScannedTraces;
+import io.otlake.writer.decode.SpanView;
 import io.otlake.writer.write.Batch;
 import io.otlake.writer.write.PartitionedFiles;
 import java.time.Duration;
@@ -52,8 +52,7 @@ public final class PartitionPoller implements Runnable {
   private final LongSupplier clock;
   private final WriterMetrics metrics;
   private final int writerId;
-  private final SpanRows spanRows = new SpanRows();
-  private final List<org.apache.iceberg.data.Record> decoded = new ArrayList<>();
+  private final SpanView view = new SpanView();
 
   /** Per assigned partition: the next offset the table holds for it, or null when it holds none. */
   private final Map<Integer, Long> stored = new HashMap<>();
@@ -159,23 +158,27 @@ public final class PartitionPoller implements Runnable {
     if (encoding != Encoding.OTLP_PROTO) {
       return "encoding " + encoding.id() + " is not supported by this writer yet";
     }
-    ExportTraceServiceRequest request;
+    ScannedTraces scanned;
     try {
-      request = ExportTraceServiceRequest.parseFrom(r.value());
-    } catch (InvalidProtocolBufferException e) {
+      scanned = ScannedTraces.scan(r.value());
+    } catch (MalformedRequestException e) {
       return "not a valid otlp_proto ExportTraceServiceRequest: " + e.getMessage();
     }
-    // decode fully before writing anything, so a record that cannot be converted leaves no rows behind
-    decoded.clear();
+    // read every span once before writing any, so a record that cannot be converted leaves no rows behind
+    view.reset(scanned);
+    int spans = scanned.spanCount();
     try {
-      spanRows.decode(request, decoded::add);
+      for (int s = 0; s < spans; s++) {
+        view.moveTo(s);
+      }
     } catch (RuntimeException e) {
       return "cannot convert the spans to rows: " + e;
     }
-    for (int i = 0, n = decoded.size(); i < n; i++) {
-      batch.files().write(decoded.get(i));
+    for (int s = 0; s < spans; s++) {
+      view.moveTo(s);
+      batch.files().write(view);
     }
-    metrics.rows(decoded.size());
+    metrics.rows(spans);
     return null;
   }
 

@@ -1,4 +1,4 @@
-package io.otlake.writer.decode;
+package io.otlake.bench;
 
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.common.v1.InstrumentationScope;
@@ -8,6 +8,7 @@ import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
 import io.otlake.proto.Hex;
+import io.otlake.writer.decode.AttributeText;
 import io.otlake.writer.table.TraceTable;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -20,7 +21,10 @@ import java.util.function.Consumer;
 import org.apache.iceberg.data.GenericRecord;
 import org.apache.iceberg.data.Record;
 
-/** Turns an OTLP trace export request into {@link TraceTable} rows, one per span. Pure: no I/O. */
+/**
+ * Turns an OTLP trace export request into Iceberg generic {@link Record}s of the {@link TraceTable} schema, one per
+ * span: the input of the benchmark's peer (Iceberg's generic writer). The writer itself writes from the wire bytes.
+ */
 public final class SpanRows {
   private static final String SERVICE_NAME = "service.name";
   private static final String[] KINDS = {"UNSPECIFIED", "INTERNAL", "SERVER", "CLIENT", "PRODUCER", "CONSUMER"};
