@@ -34,7 +34,8 @@ final class Results {
       }
       sb.append(indent).append('}');
     } else if (v instanceof Double d) {
-      sb.append(Double.isFinite(d) ? String.format(Locale.ROOT, "%.4g", d).replaceAll("\\.?0+(e|$)", "$1") : "null");
+      sb.append(Double.isFinite(d) ? new java.math.BigDecimal(d).round(new java.math.MathContext(4))
+          .stripTrailingZeros().toPlainString() : "null");
     } else if (v instanceof Number n) {
       sb.append(n);
     } else if (v == null) {

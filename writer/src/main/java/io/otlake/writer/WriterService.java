@@ -63,6 +63,7 @@ public final class WriterService implements AutoCloseable {
         config.startFrom().equals("earliest"),
         config.commitInterval(),
         config.maxBufferedBytes(),
+        config.maxOpenFiles(),
         System::currentTimeMillis,
         new WriterMetrics(metrics.registry()),
         ThreadLocalRandom.current().nextInt(1 << 20));

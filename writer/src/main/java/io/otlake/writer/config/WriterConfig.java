@@ -22,6 +22,7 @@ public record WriterConfig(
     String namespace,
     String tracesTable,
     long targetFileSize,
+    int maxOpenFiles,
     Duration commitInterval,
     long maxBufferedBytes,
     String metricsHost,
@@ -52,6 +53,9 @@ public record WriterConfig(
       .define("table.traces", Type.STRING, "traces", "name of the spans table", ConfigDef.nonEmpty(), "non-empty")
       .define("table.target-file-size", Type.SIZE, 128L << 20,
           "write.target-file-size-bytes of tables the writer creates", ConfigDef.between(1 << 20, 1L << 40), ">= 1MiB")
+      .define("write.max-open-files", Type.INT, 2000,
+          "data files open at once (~1.7 MiB heap each); past it the fullest open file is finished early",
+          ConfigDef.between(1, 100_000), "1..100000")
       .define("commit.interval", Type.DURATION, Duration.ofSeconds(10),
           "how often buffered data is committed (sooner when commit.max-buffered-bytes is reached)",
           ConfigDef.atLeast(Duration.ofMillis(100)), ">= 100ms")
@@ -81,6 +85,7 @@ public record WriterConfig(
         c.getString("table.namespace"),
         c.getString("table.traces"),
         c.getLong("table.target-file-size"),
+        c.getInt("write.max-open-files"),
         c.getDuration("commit.interval"),
         c.getLong("commit.max-buffered-bytes"),
         c.getString("metrics.host"),

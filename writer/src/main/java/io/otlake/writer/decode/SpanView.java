@@ -85,6 +85,12 @@ public final class SpanView {
     return Math.floorDiv(endNanos, 1000);
   }
 
+  /** The current span's id in hex. */
+  @Override
+  public String toString() {
+    return spanId.toString();
+  }
+
   public String serviceName() {
     return resource.serviceName;
   }

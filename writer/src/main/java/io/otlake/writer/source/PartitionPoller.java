@@ -49,6 +49,7 @@ public final class PartitionPoller implements Runnable {
   private final boolean startFromEarliest;
   private final long commitIntervalMillis;
   private final long maxBufferedBytes;
+  private final int maxOpenFiles;
   private final LongSupplier clock;
   private final WriterMetrics metrics;
   private final int writerId;
@@ -64,7 +65,7 @@ public final class PartitionPoller implements Runnable {
 
   public PartitionPoller(Consumer<byte[], byte[]> consumer, String topic, Table table, TableCommitter committer,
       DeadLetters deadLetters, Encoding defaultEncoding, boolean startFromEarliest, Duration commitInterval,
-      long maxBufferedBytes, LongSupplier clock, WriterMetrics metrics, int writerId) {
+      long maxBufferedBytes, int maxOpenFiles, LongSupplier clock, WriterMetrics metrics, int writerId) {
     this.consumer = consumer;
     this.topic = topic;
     this.table = table;
@@ -74,6 +75,7 @@ public final class PartitionPoller implements Runnable {
     this.startFromEarliest = startFromEarliest;
     this.commitIntervalMillis = commitInterval.toMillis();
     this.maxBufferedBytes = maxBufferedBytes;
+    this.maxOpenFiles = maxOpenFiles;
     this.clock = clock;
     this.metrics = metrics;
     this.writerId = writerId;
@@ -127,7 +129,7 @@ public final class PartitionPoller implements Runnable {
 
   private void take(ConsumerRecord<byte[], byte[]> r) {
     if (batch == null) {
-      batch = new Batch(new PartitionedFiles(table, writerId, batchSeq++), clock.getAsLong());
+      batch = new Batch(new PartitionedFiles(table, writerId, batchSeq++, maxOpenFiles), clock.getAsLong());
     }
     batch.consumed(r.partition(), r.offset(), stored.get(r.partition()), r.value() == null ? 0 : r.value().length,
         r.timestamp());
@@ -244,8 +246,8 @@ public final class PartitionPoller implements Runnable {
     Map<TopicPartition, OffsetAndMetadata> forLag = new HashMap<>();
     b.next().forEach((p, o) -> forLag.put(new TopicPartition(topic, p), new OffsetAndMetadata(o)));
     consumer.commitAsync(forLag, null);
-    LOG.info("committed {} rows in {} files in {} ms; offsets {}", b.files().rows(), files.size(), tookNanos / 1_000_000,
-        b.next());
+    LOG.info("committed {} rows in {} files ({} finished early) in {} ms; offsets {}", b.files().rows(), files.size(),
+        b.files().filesFinishedEarly(), tookNanos / 1_000_000, b.next());
   }
 
   /** Re-reads the stored offsets and seeks every assigned partition back to them. */

@@ -3,7 +3,10 @@ package io.otlake.writer.write;
 import io.otlake.writer.decode.SpanView;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.FileFormat;
@@ -16,29 +19,37 @@ import org.apache.iceberg.deletes.EqualityDeleteWriter;
 import org.apache.iceberg.deletes.PositionDeleteWriter;
 import org.apache.iceberg.encryption.EncryptedOutputFile;
 import org.apache.iceberg.io.DataWriter;
-import org.apache.iceberg.io.FanoutDataWriter;
 import org.apache.iceberg.io.FileWriterFactory;
 import org.apache.iceberg.io.OutputFileFactory;
+import org.apache.iceberg.io.RollingDataWriter;
 import org.apache.iceberg.parquet.Parquet;
 import org.apache.iceberg.util.PropertyUtil;
 
 /**
  * The data files of one commit: spans fan out to one open Parquet file per table partition (day, service), rolled
  * at the table's target file size and written straight to the table's FileIO (S3FileIO on S3) by
- * {@link SpanParquetWriter}. {@link #complete} closes them and returns the files to commit; {@link #abort} deletes
- * what was written.
+ * {@link SpanParquetWriter}. At most {@code maxOpenFiles} files are open at once (each holds page buffers for every
+ * column, about 1.7 MiB on demo data): past that, the open file holding the most rows is finished early, so memory
+ * stays bounded however many services and days a batch touches, at the price of more files when the bound is below
+ * the number of partitions a batch really touches. {@link #complete} closes the rest and returns every file
+ * to commit; {@link #abort} deletes what was written.
  */
 public final class PartitionedFiles {
   private static final long MICROS_PER_DAY = 86_400_000_000L;
 
   private final Table table;
   private final PartitionSpec spec;
-  private final FanoutDataWriter<SpanView> writer;
-  private final TracePartition partition = new TracePartition();
+  private final SpanFileWriterFactory writers;
+  private final OutputFileFactory files;
+  private final long targetFileSize;
+  private final int maxOpenFiles;
+  private final Map<PartitionId, RollingDataWriter<SpanView>> open = new HashMap<>();
+  private final List<DataFile> finished = new ArrayList<>();
   private long rows;
+  private long filesFinishedEarly;
   private boolean closed;
 
-  public PartitionedFiles(Table table, int writerId, long batchId) {
+  public PartitionedFiles(Table table, int writerId, long batchId, int maxOpenFiles) {
     this.table = table;
     this.spec = table.spec();
     if (spec.fields().size() != 2 || !spec.fields().get(0).transform().toString().equals("day")
@@ -48,19 +59,56 @@ public final class PartitionedFiles {
     }
     long targetFileSize = PropertyUtil.propertyAsLong(table.properties(),
         TableProperties.WRITE_TARGET_FILE_SIZE_BYTES, TableProperties.WRITE_TARGET_FILE_SIZE_BYTES_DEFAULT);
-    OutputFileFactory files = OutputFileFactory.builderFor(table, writerId, batchId)
+    this.targetFileSize = targetFileSize;
+    this.maxOpenFiles = maxOpenFiles;
+    this.files = OutputFileFactory.builderFor(table, writerId, batchId)
         .format(FileFormat.PARQUET)
         .operationId(UUID.randomUUID().toString())
         .build();
-    this.writer = new FanoutDataWriter<>(new SpanFileWriterFactory(table), files, table.io(), targetFileSize);
+    this.writers = new SpanFileWriterFactory(table);
   }
 
   /** Writes the span the view is on. */
   public void write(SpanView span) {
-    partition.day = (int) Math.floorDiv(span.startMicros(), MICROS_PER_DAY);
-    partition.service = span.serviceName();
-    writer.write(span, spec, partition);
+    PartitionId id = new PartitionId((int) Math.floorDiv(span.startMicros(), MICROS_PER_DAY), span.serviceName());
+    RollingDataWriter<SpanView> writer = open.get(id);
+    if (writer == null) {
+      if (open.size() >= maxOpenFiles) {
+        finishLargest();
+      }
+      writer = new RollingDataWriter<>(writers, files, table.io(), targetFileSize, spec, id.toStruct());
+      open.put(id, writer);
+    }
+    writer.write(span);
     rows++;
+  }
+
+  private void finishLargest() {
+    PartitionId largest = null;
+    long most = -1;
+    for (Map.Entry<PartitionId, RollingDataWriter<SpanView>> e : open.entrySet()) {
+      long n = e.getValue().currentFileRows();
+      if (n > most) {
+        most = n;
+        largest = e.getKey();
+      }
+    }
+    finish(open.remove(largest));
+    filesFinishedEarly++;
+  }
+
+  private void finish(RollingDataWriter<SpanView> writer) {
+    try {
+      writer.close();
+    } catch (IOException e) {
+      throw new UncheckedIOException("closing a data file", e);
+    }
+    finished.addAll(writer.result().dataFiles());
+  }
+
+  /** How many partitions' files were finished early to stay within the open-file bound. */
+  public long filesFinishedEarly() {
+    return filesFinishedEarly;
   }
 
   public long rows() {
@@ -69,28 +117,29 @@ public final class PartitionedFiles {
 
   /** Closes every open file and returns the data files written. */
   public List<DataFile> complete() {
-    try {
-      writer.close();
-      closed = true;
-    } catch (IOException e) {
-      throw new UncheckedIOException("closing data files", e);
+    closeAll();
+    return List.copyOf(finished);
+  }
+
+  private void closeAll() {
+    if (closed) {
+      return;
     }
-    return writer.result().dataFiles();
+    closed = true;
+    for (RollingDataWriter<SpanView> w : open.values()) {
+      finish(w);
+    }
+    open.clear();
   }
 
   /** Closes and deletes every file written; best effort (an orphan file is harmless to readers). */
   public void abort() {
-    List<DataFile> written;
     try {
-      if (!closed) {
-        writer.close();
-        closed = true;
-      }
-      written = writer.result().dataFiles();
-    } catch (IOException | RuntimeException e) {
-      return;
+      closeAll();
+    } catch (RuntimeException e) {
+      // files that did not close are not referenced anywhere
     }
-    deleteAll(table, written);
+    deleteAll(table, finished);
   }
 
   public static void deleteAll(Table table, List<DataFile> files) {
@@ -103,24 +152,25 @@ public final class PartitionedFiles {
     }
   }
 
-  /** The partition tuple (day, service) of the current span; the fan-out writer copies it for new partitions. */
-  private static final class TracePartition implements StructLike {
-    int day;
-    String service;
+  /** A partition of the table: day number and service name. */
+  private record PartitionId(int day, String service) {
+    StructLike toStruct() {
+      return new StructLike() {
+        @Override
+        public int size() {
+          return 2;
+        }
 
-    @Override
-    public int size() {
-      return 2;
-    }
+        @Override
+        public <T> T get(int pos, Class<T> javaClass) {
+          return javaClass.cast(pos == 0 ? Integer.valueOf(day) : service);
+        }
 
-    @Override
-    public <T> T get(int pos, Class<T> javaClass) {
-      return javaClass.cast(pos == 0 ? Integer.valueOf(day) : service);
-    }
-
-    @Override
-    public <T> void set(int pos, T value) {
-      throw new UnsupportedOperationException("read-only partition view");
+        @Override
+        public <T> void set(int pos, T value) {
+          throw new UnsupportedOperationException("partition values are fixed");
+        }
+      };
     }
   }
 
