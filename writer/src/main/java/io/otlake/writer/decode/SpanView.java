@@ -49,8 +49,8 @@ public final class SpanView {
   int droppedEvents;
   int droppedLinks;
   final AttrList attributes = new AttrList();
-  final Events events = new Events();
-  final Links links = new Links();
+  final Repeated<EventView> events = new Repeated<>(new EventView(), EventView::read);
+  final Repeated<LinkView> links = new Repeated<>(new LinkView(), LinkView::read);
 
   /** Starts on a new request. */
   public void reset(ScannedTraces scanned) {
@@ -319,40 +319,23 @@ public final class SpanView {
     return s.getBytes(StandardCharsets.US_ASCII);
   }
 
-  /** The span's events; {@link #view(int)} reads one into a reused view. */
-  public final class Events {
-    int count;
-    int[] off = new int[8];
-    int[] len = new int[8];
-    final EventView view = new EventView();
-
-    void add(WireReader r) throws MalformedRequestException {
-      int l = r.readLength();
-      if (count == off.length) {
-        off = Arrays.copyOf(off, count * 2);
-        len = Arrays.copyOf(len, count * 2);
-      }
-      off[count] = r.pos;
-      len[count++] = l;
-      r.pos += l;
-    }
-
-    public int count() {
-      return count;
-    }
-
-    public EventView view(int i) {
-      view.read(b, off[i], len[i]);
-      return view;
-    }
+  /** Reads one element's bytes into a view. */
+  interface ElementReader<V> {
+    void read(V view, byte[] bytes, int off, int len);
   }
 
-  /** The span's links; {@link #view(int)} reads one into a reused view. */
-  public final class Links {
+  /** A repeated message field of the span (events, links): where each lies, read into one reused view on demand. */
+  public final class Repeated<V> {
     int count;
-    int[] off = new int[4];
-    int[] len = new int[4];
-    final LinkView view = new LinkView();
+    private int[] off = new int[8];
+    private int[] len = new int[8];
+    private final V view;
+    private final ElementReader<V> reader;
+
+    Repeated(V view, ElementReader<V> reader) {
+      this.view = view;
+      this.reader = reader;
+    }
 
     void add(WireReader r) throws MalformedRequestException {
       int l = r.readLength();
@@ -369,8 +352,8 @@ public final class SpanView {
       return count;
     }
 
-    public LinkView view(int i) {
-      view.read(b, off[i], len[i]);
+    public V view(int i) {
+      reader.read(view, b, off[i], len[i]);
       return view;
     }
   }

@@ -201,7 +201,7 @@ public final class SpanParquetWriter {
   }
 
   private static final class EventsWriter
-      extends ParquetValueWriters.RepeatedWriter<SpanView.Events, SpanView.EventView> {
+      extends ParquetValueWriters.RepeatedWriter<SpanView.Repeated<SpanView.EventView>, SpanView.EventView> {
     private final Walk<SpanView.EventView> walk = new Walk<>();
 
     EventsWriter(int d, int r, ParquetValueWriter<SpanView.EventView> element) {
@@ -209,13 +209,13 @@ public final class SpanParquetWriter {
     }
 
     @Override
-    protected Iterator<SpanView.EventView> elements(SpanView.Events events) {
+    protected Iterator<SpanView.EventView> elements(SpanView.Repeated<SpanView.EventView> events) {
       return walk.over(events.count(), events::view);
     }
   }
 
   private static final class LinksWriter
-      extends ParquetValueWriters.RepeatedWriter<SpanView.Links, SpanView.LinkView> {
+      extends ParquetValueWriters.RepeatedWriter<SpanView.Repeated<SpanView.LinkView>, SpanView.LinkView> {
     private final Walk<SpanView.LinkView> walk = new Walk<>();
 
     LinksWriter(int d, int r, ParquetValueWriter<SpanView.LinkView> element) {
@@ -223,7 +223,7 @@ public final class SpanParquetWriter {
     }
 
     @Override
-    protected Iterator<SpanView.LinkView> elements(SpanView.Links links) {
+    protected Iterator<SpanView.LinkView> elements(SpanView.Repeated<SpanView.LinkView> links) {
       return walk.over(links.count(), links::view);
     }
   }
