@@ -20,13 +20,18 @@ public final class Hex {
   }
 
   public static String encode(byte[] bytes, int offset, int length) {
-    char[] out = new char[length * 2];
+    byte[] out = new byte[length * 2];
+    encodeInto(bytes, offset, length, out, 0);
+    return new String(out, java.nio.charset.StandardCharsets.US_ASCII);
+  }
+
+  /** Writes {@code length} bytes as {@code 2 * length} lower-case hex digits into {@code out} at {@code at}. */
+  public static void encodeInto(byte[] bytes, int offset, int length, byte[] out, int at) {
     for (int i = 0; i < length; i++) {
       int b = bytes[offset + i] & 0xff;
-      out[2 * i] = DIGITS[b >>> 4];
-      out[2 * i + 1] = DIGITS[b & 0xf];
+      out[at + 2 * i] = (byte) DIGITS[b >>> 4];
+      out[at + 2 * i + 1] = (byte) DIGITS[b & 0xf];
     }
-    return new String(out);
   }
 
   public static ByteString decode(String hex) {

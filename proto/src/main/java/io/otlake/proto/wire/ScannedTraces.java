@@ -78,10 +78,6 @@ public final class ScannedTraces {
     return spans;
   }
 
-  public int resourceCount() {
-    return resources;
-  }
-
   /** The scope (index over all scopes) a span belongs to. */
   public int scopeOf(int span) {
     return spanScope[span];

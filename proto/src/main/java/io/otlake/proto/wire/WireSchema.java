@@ -128,9 +128,4 @@ final class WireSchema {
       checkField(r, r.readTag(), depth);
     }
   }
-
-  /** The wire type a known field must have, or -1 for an unknown field. */
-  int wireTypeOf(int field) {
-    return field < kinds.length && kinds[field] != 0 ? kinds[field] & 7 : -1;
-  }
 }

@@ -48,8 +48,15 @@ public final class AttrList {
     this.nonStrings = 0;
   }
 
+  /** Adds the length-delimited KeyValue message at the reader's position and moves the reader past it. */
+  void add(WireReader r) throws MalformedRequestException {
+    int len = r.readLength();
+    add(r.pos, len);
+    r.pos += len;
+  }
+
   /** Adds the KeyValue message lying at {@code buf[off, off + len)}. */
-  void add(int off, int len) {
+  private void add(int off, int len) {
     int i = count++;
     if (i == keyOff.length) {
       int n = i * 2;

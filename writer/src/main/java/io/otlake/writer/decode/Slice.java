@@ -7,6 +7,8 @@ public final class Slice {
   public byte[] buf;
   public int off;
   public int len;
+  /** This slice's own buffer, for text it produces itself (hex ids); reused from row to row. */
+  private byte[] own;
 
   Slice set(byte[] buf, int off, int len) {
     this.buf = buf;
@@ -17,6 +19,16 @@ public final class Slice {
 
   Slice set(byte[] constant) {
     return set(constant, 0, constant.length);
+  }
+
+  /** Points this slice at the lower-case hex form of {@code raw}'s bytes, kept in this slice's own buffer. */
+  Slice hexOf(Slice raw) {
+    int n = 2 * raw.len;
+    if (own == null || own.length < n) {
+      own = new byte[Math.max(n, 32)];
+    }
+    io.otlake.proto.Hex.encodeInto(raw.buf, raw.off, raw.len, own, 0);
+    return set(own, 0, n);
   }
 
   @Override

@@ -13,7 +13,6 @@ import java.util.Arrays;
  * (once per resource, for the partition).
  */
 public final class SpanView {
-  private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] SERVICE_NAME = "service.name".getBytes(StandardCharsets.UTF_8);
   private static final byte[][] KINDS = {
       ascii("UNSPECIFIED"), ascii("INTERNAL"), ascii("SERVER"), ascii("CLIENT"), ascii("PRODUCER"), ascii("CONSUMER")};
@@ -24,16 +23,15 @@ public final class SpanView {
   // resources and scopes of the current request, each read once (spans of a trace switch between them often)
   private final java.util.ArrayList<ResourceState> resources = new java.util.ArrayList<>();
   private final java.util.ArrayList<ScopeState> scopes = new java.util.ArrayList<>();
-  private int resourcesRead;
-  private int scopesRead;
-  private long[] resourceReadIn = new long[8];
-  private long[] scopeReadIn = new long[8];
+  /** Counts requests, so a cached resource or scope knows whether it was read for the current one. */
   private long requestNo;
   ResourceState resource;
   ScopeState scope;
 
   // span
-  private byte[] hex = new byte[32 + 16 + 16];
+  private final Slice rawTraceId = new Slice();
+  private final Slice rawSpanId = new Slice();
+  private final Slice rawParentSpanId = new Slice();
   final Slice traceId = new Slice();
   final Slice spanId = new Slice();
   final Slice parentSpanId = new Slice();
@@ -99,13 +97,10 @@ public final class SpanView {
     while (resources.size() <= res) {
       resources.add(new ResourceState());
     }
-    if (resourceReadIn.length <= res) {
-      resourceReadIn = Arrays.copyOf(resourceReadIn, 2 * (res + 1));
-    }
     ResourceState state = resources.get(res);
-    if (resourceReadIn[res] != requestNo) {
+    if (state.readFor != requestNo) {
       state.read(res);
-      resourceReadIn[res] = requestNo;
+      state.readFor = requestNo;
     }
     return state;
   }
@@ -114,19 +109,17 @@ public final class SpanView {
     while (scopes.size() <= sc) {
       scopes.add(new ScopeState());
     }
-    if (scopeReadIn.length <= sc) {
-      scopeReadIn = Arrays.copyOf(scopeReadIn, 2 * (sc + 1));
-    }
     ScopeState state = scopes.get(sc);
-    if (scopeReadIn[sc] != requestNo) {
+    if (state.readFor != requestNo) {
       state.read(sc);
-      scopeReadIn[sc] = requestNo;
+      state.readFor = requestNo;
     }
     return state;
   }
 
   /** A resource's fields, read once per request. */
   final class ResourceState {
+    long readFor = -1;
     final AttrList resourceAttributes = new AttrList();
     int resourceDropped;
     final Slice resourceSchemaUrl = new Slice();
@@ -146,20 +139,15 @@ public final class SpanView {
           WireReader rr = new WireReader(b, r.pos, len);
           while (!rr.atEnd()) {
             int ftag = rr.readTag();
-            if (ftag == (1 << 3 | WireReader.LEN)) {
-              int l = rr.readLength();
-              resourceAttributes.add(rr.pos, l);
-              rr.pos += l;
-            } else if (ftag == (2 << 3 | WireReader.VARINT)) {
-              resourceDropped = (int) rr.readVarint();
-            } else {
-              rr.skip(ftag & 7);
+            switch (ftag) {
+              case 1 << 3 | WireReader.LEN -> resourceAttributes.add(rr);
+              case 2 << 3 | WireReader.VARINT -> resourceDropped = (int) rr.readVarint();
+              default -> rr.skip(ftag & 7);
             }
           }
         } else if (tag == (3 << 3 | WireReader.LEN)) {
-          int len = r.readLength();
-          resourceSchemaUrl.set(b, r.pos, len);
-          hasResourceSchemaUrl = len > 0;
+          slice(r, resourceSchemaUrl);
+          hasResourceSchemaUrl = resourceSchemaUrl.len > 0;
         }
       }
       serviceName = resourceAttributes.stringValue(SERVICE_NAME);
@@ -171,6 +159,7 @@ public final class SpanView {
 
   /** A scope's fields, read once per request. */
   final class ScopeState {
+    long readFor = -1;
     final AttrList scopeAttributes = new AttrList();
     final Slice scopeName = new Slice();
     final Slice scopeVersion = new Slice();
@@ -194,11 +183,7 @@ public final class SpanView {
             switch (ftag) {
               case 1 << 3 | WireReader.LEN -> slice(rr, scopeName);
               case 2 << 3 | WireReader.LEN -> slice(rr, scopeVersion);
-              case 3 << 3 | WireReader.LEN -> {
-                int l = rr.readLength();
-                scopeAttributes.add(rr.pos, l);
-                rr.pos += l;
-              }
+              case 3 << 3 | WireReader.LEN -> scopeAttributes.add(rr);
               case 4 << 3 | WireReader.VARINT -> scopeDropped = (int) rr.readVarint();
               default -> rr.skip(ftag & 7);
             }
@@ -211,12 +196,9 @@ public final class SpanView {
   }
 
   private void readSpan(int off, int len) throws MalformedRequestException {
-    int traceOff = off;
-    int traceLen = 0;
-    int spanOff = off;
-    int spanLen = 0;
-    int parentOff = off;
-    int parentLen = 0;
+    rawTraceId.set(b, 0, 0);
+    rawSpanId.set(b, 0, 0);
+    rawParentSpanId.set(b, 0, 0);
     traceState.set(b, 0, 0);
     name.set(b, 0, 0);
     statusMessage.set(b, 0, 0);
@@ -235,31 +217,15 @@ public final class SpanView {
     while (!r.atEnd()) {
       int tag = r.readTag();
       switch (tag) {
-        case 1 << 3 | WireReader.LEN -> {
-          traceLen = r.readLength();
-          traceOff = r.pos;
-          r.pos += traceLen;
-        }
-        case 2 << 3 | WireReader.LEN -> {
-          spanLen = r.readLength();
-          spanOff = r.pos;
-          r.pos += spanLen;
-        }
+        case 1 << 3 | WireReader.LEN -> slice(r, rawTraceId);
+        case 2 << 3 | WireReader.LEN -> slice(r, rawSpanId);
         case 3 << 3 | WireReader.LEN -> slice(r, traceState);
-        case 4 << 3 | WireReader.LEN -> {
-          parentLen = r.readLength();
-          parentOff = r.pos;
-          r.pos += parentLen;
-        }
+        case 4 << 3 | WireReader.LEN -> slice(r, rawParentSpanId);
         case 5 << 3 | WireReader.LEN -> slice(r, name);
         case 6 << 3 | WireReader.VARINT -> kindValue = (int) r.readVarint();
         case 7 << 3 | WireReader.I64 -> startNanos = r.readFixed64();
         case 8 << 3 | WireReader.I64 -> endNanos = r.readFixed64();
-        case 9 << 3 | WireReader.LEN -> {
-          int l = r.readLength();
-          attributes.add(r.pos, l);
-          r.pos += l;
-        }
+        case 9 << 3 | WireReader.LEN -> attributes.add(r);
         case 10 << 3 | WireReader.VARINT -> droppedAttributes = (int) r.readVarint();
         case 11 << 3 | WireReader.LEN -> events.add(r);
         case 12 << 3 | WireReader.VARINT -> droppedEvents = (int) r.readVarint();
@@ -270,12 +236,9 @@ public final class SpanView {
         default -> r.skip(tag & 7);
       }
     }
-    int h = 0;
-    traceId.set(hex, h, hex(traceOff, traceLen, h));
-    h += traceId.len;
-    spanId.set(hex, h, hex(spanOff, spanLen, h));
-    h += spanId.len;
-    parentSpanId.set(hex, h, hex(parentOff, parentLen, h));
+    traceId.hexOf(rawTraceId);
+    spanId.hexOf(rawSpanId);
+    parentSpanId.hexOf(rawParentSpanId);
     kind.set(kindValue >= 0 && kindValue < KINDS.length ? KINDS[kindValue] : ascii(Integer.toString(kindValue)));
   }
 
@@ -293,20 +256,6 @@ public final class SpanView {
         r.skip(tag & 7);
       }
     }
-  }
-
-  /** Writes {@code len} id bytes as lower-case hex into the scratch buffer at {@code at}; returns the hex length. */
-  private int hex(int off, int len, int at) {
-    if (hex.length < at + 2 * len) {
-      // ids of unusual length (not from our gateway): a new buffer; slices already set keep the old one
-      hex = Arrays.copyOf(hex, 2 * (at + 2 * len));
-    }
-    for (int i = 0; i < len; i++) {
-      int v = b[off + i] & 0xff;
-      hex[at + 2 * i] = HEX[v >>> 4];
-      hex[at + 2 * i + 1] = HEX[v & 0xf];
-    }
-    return 2 * len;
   }
 
   static void slice(WireReader r, Slice out) throws MalformedRequestException {
@@ -377,11 +326,7 @@ public final class SpanView {
           switch (tag) {
             case 1 << 3 | WireReader.I64 -> timeNanos = r.readFixed64();
             case 2 << 3 | WireReader.LEN -> slice(r, name);
-            case 3 << 3 | WireReader.LEN -> {
-              int l = r.readLength();
-              attributes.add(r.pos, l);
-              r.pos += l;
-            }
+            case 3 << 3 | WireReader.LEN -> attributes.add(r);
             case 4 << 3 | WireReader.VARINT -> dropped = (int) r.readVarint();
             default -> r.skip(tag & 7);
           }
@@ -394,7 +339,8 @@ public final class SpanView {
 
   /** One link of the current span. */
   public static final class LinkView {
-    private byte[] hex = new byte[48];
+    private final Slice rawTraceId = new Slice();
+    private final Slice rawSpanId = new Slice();
     final Slice traceId = new Slice();
     final Slice spanId = new Slice();
     final Slice traceState = new Slice();
@@ -403,35 +349,21 @@ public final class SpanView {
     long flags;
 
     void read(byte[] b, int off, int len) {
+      rawTraceId.set(b, 0, 0);
+      rawSpanId.set(b, 0, 0);
       traceState.set(b, 0, 0);
       attributes.clear(b);
       dropped = 0;
       flags = 0;
-      int traceOff = off;
-      int traceLen = 0;
-      int spanOff = off;
-      int spanLen = 0;
       try {
         WireReader r = new WireReader(b, off, len);
         while (!r.atEnd()) {
           int tag = r.readTag();
           switch (tag) {
-            case 1 << 3 | WireReader.LEN -> {
-              traceLen = r.readLength();
-              traceOff = r.pos;
-              r.pos += traceLen;
-            }
-            case 2 << 3 | WireReader.LEN -> {
-              spanLen = r.readLength();
-              spanOff = r.pos;
-              r.pos += spanLen;
-            }
+            case 1 << 3 | WireReader.LEN -> slice(r, rawTraceId);
+            case 2 << 3 | WireReader.LEN -> slice(r, rawSpanId);
             case 3 << 3 | WireReader.LEN -> slice(r, traceState);
-            case 4 << 3 | WireReader.LEN -> {
-              int l = r.readLength();
-              attributes.add(r.pos, l);
-              r.pos += l;
-            }
+            case 4 << 3 | WireReader.LEN -> attributes.add(r);
             case 5 << 3 | WireReader.VARINT -> dropped = (int) r.readVarint();
             case 6 << 3 | WireReader.I32 -> flags = Integer.toUnsignedLong(r.readFixed32());
             default -> r.skip(tag & 7);
@@ -440,20 +372,8 @@ public final class SpanView {
       } catch (MalformedRequestException e) {
         throw new IllegalStateException("link bytes changed after validation", e);
       }
-      if (hex.length < 2 * (traceLen + spanLen)) {
-        hex = new byte[2 * (traceLen + spanLen)];
-      }
-      for (int i = 0; i < traceLen; i++) {
-        hex[2 * i] = HEX[(b[traceOff + i] & 0xff) >>> 4];
-        hex[2 * i + 1] = HEX[b[traceOff + i] & 0xf];
-      }
-      traceId.set(hex, 0, 2 * traceLen);
-      int at = 2 * traceLen;
-      for (int i = 0; i < spanLen; i++) {
-        hex[at + 2 * i] = HEX[(b[spanOff + i] & 0xff) >>> 4];
-        hex[at + 2 * i + 1] = HEX[b[spanOff + i] & 0xf];
-      }
-      spanId.set(hex, at, 2 * spanLen);
+      traceId.hexOf(rawTraceId);
+      spanId.hexOf(rawSpanId);
     }
   }
 }
