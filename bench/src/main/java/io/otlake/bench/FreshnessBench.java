@@ -13,6 +13,7 @@ import io.otlake.local.LocalInfra;
 import io.otlake.proto.Hex;
 import io.otlake.writer.WriterService;
 import io.otlake.writer.commit.KafkaOffsets;
+import io.otlake.writer.config.WriterConfig;
 import io.otlake.writer.table.Catalogs;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -45,7 +46,8 @@ final class FreshnessBench {
     Map<String, String> g = Map.of("kafka.bootstrap.servers", infra.bootstrapServers(), "kafka.topic.traces", topic,
         "grpc.host", "127.0.0.1", "grpc.port", "0", "metrics.port", "-1");
     DemoTelemetry demo = new DemoTelemetry(23, System.currentTimeMillis() * 1_000_000L, 50, 1);
-    try (WriterService writer = WriterService.start(Bench.writerConfig(infra, topic, "bench_fresh", Map.of()));
+    WriterConfig writerConfig = Bench.writerConfig(infra, topic, "bench_fresh", Map.of());
+    try (WriterService writer = WriterService.start(writerConfig);
         GatewayServer gateway = GatewayServer.start(GatewayConfig.load(null, Map.of(), g))) {
       ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", gateway.grpcPort()).usePlaintext().build();
       TraceServiceGrpc.TraceServiceBlockingStub stub = TraceServiceGrpc.newBlockingStub(channel);
@@ -98,7 +100,7 @@ final class FreshnessBench {
       f.put("p50_s", Results.round(percentile(lags, 0.50) / 1000.0, 2));
       f.put("p99_s", Results.round(percentile(lags, 0.99) / 1000.0, 2));
       f.put("max_s", Results.round(lags.isEmpty() ? Double.NaN : lags.get(lags.size() - 1) / 1000.0, 2));
-      f.put("commit_interval_s", writer == null ? null : 10);
+      f.put("commit_interval_s", writerConfig.commitInterval().toSeconds());
       results.put("freshness_p99_s", Results.round(percentile(lags, 0.99) / 1000.0, 2));
     }
   }

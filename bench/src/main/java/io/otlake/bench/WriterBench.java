@@ -96,7 +96,7 @@ final class WriterBench {
     b.put("with_metadata_bytes_per_span", Results.round((double) allBytes / rows, 1));
     b.put("otlp_protobuf_bytes_per_span", Results.round((double) otlpBytes / total, 1));
     b.put("otlp_protobuf_zstd_bytes_per_span", Results.round((double) zstdBytes / total, 1));
-    b.put("otlp_request_spans", 512);
+    b.put("otlp_request_spans", Results.round((double) total / requests.size(), 1));
     results.put("bytes_per_span", Results.round((double) dataBytes / rows, 1));
   }
 
