@@ -4,14 +4,13 @@ package io.otlake.bench;
 import io.otlake.proto.wire.ScannedTraces;
 import io.otlake.writer.decode.SpanView;
 import io.otlake.writer.table.TraceTable;
-import io.otlake.writer.write.SpanParquetWriter;
+import io.otlake.writer.parquet.ColumnsFile;
+import io.otlake.writer.write.SpanColumns;
 import java.io.File;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.iceberg.Files;
-import org.apache.iceberg.io.FileAppender;
-import org.apache.iceberg.parquet.Parquet;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
 import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
@@ -32,18 +31,15 @@ public final class ColumnSizes {
     Map<String, String> props = TraceTable.properties(512L << 20);
     int written = 0;
     SpanView view = new SpanView();
-    try (FileAppender<SpanView> out = Parquet.write(Files.localOutput(file))
-        .schema(TraceTable.SCHEMA)
-        .setAll(props)
-        .createWriterFunc(type -> SpanParquetWriter.create(TraceTable.SCHEMA, type))
-        .build()) {
+    try (ColumnsFile out = new ColumnsFile(TraceTable.SCHEMA, props, Files.localOutput(file))) {
+      SpanColumns columns = new SpanColumns(out);
       while (written < spans) {
         ScannedTraces t = ScannedTraces.scan(demo.request(512).toByteArray());
         view.reset(t);
         for (int s = 0; s < t.spanCount(); s++) {
           view.moveTo(s);
           if ("frontend".equals(view.serviceName())) {
-            out.add(view);
+            columns.write(view);
             written++;
           }
         }

@@ -10,7 +10,8 @@ import io.otlake.proto.TraceSplitter;
 import io.otlake.proto.wire.ScannedTraces;
 import io.otlake.writer.decode.SpanView;
 import io.otlake.writer.table.TraceTable;
-import io.otlake.writer.write.SpanParquetWriter;
+import io.otlake.writer.parquet.ColumnsFile;
+import io.otlake.writer.write.SpanColumns;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -62,7 +63,8 @@ public class HotPathBenchmarks {
     return payloads[next++ & (payloads.length - 1)];
   }
 
-  FileAppender<SpanView> directFile;
+  ColumnsFile directFile;
+  SpanColumns directColumns;
   FileAppender<Record> genericFile;
 
   @Setup(Level.Trial)
@@ -77,9 +79,8 @@ public class HotPathBenchmarks {
   /** Each iteration writes into one long file per writer, so per-file set-up does not dominate. */
   @Setup(Level.Iteration)
   public void openFiles() throws java.io.IOException {
-    directFile = Parquet.write(new InMemoryOutputFile()).schema(TraceTable.SCHEMA)
-        .setAll(TraceTable.properties(128L << 20))
-        .createWriterFunc(type -> SpanParquetWriter.create(TraceTable.SCHEMA, type)).build();
+    directFile = new ColumnsFile(TraceTable.SCHEMA, TraceTable.properties(128L << 20), new InMemoryOutputFile());
+    directColumns = new SpanColumns(directFile);
     genericFile = Parquet.write(new InMemoryOutputFile()).schema(TraceTable.SCHEMA)
         .setAll(TraceTable.properties(128L << 20))
         .createWriterFunc(type -> GenericParquetWriter.create(TraceTable.SCHEMA, type)).build();
@@ -110,7 +111,7 @@ public class HotPathBenchmarks {
     view.reset(t);
     for (int s = 0; s < t.spanCount(); s++) {
       view.moveTo(s);
-      directFile.add(view);
+      directColumns.write(view);
     }
     return t.spanCount();
   }

@@ -38,11 +38,21 @@ public final class AttrList {
   private int[] valueLen = new int[16];
   private long[] scalar = new long[16];
   private boolean[] shadowed = new boolean[16];
+  /** The text of non-string values, made on first use and kept while the list holds the same attributes. */
+  private byte[][] text = new byte[16][];
   private int nonStrings;
   private final Pairs values = new Pairs(false);
   private final Pairs types = new Pairs(true);
 
+  /** Changes whenever the list is refilled, so a consumer can cache what it derived from the attributes. */
+  private long version;
+
+  public long version() {
+    return version;
+  }
+
   void clear(byte[] buf) {
+    this.version++;
     this.buf = buf;
     this.count = 0;
     this.nonStrings = 0;
@@ -67,7 +77,9 @@ public final class AttrList {
       valueLen = Arrays.copyOf(valueLen, n);
       scalar = Arrays.copyOf(scalar, n);
       shadowed = Arrays.copyOf(shadowed, n);
+      text = Arrays.copyOf(text, n);
     }
+    text[i] = null;
     keyOff[i] = off;
     keyLen[i] = 0;
     kind[i] = EMPTY;
@@ -171,14 +183,24 @@ public final class AttrList {
     switch (kind[i]) {
       case STRING:
         return out.set(buf, valueOff[i], valueLen[i]);
-      case BOOL:
-        return out.set(scalar[i] != 0 ? TRUE : FALSE);
-      case INT:
-        return out.set(bytes(Long.toString(scalar[i])));
-      case DOUBLE:
-        return out.set(bytes(Double.toString(Double.longBitsToDouble(scalar[i]))));
       case EMPTY:
         return out.set(buf, 0, 0);
+      default:
+        if (text[i] == null) {
+          text[i] = nonStringText(i);
+        }
+        return out.set(text[i]);
+    }
+  }
+
+  private byte[] nonStringText(int i) {
+    switch (kind[i]) {
+      case BOOL:
+        return scalar[i] != 0 ? TRUE : FALSE;
+      case INT:
+        return bytes(Long.toString(scalar[i]));
+      case DOUBLE:
+        return bytes(Double.toString(Double.longBitsToDouble(scalar[i])));
       default:
         AnyValue v;
         try {
@@ -187,9 +209,9 @@ public final class AttrList {
           throw new IllegalStateException("attribute bytes changed after validation", e);
         }
         if (kind[i] == BYTES) {
-          return out.set(bytes(Base64.getEncoder().encodeToString(v.getBytesValue().toByteArray())));
+          return bytes(Base64.getEncoder().encodeToString(v.getBytesValue().toByteArray()));
         }
-        return out.set(bytes(AttributeText.text(v)));
+        return bytes(AttributeText.text(v));
     }
   }
 

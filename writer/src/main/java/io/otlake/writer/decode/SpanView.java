@@ -83,6 +83,109 @@ public final class SpanView {
     return Math.floorDiv(endNanos, 1000);
   }
 
+  // the row's values, as the table's columns hold them: empty optional strings are null
+
+  public Slice traceId() {
+    return traceId;
+  }
+
+  public Slice spanId() {
+    return spanId;
+  }
+
+  public Slice parentSpanId() {
+    return orNull(parentSpanId);
+  }
+
+  /** The resource's service.name, or null. */
+  public Slice serviceNameText() {
+    return resource.serviceName == null ? null : resource.serviceNameSlice;
+  }
+
+  public Slice name() {
+    return name;
+  }
+
+  public Slice kind() {
+    return kind;
+  }
+
+  public double durationMillis() {
+    return (endNanos - startNanos) / 1e6;
+  }
+
+  public int statusCode() {
+    return statusCode;
+  }
+
+  public Slice statusMessage() {
+    return orNull(statusMessage);
+  }
+
+  public AttrList attributes() {
+    return attributes;
+  }
+
+  public AttrList resourceAttributes() {
+    return resource.resourceAttributes;
+  }
+
+  public Repeated<EventView> events() {
+    return events;
+  }
+
+  public Slice traceState() {
+    return orNull(traceState);
+  }
+
+  public long flags() {
+    return flags;
+  }
+
+  public int droppedAttributes() {
+    return droppedAttributes;
+  }
+
+  public int resourceDroppedAttributes() {
+    return resource.resourceDropped;
+  }
+
+  public Slice resourceSchemaUrl() {
+    return resource.hasResourceSchemaUrl ? resource.resourceSchemaUrl : null;
+  }
+
+  public Slice scopeName() {
+    return orNull(scope.scopeName);
+  }
+
+  public Slice scopeVersion() {
+    return orNull(scope.scopeVersion);
+  }
+
+  public AttrList scopeAttributes() {
+    return scope.scopeAttributes;
+  }
+
+  public Slice scopeSchemaUrl() {
+    return orNull(scope.scopeSchemaUrl);
+  }
+
+  public int droppedEvents() {
+    return droppedEvents;
+  }
+
+  public Repeated<LinkView> links() {
+    return links;
+  }
+
+  public int droppedLinks() {
+    return droppedLinks;
+  }
+
+  static Slice orNull(Slice s) {
+    return s.len == 0 ? null : s;
+  }
+
   /** The current span's id in hex. */
   @Override
   public String toString() {
@@ -314,6 +417,22 @@ public final class SpanView {
     final AttrList attributes = new AttrList();
     int dropped;
 
+    public long timeMicros() {
+      return Math.floorDiv(timeNanos, 1000);
+    }
+
+    public Slice name() {
+      return name;
+    }
+
+    public AttrList attributes() {
+      return attributes;
+    }
+
+    public int dropped() {
+      return dropped;
+    }
+
     void read(byte[] b, int off, int len) {
       timeNanos = 0;
       name.set(b, 0, 0);
@@ -347,6 +466,30 @@ public final class SpanView {
     final AttrList attributes = new AttrList();
     int dropped;
     long flags;
+
+    public Slice traceId() {
+      return traceId;
+    }
+
+    public Slice spanId() {
+      return spanId;
+    }
+
+    public Slice traceState() {
+      return orNull(traceState);
+    }
+
+    public long flags() {
+      return flags;
+    }
+
+    public AttrList attributes() {
+      return attributes;
+    }
+
+    public int dropped() {
+      return dropped;
+    }
 
     void read(byte[] b, int off, int len) {
       rawTraceId.set(b, 0, 0);

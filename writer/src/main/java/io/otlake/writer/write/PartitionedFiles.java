@@ -1,34 +1,28 @@
 package io.otlake.writer.write;
 
 import io.otlake.writer.decode.SpanView;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import io.otlake.writer.parquet.ColumnsFile;
 import org.apache.iceberg.DataFile;
+import org.apache.iceberg.DataFiles;
 import org.apache.iceberg.FileFormat;
 import org.apache.iceberg.MetricsConfig;
 import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.StructLike;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.TableProperties;
-import org.apache.iceberg.deletes.EqualityDeleteWriter;
-import org.apache.iceberg.deletes.PositionDeleteWriter;
 import org.apache.iceberg.encryption.EncryptedOutputFile;
-import org.apache.iceberg.io.DataWriter;
-import org.apache.iceberg.io.FileWriterFactory;
 import org.apache.iceberg.io.OutputFileFactory;
-import org.apache.iceberg.io.RollingDataWriter;
-import org.apache.iceberg.parquet.Parquet;
 import org.apache.iceberg.util.PropertyUtil;
 
 /**
  * The data files of one commit: spans fan out to one open Parquet file per table partition (day, service), rolled
  * at the table's target file size and written straight to the table's FileIO (S3FileIO on S3) by
- * {@link SpanParquetWriter}. At most {@code maxOpenFiles} files are open at once (each holds page buffers for every
+ * {@link SpanColumns}. At most {@code maxOpenFiles} files are open at once (each holds page buffers for every
  * column, about 1.7 MiB on demo data): past that, the open file holding the most rows is finished early, so memory
  * stays bounded however many services and days a batch touches, at the price of more files when the bound is below
  * the number of partitions a batch really touches. {@link #complete} closes the rest and returns every file
@@ -39,11 +33,11 @@ public final class PartitionedFiles {
 
   private final Table table;
   private final PartitionSpec spec;
-  private final SpanFileWriterFactory writers;
+  private final MetricsConfig metricsConfig;
   private final OutputFileFactory files;
   private final long targetFileSize;
   private final int maxOpenFiles;
-  private final Map<PartitionId, RollingDataWriter<SpanView>> open = new HashMap<>();
+  private final Map<PartitionId, OpenFile> open = new HashMap<>();
   private final List<DataFile> finished = new ArrayList<>();
   private long rows;
   private long filesFinishedEarly;
@@ -65,29 +59,29 @@ public final class PartitionedFiles {
         .format(FileFormat.PARQUET)
         .operationId(UUID.randomUUID().toString())
         .build();
-    this.writers = new SpanFileWriterFactory(table);
+    this.metricsConfig = MetricsConfig.forTable(table);
   }
 
   /** Writes the span the view is on. */
   public void write(SpanView span) {
     PartitionId id = new PartitionId((int) Math.floorDiv(span.startMicros(), MICROS_PER_DAY), span.serviceName());
-    RollingDataWriter<SpanView> writer = open.get(id);
-    if (writer == null) {
+    OpenFile file = open.get(id);
+    if (file == null) {
       if (open.size() >= maxOpenFiles) {
         finishLargest();
       }
-      writer = new RollingDataWriter<>(writers, files, table.io(), targetFileSize, spec, id.toStruct());
-      open.put(id, writer);
+      file = new OpenFile(id.toStruct());
+      open.put(id, file);
     }
-    writer.write(span);
+    file.write(span);
     rows++;
   }
 
   private void finishLargest() {
     PartitionId largest = null;
     long most = -1;
-    for (Map.Entry<PartitionId, RollingDataWriter<SpanView>> e : open.entrySet()) {
-      long n = e.getValue().currentFileRows();
+    for (Map.Entry<PartitionId, OpenFile> e : open.entrySet()) {
+      long n = e.getValue().rows();
       if (n > most) {
         most = n;
         largest = e.getKey();
@@ -97,13 +91,8 @@ public final class PartitionedFiles {
     filesFinishedEarly++;
   }
 
-  private void finish(RollingDataWriter<SpanView> writer) {
-    try {
-      writer.close();
-    } catch (IOException e) {
-      throw new UncheckedIOException("closing a data file", e);
-    }
-    finished.addAll(writer.result().dataFiles());
+  private void finish(OpenFile file) {
+    finished.add(file.finish());
   }
 
   /** How many partitions' files were finished early to stay within the open-file bound. */
@@ -126,8 +115,8 @@ public final class PartitionedFiles {
       return;
     }
     closed = true;
-    for (RollingDataWriter<SpanView> w : open.values()) {
-      finish(w);
+    for (OpenFile f : open.values()) {
+      finish(f);
     }
     open.clear();
   }
@@ -174,43 +163,50 @@ public final class PartitionedFiles {
     }
   }
 
-  /** Data files written by {@link SpanParquetWriter}; otlake writes no delete files. */
-  private static final class SpanFileWriterFactory implements FileWriterFactory<SpanView> {
-    private final Table table;
-    private final MetricsConfig metrics;
+  /**
+   * The file being written for one partition. Rolls to a new file at the table's target file size (checked every
+   * thousand rows, on the written plus buffered bytes).
+   */
+  private final class OpenFile {
+    private final StructLike partition;
+    private EncryptedOutputFile output;
+    private ColumnsFile file;
+    private SpanColumns columns;
 
-    SpanFileWriterFactory(Table table) {
-      this.table = table;
-      this.metrics = MetricsConfig.forTable(table);
+    OpenFile(StructLike partition) {
+      this.partition = partition;
+      start();
     }
 
-    @Override
-    public DataWriter<SpanView> newDataWriter(EncryptedOutputFile file, PartitionSpec spec, StructLike partition) {
-      try {
-        return Parquet.writeData(file)
-            .schema(table.schema())
-            .setAll(table.properties())
-            .metricsConfig(metrics)
-            .withSpec(spec)
-            .withPartition(partition)
-            .createWriterFunc(SpanParquetWriter::create)
-            .overwrite()
-            .build();
-      } catch (IOException e) {
-        throw new UncheckedIOException("opening a data file", e);
+    private void start() {
+      output = files.newOutputFile(spec, partition);
+      file = new ColumnsFile(table.schema(), table.properties(), output.encryptingOutputFile());
+      columns = new SpanColumns(file);
+    }
+
+    long rows() {
+      return file.rows();
+    }
+
+    void write(SpanView span) {
+      columns.write(span);
+      if (file.rows() % 1000 == 0 && file.length() >= targetFileSize) {
+        finished.add(finish());
+        start();
       }
     }
 
-    @Override
-    public EqualityDeleteWriter<SpanView> newEqualityDeleteWriter(EncryptedOutputFile file, PartitionSpec spec,
-        StructLike partition) {
-      throw new UnsupportedOperationException("otlake writes no delete files");
-    }
-
-    @Override
-    public PositionDeleteWriter<SpanView> newPositionDeleteWriter(EncryptedOutputFile file, PartitionSpec spec,
-        StructLike partition) {
-      throw new UnsupportedOperationException("otlake writes no delete files");
+    DataFile finish() {
+      file.close();
+      return DataFiles.builder(spec)
+          .withPath(output.encryptingOutputFile().location())
+          .withFormat(FileFormat.PARQUET)
+          .withPartition(partition)
+          .withEncryptionKeyMetadata(output.keyMetadata())
+          .withFileSizeInBytes(file.closedLength())
+          .withMetrics(file.metrics(metricsConfig))
+          .withSplitOffsets(file.splitOffsets())
+          .build();
     }
   }
 }

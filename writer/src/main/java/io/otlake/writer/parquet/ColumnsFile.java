@@ -1,0 +1,291 @@
+package io.otlake.writer.parquet;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.iceberg.FieldMetrics;
+import org.apache.iceberg.Metrics;
+import org.apache.iceberg.MetricsConfig;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.SchemaParser;
+import org.apache.iceberg.TableProperties;
+import org.apache.iceberg.parquet.ParquetSchemaUtil;
+import org.apache.iceberg.parquet.ParquetUtil;
+import org.apache.iceberg.util.PropertyUtil;
+import org.apache.parquet.column.ColumnDescriptor;
+import org.apache.parquet.hadoop.ParquetFileWriter;
+import org.apache.parquet.hadoop.metadata.ParquetMetadata;
+import org.apache.parquet.io.PositionOutputStream;
+import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.PrimitiveType;
+
+/**
+ * A Parquet file of an Iceberg schema written column by column: the caller writes each row's values straight into
+ * the {@link LeafColumn}s (with their repetition and definition levels) and ends the row; this class cuts pages
+ * (page size and row limit) and row groups, compresses, and lays out the file through parquet-mr's
+ * {@link ParquetFileWriter} (footer, statistics, page indexes). The table properties Iceberg's own Parquet writer
+ * honours for sizes, dictionaries and compression apply here too. Columns the caller does not write get a null in
+ * every row. Not thread-safe.
+ */
+public final class ColumnsFile implements AutoCloseable {
+  private static final int CHECK_EVERY_ROWS = 64;
+
+  private final Schema schema;
+  private final org.apache.iceberg.io.OutputFile output;
+  private final ParquetFileWriter writer;
+  private final PageCodec codec;
+  private final List<LeafColumn> columns = new ArrayList<>();
+  private final Map<String, LeafColumn> byPath = new HashMap<>();
+  private final List<LeafColumn> unclaimed = new ArrayList<>();
+  private final List<DoubleColumn> doubles = new ArrayList<>();
+  private final long pageSize;
+  private final int pageRowLimit;
+  private final long rowGroupSize;
+  private final Bytes scratch = new Bytes(1 << 16);
+  private int[] ints = new int[1 << 12];
+  private long rows;
+  private long rowsInGroup;
+  private boolean closed;
+
+  public ColumnsFile(Schema schema, Map<String, String> tableProperties, org.apache.iceberg.io.OutputFile output) {
+    this.schema = schema;
+    this.output = output;
+    this.pageSize = PropertyUtil.propertyAsLong(tableProperties, TableProperties.PARQUET_PAGE_SIZE_BYTES,
+        TableProperties.PARQUET_PAGE_SIZE_BYTES_DEFAULT);
+    this.pageRowLimit = PropertyUtil.propertyAsInt(tableProperties, TableProperties.PARQUET_PAGE_ROW_LIMIT,
+        TableProperties.PARQUET_PAGE_ROW_LIMIT_DEFAULT);
+    this.rowGroupSize = PropertyUtil.propertyAsLong(tableProperties, TableProperties.PARQUET_ROW_GROUP_SIZE_BYTES,
+        TableProperties.PARQUET_ROW_GROUP_SIZE_BYTES_DEFAULT);
+    int dictBytes = PropertyUtil.propertyAsInt(tableProperties, TableProperties.PARQUET_DICT_SIZE_BYTES,
+        TableProperties.PARQUET_DICT_SIZE_BYTES_DEFAULT);
+    String level = tableProperties.get(TableProperties.PARQUET_COMPRESSION_LEVEL);
+    this.codec = new PageCodec(
+        tableProperties.getOrDefault(TableProperties.PARQUET_COMPRESSION, TableProperties.PARQUET_COMPRESSION_DEFAULT),
+        level == null ? null : Integer.valueOf(level));
+    MessageType type = ParquetSchemaUtil.convert(schema, "table");
+    for (ColumnDescriptor desc : type.getColumns()) {
+      String path = String.join(".", desc.getPath());
+      PrimitiveType primitive = desc.getPrimitiveType();
+      LeafColumn c = switch (primitive.getPrimitiveTypeName()) {
+        case BINARY -> new BinaryColumn(desc, dictionaryEnabled(tableProperties, path), dictBytes);
+        case INT64 -> new LongColumn(desc);
+        case INT32 -> new IntColumn(desc);
+        case DOUBLE -> {
+          DoubleColumn d = new DoubleColumn(desc, primitive.getId().intValue());
+          doubles.add(d);
+          yield d;
+        }
+        default -> throw new IllegalArgumentException("column " + path + " has type " + primitive
+            + ", which this writer does not write");
+      };
+      columns.add(c);
+      byPath.put(path, c);
+      unclaimed.add(c);
+    }
+    try {
+      this.writer = new ParquetFileWriter(new OutputAdapter(output), type, ParquetFileWriter.Mode.OVERWRITE,
+          rowGroupSize, 0);
+      writer.start();
+    } catch (IOException e) {
+      codec.close();
+      throw new UncheckedIOException("creating Parquet file " + output.location(), e);
+    }
+  }
+
+  private static boolean dictionaryEnabled(Map<String, String> props, String path) {
+    String column = props.get(TableProperties.PARQUET_DICT_ENCODING_ENABLED_COLUMN_PREFIX + path);
+    return column != null ? Boolean.parseBoolean(column) : true;
+  }
+
+  /** The column at {@code path} (dotted, as in the Parquet schema), which the caller will write from now on. */
+  @SuppressWarnings("unchecked")
+  public <C extends LeafColumn> C column(String path, Class<C> kind) {
+    LeafColumn c = byPath.get(path);
+    if (c == null) {
+      return null;
+    }
+    if (!kind.isInstance(c)) {
+      throw new IllegalArgumentException("column " + path + " is " + c.getClass().getSimpleName() + ", not "
+          + kind.getSimpleName());
+    }
+    unclaimed.remove(c);
+    return (C) c;
+  }
+
+  /** Checks that every column left unwritten can hold nulls. */
+  public void checkUnclaimedColumns() {
+    for (LeafColumn c : unclaimed) {
+      if (c.maxD == 0) {
+        throw new IllegalArgumentException("required column " + c.path() + " is not written by this writer");
+      }
+    }
+  }
+
+  /** Ends the current row: every column has had its slots for it. */
+  public void endRow() {
+    for (int i = 0; i < unclaimed.size(); i++) {
+      unclaimed.get(i).writeNull(0, 0);
+    }
+    rows++;
+    rowsInGroup++;
+    if (rows % CHECK_EVERY_ROWS == 0) {
+      checkSizes();
+    }
+  }
+
+  private void checkSizes() {
+    try {
+      long buffered = 0;
+      for (LeafColumn c : columns) {
+        if (c.pageBytes() >= pageSize || rows - c.pageStartRow >= pageRowLimit) {
+          flushPage(c);
+        }
+        buffered += c.bufferedBytes();
+      }
+      if (buffered >= rowGroupSize) {
+        flushRowGroup();
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("writing " + output.location(), e);
+    }
+  }
+
+  private void flushPage(LeafColumn c) throws IOException {
+    if (ints.length < c.slots) {
+      ints = new int[Math.max(c.slots, ints.length * 2)];
+    }
+    c.flushPage(rows, codec, scratch, ints);
+  }
+
+  private void flushRowGroup() throws IOException {
+    if (rowsInGroup == 0) {
+      return;
+    }
+    for (LeafColumn c : columns) {
+      flushPage(c);
+    }
+    writer.startBlock(rowsInGroup);
+    for (LeafColumn c : columns) {
+      c.writeChunk(writer, codec);
+    }
+    writer.endBlock();
+    rowsInGroup = 0;
+  }
+
+  public long rows() {
+    return rows;
+  }
+
+  /** Bytes written so far plus those buffered for the current row group: what the file would be if closed now. */
+  public long length() {
+    try {
+      long buffered = 0;
+      for (LeafColumn c : columns) {
+        buffered += c.bufferedBytes();
+      }
+      return writer.getPos() + buffered;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      flushRowGroup();
+      writer.end(Map.of("iceberg.schema", SchemaParser.toJson(schema)));
+    } catch (IOException e) {
+      throw new UncheckedIOException("finishing " + output.location(), e);
+    } finally {
+      codec.close();
+    }
+  }
+
+  /** The file's length once closed. */
+  public long closedLength() {
+    try {
+      return writer.getPos();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public ParquetMetadata footer() {
+    return writer.getFooter();
+  }
+
+  /** Iceberg metrics of the closed file, as Iceberg's own writer reports them. */
+  public Metrics metrics(MetricsConfig config) {
+    Stream<FieldMetrics<?>> fieldMetrics = doubles.stream().map(DoubleColumn::fieldMetrics);
+    return ParquetUtil.footerMetrics(footer(), fieldMetrics, config);
+  }
+
+  public List<Long> splitOffsets() {
+    return ParquetUtil.getSplitOffsets(footer());
+  }
+
+  /** parquet-mr's view of an Iceberg output file. */
+  private record OutputAdapter(org.apache.iceberg.io.OutputFile file) implements org.apache.parquet.io.OutputFile {
+    @Override
+    public PositionOutputStream create(long blockSizeHint) {
+      return wrap(file.create());
+    }
+
+    @Override
+    public PositionOutputStream createOrOverwrite(long blockSizeHint) {
+      return wrap(file.createOrOverwrite());
+    }
+
+    @Override
+    public boolean supportsBlockSize() {
+      return false;
+    }
+
+    @Override
+    public long defaultBlockSize() {
+      return 0;
+    }
+
+    @Override
+    public String getPath() {
+      return file.location();
+    }
+
+    private static PositionOutputStream wrap(org.apache.iceberg.io.PositionOutputStream out) {
+      return new PositionOutputStream() {
+        @Override
+        public long getPos() throws IOException {
+          return out.getPos();
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+          out.write(b);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+          out.write(b, off, len);
+        }
+
+        @Override
+        public void flush() throws IOException {
+          out.flush();
+        }
+
+        @Override
+        public void close() throws IOException {
+          out.close();
+        }
+      };
+    }
+  }
+}

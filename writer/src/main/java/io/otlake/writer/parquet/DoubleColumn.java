@@ -1,0 +1,81 @@
+package io.otlake.writer.parquet;
+
+import java.util.Arrays;
+import org.apache.iceberg.DoubleFieldMetrics;
+import org.apache.iceberg.FieldMetrics;
+import org.apache.parquet.column.ColumnDescriptor;
+import org.apache.parquet.column.Encoding;
+import org.apache.parquet.column.statistics.Statistics;
+
+/**
+ * A double column, PLAIN-encoded. Keeps the file-wide metrics Iceberg takes from the writer rather than from Parquet
+ * statistics for floating-point columns (NaN count, bounds).
+ */
+public final class DoubleColumn extends LeafColumn {
+  private double[] values = new double[64];
+  private int count;
+  private double min;
+  private double max;
+  private boolean any;
+  private final DoubleFieldMetrics.Builder metrics;
+
+  DoubleColumn(ColumnDescriptor desc, int fieldId) {
+    super(desc);
+    this.metrics = new DoubleFieldMetrics.Builder(fieldId);
+  }
+
+  /** A value at repetition level {@code r} (definition level: the maximum). */
+  public void write(int r, double v) {
+    levels(r, maxD);
+    if (count == values.length) {
+      values = Arrays.copyOf(values, count * 2);
+    }
+    values[count++] = v;
+    metrics.addValue(v);
+    if (!Double.isNaN(v)) {
+      if (!any || Double.compare(v, min) < 0) {
+        min = v;
+      }
+      if (!any || Double.compare(v, max) > 0) {
+        max = v;
+      }
+      any = true;
+    }
+  }
+
+  FieldMetrics<Double> fieldMetrics() {
+    return metrics.build();
+  }
+
+  @Override
+  long valueBytes() {
+    return 8L * count;
+  }
+
+  @Override
+  void encodeValues(Bytes out) {
+    for (int i = 0; i < count; i++) {
+      out.writeLongLE(Double.doubleToRawLongBits(values[i]));
+    }
+  }
+
+  @Override
+  Encoding valuesEncoding() {
+    return Encoding.PLAIN;
+  }
+
+  @Override
+  Statistics<?> pageStatistics() {
+    Statistics.Builder b = Statistics.getBuilderForReading(desc.getPrimitiveType()).withNumNulls(pageNulls);
+    if (any) {
+      b.withMin(LongColumn.le(Double.doubleToLongBits(min))).withMax(LongColumn.le(Double.doubleToLongBits(max)));
+    }
+    return b.build();
+  }
+
+  @Override
+  void resetPage() {
+    count = 0;
+    any = false;
+  }
+}
