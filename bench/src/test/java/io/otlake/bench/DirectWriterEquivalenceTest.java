@@ -27,7 +27,7 @@ import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
 import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The writer's direct OTLP-to-Parquet path ({@link SpanColumns} into a {@link ColumnsFile}) writes exactly the rows
@@ -38,9 +38,10 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class DirectWriterEquivalenceTest {
   @ParameterizedTest
-  @ValueSource(booleans = {false, true})
-  void directAndGenericFilesHoldTheSameRowsAndMetrics(boolean tinyLimits) throws Exception {
+  @CsvSource({"false,v2", "true,v2", "false,v1", "true,v1"})
+  void directAndGenericFilesHoldTheSameRowsAndMetrics(boolean tinyLimits, String encodings) throws Exception {
     Map<String, String> props = new HashMap<>(TraceTable.properties(128L << 20));
+    props.put(ColumnsFile.ENCODINGS, encodings);
     if (tinyLimits) {
       props.put(TableProperties.PARQUET_PAGE_SIZE_BYTES, "4096");
       props.put(TableProperties.PARQUET_PAGE_ROW_LIMIT, "100");
@@ -92,10 +93,18 @@ class DirectWriterEquivalenceTest {
       assertThat(seen.mixed).as("a chunk with dictionary pages then plain pages").isPositive();
     }
     assertThat(seen.dictionary).as("chunks with dictionary pages").isPositive();
-    assertThat(seen.plain).as("chunks with plain pages").isPositive();
+    assertThat(seen.plain).as("chunks with non-dictionary pages").isPositive();
+    if (encodings.equals("v2")) {
+      assertThat(seen.all).contains(Encoding.DELTA_BYTE_ARRAY, Encoding.DELTA_BINARY_PACKED,
+          Encoding.BYTE_STREAM_SPLIT);
+    } else {
+      assertThat(seen.all).doesNotContain(Encoding.DELTA_BYTE_ARRAY, Encoding.DELTA_BINARY_PACKED,
+          Encoding.BYTE_STREAM_SPLIT);
+    }
   }
 
   private static final class Encodings {
+    final java.util.Set<Encoding> all = java.util.EnumSet.noneOf(Encoding.class);
     int dictionary;
     int plain;
     int mixed;
@@ -108,8 +117,10 @@ class DirectWriterEquivalenceTest {
     try (ParquetFileReader reader = ParquetFileReader.open(new org.apache.parquet.io.LocalInputFile(local))) {
       for (BlockMetaData block : reader.getFooter().getBlocks()) {
         for (ColumnChunkMetaData c : block.getColumns()) {
+          e.all.addAll(c.getEncodings());
           boolean dict = c.getEncodings().contains(Encoding.PLAIN_DICTIONARY);
-          boolean plain = c.getEncodings().contains(Encoding.PLAIN);
+          boolean plain = c.getEncodings().contains(Encoding.PLAIN)
+              || c.getEncodings().contains(Encoding.DELTA_BYTE_ARRAY);
           e.dictionary += dict ? 1 : 0;
           e.plain += plain ? 1 : 0;
           e.mixed += dict && plain && c.getPrimitiveType().getPrimitiveTypeName()

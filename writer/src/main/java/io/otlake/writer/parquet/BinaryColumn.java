@@ -38,8 +38,13 @@ public final class BinaryColumn extends LeafColumn {
   private byte[] max = new byte[16];
   private int maxLen = -1;
 
-  BinaryColumn(ColumnDescriptor desc, boolean dictionaryEnabled, int maxDictionaryBytes) {
+  private final boolean deltaEncoded;
+  private long[] prefixScratch = new long[0];
+  private long[] suffixScratch = new long[0];
+
+  BinaryColumn(ColumnDescriptor desc, boolean dictionaryEnabled, int maxDictionaryBytes, boolean deltaEncoded) {
     super(desc);
+    this.deltaEncoded = deltaEncoded;
     this.dictionaryEnabled = dictionaryEnabled;
     this.maxDictionaryBytes = maxDictionaryBytes;
     this.dictActive = dictionaryEnabled;
@@ -249,6 +254,12 @@ public final class BinaryColumn extends LeafColumn {
       int width = Rle.bitWidth(Math.max(entries - 1, 0));
       out.write(width);
       Rle.encode(ids, values, width, out);
+    } else if (deltaEncoded) {
+      if (prefixScratch.length < values) {
+        prefixScratch = new long[values];
+        suffixScratch = new long[values];
+      }
+      Delta.byteArray(plain, values, prefixScratch, suffixScratch, out);
     } else {
       out.write(plain.buf, 0, plain.size);
     }
@@ -256,7 +267,7 @@ public final class BinaryColumn extends LeafColumn {
 
   @Override
   Encoding valuesEncoding() {
-    return dictActive ? Encoding.PLAIN_DICTIONARY : Encoding.PLAIN;
+    return dictActive ? Encoding.PLAIN_DICTIONARY : deltaEncoded ? Encoding.DELTA_BYTE_ARRAY : Encoding.PLAIN;
   }
 
   @Override

@@ -73,6 +73,10 @@ final class Bytes {
     size += 4 + len;
   }
 
+  static int readIntLE(byte[] b, int off) {
+    return (int) INT_LE.get(b, off);
+  }
+
   static long readLongLE(byte[] b, int off) {
     return (long) LONG_LE.get(b, off);
   }

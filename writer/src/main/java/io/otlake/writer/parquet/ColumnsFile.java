@@ -66,16 +66,17 @@ public final class ColumnsFile implements AutoCloseable {
     this.codec = new PageCodec(
         tableProperties.getOrDefault(TableProperties.PARQUET_COMPRESSION, TableProperties.PARQUET_COMPRESSION_DEFAULT),
         level == null ? null : Integer.valueOf(level));
+    boolean v2 = encodings(tableProperties).equals("v2");
     MessageType type = ParquetSchemaUtil.convert(schema, "table");
     for (ColumnDescriptor desc : type.getColumns()) {
       String path = String.join(".", desc.getPath());
       PrimitiveType primitive = desc.getPrimitiveType();
       LeafColumn c = switch (primitive.getPrimitiveTypeName()) {
-        case BINARY -> new BinaryColumn(desc, dictionaryEnabled(tableProperties, path), dictBytes);
-        case INT64 -> new LongColumn(desc);
+        case BINARY -> new BinaryColumn(desc, dictionaryEnabled(tableProperties, path), dictBytes, v2);
+        case INT64 -> new LongColumn(desc, v2);
         case INT32 -> new IntColumn(desc);
         case DOUBLE -> {
-          DoubleColumn d = new DoubleColumn(desc, primitive.getId().intValue());
+          DoubleColumn d = new DoubleColumn(desc, primitive.getId().intValue(), v2);
           doubles.add(d);
           yield d;
         }
@@ -94,6 +95,21 @@ public final class ColumnsFile implements AutoCloseable {
       codec.close();
       throw new UncheckedIOException("creating Parquet file " + output.location(), e);
     }
+  }
+
+  /**
+   * Table property choosing the value encodings: {@code v2} (default) writes DELTA_BINARY_PACKED longs, DELTA_BYTE_ARRAY
+   * for strings without a dictionary and BYTE_STREAM_SPLIT doubles; {@code v1} only PLAIN and dictionaries, for
+   * readers that know nothing newer. Either way pages are data page v1 and dictionaries are used where they pay.
+   */
+  public static final String ENCODINGS = "otlake.parquet.encodings";
+
+  static String encodings(Map<String, String> props) {
+    String v = props.getOrDefault(ENCODINGS, "v2");
+    if (!v.equals("v1") && !v.equals("v2")) {
+      throw new IllegalArgumentException("table property " + ENCODINGS + " is " + v + "; expected v1 or v2");
+    }
+    return v;
   }
 
   private static boolean dictionaryEnabled(Map<String, String> props, String path) {

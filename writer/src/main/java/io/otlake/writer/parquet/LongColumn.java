@@ -5,15 +5,18 @@ import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.Encoding;
 import org.apache.parquet.column.statistics.Statistics;
 
-/** An int64 column (longs, timestamps), PLAIN-encoded. */
+/** An int64 column (longs, timestamps): DELTA_BINARY_PACKED, or PLAIN with the v1 encodings. */
 public final class LongColumn extends LeafColumn {
   private long[] values = new long[64];
   private int count;
   private long min;
   private long max;
 
-  LongColumn(ColumnDescriptor desc) {
+  private final boolean deltaEncoded;
+
+  LongColumn(ColumnDescriptor desc, boolean deltaEncoded) {
     super(desc);
+    this.deltaEncoded = deltaEncoded;
   }
 
   /** A value at repetition level {@code r} (definition level: the maximum). */
@@ -38,6 +41,10 @@ public final class LongColumn extends LeafColumn {
 
   @Override
   void encodeValues(Bytes out) {
+    if (deltaEncoded) {
+      Delta.binaryPacked(values, count, out);
+      return;
+    }
     for (int i = 0; i < count; i++) {
       out.writeLongLE(values[i]);
     }
@@ -45,7 +52,7 @@ public final class LongColumn extends LeafColumn {
 
   @Override
   Encoding valuesEncoding() {
-    return Encoding.PLAIN;
+    return deltaEncoded ? Encoding.DELTA_BINARY_PACKED : Encoding.PLAIN;
   }
 
   @Override
