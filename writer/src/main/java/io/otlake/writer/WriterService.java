@@ -81,6 +81,8 @@ public final class WriterService implements AutoCloseable {
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, config.startFrom());
     p.putIfAbsent(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 8 << 20);
+    // records are whole traces (a few kB); the default of 500 per poll makes the poll loop, not the data, the cost
+    p.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
     p.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "otlake-writer");
     p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());

@@ -116,6 +116,10 @@ public final class WireReader {
     while (i + 8 <= end && ((long) LONGS.get(b, i) & 0x8080808080808080L) == 0) {
       i += 8;
     }
+    // the rest of an ASCII string of eight bytes or more: the last eight bytes, read once, cover it
+    if (i < end && i + 8 > end && length >= 8 && ((long) LONGS.get(b, end - 8) & 0x8080808080808080L) == 0) {
+      return true;
+    }
     while (i < end) {
       int c = b[i] & 0xff;
       if (c < 0x80) {

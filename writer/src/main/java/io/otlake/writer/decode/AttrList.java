@@ -29,6 +29,9 @@ public final class AttrList {
   private static final byte[] TRUE = bytes("true");
   private static final byte[] FALSE = bytes("false");
 
+  /** Text of array, kvlist and bytes values by their wire bytes: these repeat, and printing them is costly. */
+  private static final ThreadLocal<ComplexText> COMPLEX_TEXT = ThreadLocal.withInitial(ComplexText::new);
+
   private byte[] buf;
   private int count;
   private int[] keyOff = new int[16];
@@ -202,16 +205,7 @@ public final class AttrList {
       case DOUBLE:
         return bytes(Double.toString(Double.longBitsToDouble(scalar[i])));
       default:
-        AnyValue v;
-        try {
-          v = AnyValue.parseFrom(java.nio.ByteBuffer.wrap(buf, valueOff[i], valueLen[i]));
-        } catch (InvalidProtocolBufferException e) {
-          throw new IllegalStateException("attribute bytes changed after validation", e);
-        }
-        if (kind[i] == BYTES) {
-          return bytes(Base64.getEncoder().encodeToString(v.getBytesValue().toByteArray()));
-        }
-        return bytes(AttributeText.text(v));
+        return COMPLEX_TEXT.get().text(kind[i] == BYTES, buf, valueOff[i], valueLen[i]);
     }
   }
 
@@ -266,6 +260,44 @@ public final class AttrList {
 
     public Slice value() {
       return value;
+    }
+  }
+
+  /** A bounded cache from an AnyValue's bytes to its text. */
+  private static final class ComplexText {
+    private static final int MAX_ENTRIES = 1024;
+    private final java.util.HashMap<Key, byte[]> texts = new java.util.HashMap<>();
+
+    byte[] text(boolean isBytes, byte[] buf, int off, int len) {
+      Key key = new Key(Arrays.copyOfRange(buf, off, off + len));
+      byte[] text = texts.get(key);
+      if (text == null) {
+        AnyValue v;
+        try {
+          v = AnyValue.parseFrom(key.bytes);
+        } catch (InvalidProtocolBufferException e) {
+          throw new IllegalStateException("attribute bytes changed after validation", e);
+        }
+        text = bytes(isBytes ? Base64.getEncoder().encodeToString(v.getBytesValue().toByteArray())
+            : AttributeText.text(v));
+        if (texts.size() >= MAX_ENTRIES) {
+          texts.clear();
+        }
+        texts.put(key, text);
+      }
+      return text;
+    }
+  }
+
+  private record Key(byte[] bytes) {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Key k && Arrays.equals(k.bytes, bytes);
+    }
+
+    @Override
+    public int hashCode() {
+      return io.otlake.proto.ByteHash.hash(bytes, 0, bytes.length);
     }
   }
 }

@@ -20,9 +20,18 @@ public final class SpanView {
   private ScannedTraces t;
   private byte[] b;
 
-  // resources and scopes of the current request, each read once (spans of a trace switch between them often)
-  private final java.util.ArrayList<ResourceState> resources = new java.util.ArrayList<>();
-  private final java.util.ArrayList<ScopeState> scopes = new java.util.ArrayList<>();
+  // resources and scopes of the current request, by index, each looked up once per request
+  private ResourceState[] resources = new ResourceState[8];
+  private long[] resourceFor = new long[8];
+  private ScopeState[] scopes = new ScopeState[8];
+  private long[] scopeFor = new long[8];
+  /**
+   * Resources and scopes already read, by their bytes: the same service sends the same resource in request after
+   * request, so its attributes are parsed once and stay the same objects (which lets the column writer reuse their
+   * dictionary ids). Entries keep the request array they were read from alive.
+   */
+  private final StateCache<ResourceState> resourceCache = new StateCache<>();
+  private final StateCache<ScopeState> scopeCache = new StateCache<>();
   /** Counts requests, so a cached resource or scope knows whether it was read for the current one. */
   private long requestNo;
   ResourceState resource;
@@ -197,32 +206,47 @@ public final class SpanView {
   }
 
   private ResourceState resourceState(int res) throws MalformedRequestException {
-    while (resources.size() <= res) {
-      resources.add(new ResourceState());
+    if (res >= resources.length) {
+      resources = Arrays.copyOf(resources, res * 2);
+      resourceFor = Arrays.copyOf(resourceFor, res * 2);
     }
-    ResourceState state = resources.get(res);
-    if (state.readFor != requestNo) {
-      state.read(res);
-      state.readFor = requestNo;
+    if (resourceFor[res] != requestNo) {
+      int n = t.resourceRangeCount(res);
+      StateCache.Key key = resourceCache.key(b, n, i -> t.resourceRangeOffset(res, i), i -> t.resourceRangeLength(res, i));
+      ResourceState state = resourceCache.get(key);
+      if (state == null) {
+        state = new ResourceState();
+        state.read(key);
+        resourceCache.put(key, state);
+      }
+      resources[res] = state;
+      resourceFor[res] = requestNo;
     }
-    return state;
+    return resources[res];
   }
 
   private ScopeState scopeState(int sc) throws MalformedRequestException {
-    while (scopes.size() <= sc) {
-      scopes.add(new ScopeState());
+    if (sc >= scopes.length) {
+      scopes = Arrays.copyOf(scopes, sc * 2);
+      scopeFor = Arrays.copyOf(scopeFor, sc * 2);
     }
-    ScopeState state = scopes.get(sc);
-    if (state.readFor != requestNo) {
-      state.read(sc);
-      state.readFor = requestNo;
+    if (scopeFor[sc] != requestNo) {
+      int n = t.scopeRangeCount(sc);
+      StateCache.Key key = scopeCache.key(b, n, i -> t.scopeRangeOffset(sc, i), i -> t.scopeRangeLength(sc, i));
+      ScopeState state = scopeCache.get(key);
+      if (state == null) {
+        state = new ScopeState();
+        state.read(key);
+        scopeCache.put(key, state);
+      }
+      scopes[sc] = state;
+      scopeFor[sc] = requestNo;
     }
-    return state;
+    return scopes[sc];
   }
 
-  /** A resource's fields, read once per request. */
+  /** A resource's fields, read once. */
   final class ResourceState {
-    long readFor = -1;
     final AttrList resourceAttributes = new AttrList();
     int resourceDropped;
     final Slice resourceSchemaUrl = new Slice();
@@ -230,12 +254,14 @@ public final class SpanView {
     String serviceName;
     final Slice serviceNameSlice = new Slice();
 
-    private void read(int res) throws MalformedRequestException {
+    /** Reads the resource from its bytes (the ResourceSpans fields other than scope_spans), as copied in the key. */
+    private void read(StateCache.Key key) throws MalformedRequestException {
+      byte[] b = key.bytes;
       resourceAttributes.clear(b);
       resourceDropped = 0;
       hasResourceSchemaUrl = false;
-      for (int i = 0; i < t.resourceRangeCount(res); i++) {
-        WireReader r = new WireReader(b, t.resourceRangeOffset(res, i), t.resourceRangeLength(res, i));
+      for (int i = 0; i < key.offsets.length; i++) {
+        WireReader r = new WireReader(b, key.offsets[i], key.lengths[i]);
         int tag = r.readTag();
         if (tag == (1 << 3 | WireReader.LEN)) {
           int len = r.readLength();
@@ -260,23 +286,24 @@ public final class SpanView {
     }
   }
 
-  /** A scope's fields, read once per request. */
+  /** A scope's fields, read once. */
   final class ScopeState {
-    long readFor = -1;
     final AttrList scopeAttributes = new AttrList();
     final Slice scopeName = new Slice();
     final Slice scopeVersion = new Slice();
     final Slice scopeSchemaUrl = new Slice();
     int scopeDropped;
 
-    private void read(int sc) throws MalformedRequestException {
+    /** Reads the scope from its bytes (the ScopeSpans fields other than spans), as copied in the key. */
+    private void read(StateCache.Key key) throws MalformedRequestException {
+      byte[] b = key.bytes;
       scopeAttributes.clear(b);
       scopeName.set(b, 0, 0);
       scopeVersion.set(b, 0, 0);
       scopeSchemaUrl.set(b, 0, 0);
       scopeDropped = 0;
-      for (int i = 0; i < t.scopeRangeCount(sc); i++) {
-        WireReader r = new WireReader(b, t.scopeRangeOffset(sc, i), t.scopeRangeLength(sc, i));
+      for (int i = 0; i < key.offsets.length; i++) {
+        WireReader r = new WireReader(b, key.offsets[i], key.lengths[i]);
         int tag = r.readTag();
         if (tag == (1 << 3 | WireReader.LEN)) {
           int len = r.readLength();

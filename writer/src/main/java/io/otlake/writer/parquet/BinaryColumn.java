@@ -124,7 +124,7 @@ public final class BinaryColumn extends LeafColumn {
   }
 
   private int idOf(byte[] b, int off, int len) {
-    int h = hash(b, off, len);
+    int h = io.otlake.proto.ByteHash.hash(b, off, len);
     int s = h & mask;
     while (true) {
       int e = table[s];
@@ -187,22 +187,6 @@ public final class BinaryColumn extends LeafColumn {
       }
     }
     return true;
-  }
-
-  static int hash(byte[] b, int off, int len) {
-    long h = 0x9E3779B97F4A7C15L ^ len;
-    int i = 0;
-    for (; i + 8 <= len; i += 8) {
-      h = (h ^ Bytes.readLongLE(b, off + i)) * 0xBF58476D1CE4E5B9L;
-      h ^= h >>> 31;
-    }
-    long tail = 0;
-    for (int k = 0; i + k < len; k++) {
-      tail |= (b[off + i + k] & 0xFFL) << (8 * k);
-    }
-    h = (h ^ tail) * 0x94D049BB133111EBL;
-    h ^= h >>> 29;
-    return (int) (h ^ (h >>> 32));
   }
 
   /** Gives up the dictionary for the rest of the chunk: the page's values so far become PLAIN. */

@@ -62,9 +62,21 @@ public final class PartitionedFiles {
     this.metricsConfig = MetricsConfig.forTable(table);
   }
 
+  // the partition of the previous span: spans of a resource mostly follow one another
+  private String lastService;
+  private int lastDay = Integer.MIN_VALUE;
+  private OpenFile lastFile;
+
   /** Writes the span the view is on. */
   public void write(SpanView span) {
-    PartitionId id = new PartitionId((int) Math.floorDiv(span.startMicros(), MICROS_PER_DAY), span.serviceName());
+    int day = (int) Math.floorDiv(span.startMicros(), MICROS_PER_DAY);
+    String service = span.serviceName();
+    if (lastFile != null && day == lastDay && java.util.Objects.equals(service, lastService)) {
+      lastFile.write(span);
+      rows++;
+      return;
+    }
+    PartitionId id = new PartitionId(day, service);
     OpenFile file = open.get(id);
     if (file == null) {
       if (open.size() >= maxOpenFiles) {
@@ -75,6 +87,9 @@ public final class PartitionedFiles {
     }
     file.write(span);
     rows++;
+    lastService = service;
+    lastDay = day;
+    lastFile = file;
   }
 
   private void finishLargest() {
@@ -92,6 +107,9 @@ public final class PartitionedFiles {
   }
 
   private void finish(OpenFile file) {
+    if (file == lastFile) {
+      lastFile = null;
+    }
     finished.add(file.finish());
   }
 

@@ -1,0 +1,76 @@
+package io.otlake.writer.decode;
+
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.function.IntUnaryOperator;
+
+/**
+ * What was read from a resource's or scope's bytes, found again by those bytes: a hash map from the bytes (copied,
+ * so an entry is checked byte for byte) to the state read from them. States are read from the key's copy, so an
+ * entry holds on to nothing of the request it came from. Bounded: past {@link #MAX_ENTRIES} distinct keys it starts
+ * over.
+ */
+final class StateCache<S> {
+  static final int MAX_ENTRIES = 4096;
+
+  private final HashMap<Key, S> map = new HashMap<>();
+
+  /** The key of the bytes in {@code n} ranges of {@code buf}. */
+  Key key(byte[] buf, int n, IntUnaryOperator offset, IntUnaryOperator length) {
+    int total = 0;
+    for (int i = 0; i < n; i++) {
+      total += length.applyAsInt(i) + 1;
+    }
+    byte[] bytes = new byte[total];
+    int[] offs = new int[n];
+    int[] lens = new int[n];
+    int at = 0;
+    for (int i = 0; i < n; i++) {
+      int len = length.applyAsInt(i);
+      System.arraycopy(buf, offset.applyAsInt(i), bytes, at, len);
+      offs[i] = at;
+      lens[i] = len;
+      at += len;
+      // each range is a whole field (tag, length, bytes), so the concatenation is unambiguous; the separator only
+      // keeps ranges apart when reading
+      bytes[at++] = (byte) 0xFF;
+    }
+    return new Key(bytes, io.otlake.proto.ByteHash.hash(bytes, 0, bytes.length), offs, lens);
+  }
+
+  S get(Key key) {
+    return map.get(key);
+  }
+
+  void put(Key key, S state) {
+    if (map.size() >= MAX_ENTRIES) {
+      map.clear();
+    }
+    map.put(key, state);
+  }
+
+  /** The bytes of some ranges, copied, with their hash and where each range lies in the copy. */
+  static final class Key {
+    final byte[] bytes;
+    private final int hash;
+    final int[] offsets;
+    final int[] lengths;
+
+    Key(byte[] bytes, int hash, int[] offsets, int[] lengths) {
+      this.bytes = bytes;
+      this.hash = hash;
+      this.offsets = offsets;
+      this.lengths = lengths;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Key k && k.hash == hash && Arrays.equals(k.bytes, bytes);
+    }
+
+    @Override
+    public int hashCode() {
+      return hash;
+    }
+  }
+}
