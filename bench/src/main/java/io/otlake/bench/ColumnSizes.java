@@ -18,7 +18,7 @@ import org.apache.parquet.hadoop.util.HadoopInputFile;
 
 /**
  * Where the bytes at rest go: writes demo spans of one service into one Parquet file with the writer's direct path,
- * the table's schema and properties, and prints compressed bytes per span for each top-level column. {@code java ... ColumnSizes [spans]}.
+ * the table's schema and properties, and prints compressed bytes per span for each top-level column. {@code java ... ColumnSizes [spans [v1|v2]]}.
  */
 public final class ColumnSizes {
   private ColumnSizes() {}
@@ -28,7 +28,10 @@ public final class ColumnSizes {
     DemoTelemetry demo = new DemoTelemetry(11, System.currentTimeMillis() * 1_000_000L, 200, 1);
     File file = File.createTempFile("otlake-columns-", ".parquet");
     file.delete();
-    Map<String, String> props = TraceTable.properties(512L << 20);
+    Map<String, String> props = new java.util.HashMap<>(TraceTable.properties(512L << 20));
+    if (args.length > 1) {
+      props.put(io.otlake.writer.parquet.ColumnsFile.ENCODINGS, args[1]);
+    }
     int written = 0;
     SpanView view = new SpanView();
     try (ColumnsFile out = new ColumnsFile(TraceTable.SCHEMA, props, Files.localOutput(file))) {

@@ -95,11 +95,9 @@ class DirectWriterEquivalenceTest {
     assertThat(seen.dictionary).as("chunks with dictionary pages").isPositive();
     assertThat(seen.plain).as("chunks with non-dictionary pages").isPositive();
     if (encodings.equals("v2")) {
-      assertThat(seen.all).contains(Encoding.DELTA_BYTE_ARRAY, Encoding.DELTA_BINARY_PACKED,
-          Encoding.BYTE_STREAM_SPLIT);
+      assertThat(seen.all).contains(Encoding.DELTA_BYTE_ARRAY, Encoding.DELTA_BINARY_PACKED);
     } else {
-      assertThat(seen.all).doesNotContain(Encoding.DELTA_BYTE_ARRAY, Encoding.DELTA_BINARY_PACKED,
-          Encoding.BYTE_STREAM_SPLIT);
+      assertThat(seen.all).doesNotContain(Encoding.DELTA_BYTE_ARRAY, Encoding.DELTA_BINARY_PACKED);
     }
   }
 

@@ -8,6 +8,7 @@ import io.otlake.writer.source.PartitionPoller;
 import io.otlake.writer.source.WriterMetrics;
 import io.otlake.writer.table.Catalogs;
 import io.otlake.writer.table.Tables;
+import io.otlake.writer.parquet.ColumnsFile;
 import io.otlake.writer.table.TraceTable;
 import java.io.Closeable;
 import java.io.IOException;
@@ -51,6 +52,8 @@ public final class WriterService implements AutoCloseable {
     Table table = Tables.loadOrCreate(catalog,
         TableIdentifier.of(Namespace.of(config.namespace()), config.tracesTable()),
         TraceTable.SCHEMA, TraceTable.SPEC, TraceTable.SORT_ORDER, TraceTable.properties(config.targetFileSize()));
+    // the table's Parquet settings are read per data file; refuse bad ones now rather than at the first write
+    ColumnsFile.checkProperties(table.name(), table.properties());
     MetricsEndpoint metrics = MetricsEndpoint.start(config.metricsHost(), config.metricsPort());
     DeadLetters deadLetters = new DeadLetters(new KafkaProducer<>(producerProperties(config)));
     PartitionPoller poller = new PartitionPoller(

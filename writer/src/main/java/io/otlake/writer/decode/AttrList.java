@@ -226,6 +226,10 @@ public final class AttrList {
 
     /** Starts an iteration. */
     public Pairs start() {
+      if (typesOnly && nonStrings == 0) {
+        next = count; // only strings: no type entries
+        return this;
+      }
       next = -1;
       advance();
       return this;

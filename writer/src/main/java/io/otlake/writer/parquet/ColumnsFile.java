@@ -76,7 +76,7 @@ public final class ColumnsFile implements AutoCloseable {
         case INT64 -> new LongColumn(desc, v2);
         case INT32 -> new IntColumn(desc);
         case DOUBLE -> {
-          DoubleColumn d = new DoubleColumn(desc, primitive.getId().intValue(), v2);
+          DoubleColumn d = new DoubleColumn(desc, primitive.getId().intValue());
           doubles.add(d);
           yield d;
         }
@@ -98,11 +98,31 @@ public final class ColumnsFile implements AutoCloseable {
   }
 
   /**
-   * Table property choosing the value encodings: {@code v2} (default) writes DELTA_BINARY_PACKED longs, DELTA_BYTE_ARRAY
-   * for strings without a dictionary and BYTE_STREAM_SPLIT doubles; {@code v1} only PLAIN and dictionaries, for
-   * readers that know nothing newer. Either way pages are data page v1 and dictionaries are used where they pay.
+   * Table property choosing the value encodings: {@code v2} (default) writes DELTA_BINARY_PACKED longs and
+   * DELTA_BYTE_ARRAY for strings without a dictionary; {@code v1} only PLAIN and dictionaries, for readers that know
+   * nothing newer. Either way pages are data page v1 and dictionaries are used where they pay.
    */
   public static final String ENCODINGS = "otlake.parquet.encodings";
+
+  /** Checks the table properties this writer reads; the message names the table and the property. */
+  public static void checkProperties(String table, Map<String, String> props) {
+    try {
+      encodings(props);
+      PropertyUtil.propertyAsLong(props, TableProperties.PARQUET_PAGE_SIZE_BYTES, 0);
+      PropertyUtil.propertyAsInt(props, TableProperties.PARQUET_PAGE_ROW_LIMIT, 0);
+      PropertyUtil.propertyAsLong(props, TableProperties.PARQUET_ROW_GROUP_SIZE_BYTES, 0);
+      PropertyUtil.propertyAsInt(props, TableProperties.PARQUET_DICT_SIZE_BYTES, 0);
+      String level = props.get(TableProperties.PARQUET_COMPRESSION_LEVEL);
+      if (level != null) {
+        Integer.parseInt(level);
+      }
+      new PageCodec(props.getOrDefault(TableProperties.PARQUET_COMPRESSION,
+          TableProperties.PARQUET_COMPRESSION_DEFAULT), null).close();
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException("table " + table + " has Parquet properties this writer cannot use: "
+          + e.getMessage(), e);
+    }
+  }
 
   static String encodings(Map<String, String> props) {
     String v = props.getOrDefault(ENCODINGS, "v2");

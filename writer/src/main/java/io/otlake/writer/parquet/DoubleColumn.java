@@ -8,8 +8,8 @@ import org.apache.parquet.column.Encoding;
 import org.apache.parquet.column.statistics.Statistics;
 
 /**
- * A double column: BYTE_STREAM_SPLIT (byte k of every value together, so sign, exponent and high mantissa bytes
- * compress), or PLAIN with the v1 encodings. Keeps the file-wide metrics Iceberg takes from the writer rather than from Parquet
+ * A double column, PLAIN-encoded (BYTE_STREAM_SPLIT came out 6% larger than PLAIN under zstd on demo durations:
+ * their low mantissa bytes are noise either way). Keeps the file-wide metrics Iceberg takes from the writer rather than from Parquet
  * statistics for floating-point columns (NaN count, bounds).
  */
 public final class DoubleColumn extends LeafColumn {
@@ -20,11 +20,8 @@ public final class DoubleColumn extends LeafColumn {
   private boolean any;
   private final DoubleFieldMetrics.Builder metrics;
 
-  private final boolean split;
-
-  DoubleColumn(ColumnDescriptor desc, int fieldId, boolean split) {
+  DoubleColumn(ColumnDescriptor desc, int fieldId) {
     super(desc);
-    this.split = split;
     this.metrics = new DoubleFieldMetrics.Builder(fieldId);
   }
 
@@ -58,14 +55,6 @@ public final class DoubleColumn extends LeafColumn {
 
   @Override
   void encodeValues(Bytes out) {
-    if (split) {
-      for (int k = 0; k < 8; k++) {
-        for (int i = 0; i < count; i++) {
-          out.write((int) (Double.doubleToRawLongBits(values[i]) >>> (8 * k)));
-        }
-      }
-      return;
-    }
     for (int i = 0; i < count; i++) {
       out.writeLongLE(Double.doubleToRawLongBits(values[i]));
     }
@@ -73,7 +62,7 @@ public final class DoubleColumn extends LeafColumn {
 
   @Override
   Encoding valuesEncoding() {
-    return split ? Encoding.BYTE_STREAM_SPLIT : Encoding.PLAIN;
+    return Encoding.PLAIN;
   }
 
   @Override

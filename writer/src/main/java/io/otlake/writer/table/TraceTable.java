@@ -89,6 +89,8 @@ public final class TraceTable {
     p.put(TableProperties.WRITE_TARGET_FILE_SIZE_BYTES, Long.toString(targetFileSizeBytes));
     p.put(TableProperties.METADATA_DELETE_AFTER_COMMIT_ENABLED, "true");
     p.put(TableProperties.METADATA_PREVIOUS_VERSIONS_MAX, "100");
+    // DELTA_BINARY_PACKED / DELTA_BYTE_ARRAY where no dictionary is used (see ColumnsFile)
+    p.put("otlake.parquet.encodings", "v2");
     // ids are random: a dictionary never pays off and costs a hash lookup per value until Parquet gives up on it
     for (String id : new String[] {"trace_id", "span_id", "parent_span_id"}) {
       p.put("write.parquet.dict-encoding-enabled.column." + id, "false");
