@@ -29,7 +29,7 @@ class PartitionedFilesTest {
     catalog.initialize("test", Map.of());
     Table table = Tables.loadOrCreate(catalog, TableIdentifier.of("otel", "traces"), TraceTable.SCHEMA,
         TraceTable.SPEC, TraceTable.SORT_ORDER, TraceTable.properties(128L << 20));
-    PartitionedFiles files = new PartitionedFiles(table, 1, 1, 3);
+    PartitionedFiles files = new PartitionedFiles(table, 1, 1, 3, Runnable::run);
     DemoTelemetry demo = new DemoTelemetry(4, 1_800_000_000_000_000_000L, 100, 1);
     SpanView view = new SpanView();
     Set<String> spanIds = new HashSet<>();

@@ -37,9 +37,12 @@ public final class WriterService implements AutoCloseable {
   private final DeadLetters deadLetters;
   private final PartitionPoller poller;
   private final Thread thread;
+  private final java.util.concurrent.ExecutorService closer;
   private boolean closed;
 
-  private WriterService(Catalog catalog, MetricsEndpoint metrics, DeadLetters deadLetters, PartitionPoller poller) {
+  private WriterService(Catalog catalog, MetricsEndpoint metrics, DeadLetters deadLetters, PartitionPoller poller,
+      java.util.concurrent.ExecutorService closer) {
+    this.closer = closer;
     this.catalog = catalog;
     this.metrics = metrics;
     this.deadLetters = deadLetters;
@@ -56,6 +59,12 @@ public final class WriterService implements AutoCloseable {
     ColumnsFile.checkProperties(table.name(), table.properties());
     MetricsEndpoint metrics = MetricsEndpoint.start(config.metricsHost(), config.metricsPort());
     DeadLetters deadLetters = new DeadLetters(new KafkaProducer<>(producerProperties(config)));
+    java.util.concurrent.ExecutorService closer = java.util.concurrent.Executors.newFixedThreadPool(
+        config.closeThreads(), r -> {
+          Thread t = new Thread(r, "otlake-writer-close");
+          t.setDaemon(true);
+          return t;
+        });
     PartitionPoller poller = new PartitionPoller(
         new KafkaConsumer<>(consumerProperties(config)),
         config.tracesTopic(),
@@ -67,10 +76,11 @@ public final class WriterService implements AutoCloseable {
         config.commitInterval(),
         config.maxBufferedBytes(),
         config.maxOpenFiles(),
+        closer,
         System::currentTimeMillis,
         new WriterMetrics(metrics.registry()),
         ThreadLocalRandom.current().nextInt(1 << 20));
-    WriterService service = new WriterService(catalog, metrics, deadLetters, poller);
+    WriterService service = new WriterService(catalog, metrics, deadLetters, poller, closer);
     service.thread.start();
     LOG.info("writing {} from {} (group {}) into {}", config.tracesTopic(), config.bootstrapServers(),
         config.groupId(), table.name());
@@ -127,6 +137,7 @@ public final class WriterService implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    closer.shutdown();
     deadLetters.close();
     metrics.close();
     if (catalog instanceof Closeable c) {

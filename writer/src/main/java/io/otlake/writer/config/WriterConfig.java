@@ -23,6 +23,7 @@ public record WriterConfig(
     String tracesTable,
     long targetFileSize,
     int maxOpenFiles,
+    int closeThreads,
     Duration commitInterval,
     long maxBufferedBytes,
     String metricsHost,
@@ -54,8 +55,11 @@ public record WriterConfig(
       .define("table.target-file-size", Type.SIZE, 128L << 20,
           "write.target-file-size-bytes of tables the writer creates", ConfigDef.between(1 << 20, 1L << 40), ">= 1MiB")
       .define("write.max-open-files", Type.INT, 2000,
-          "data files open at once (~1.7 MiB heap each); past it the fullest open file is finished early",
+          "data files open at once (~0.3 MiB heap each on demo data); past it the fullest open file is finished early",
           ConfigDef.between(1, 100_000), "1..100000")
+      .define("write.close-threads", Type.INT, 8,
+          "threads finishing and uploading a commit's data files in parallel (each file is one upload on close)",
+          ConfigDef.between(1, 256), "1..256")
       .define("commit.interval", Type.DURATION, Duration.ofSeconds(10),
           "how often buffered data is committed (sooner when commit.max-buffered-bytes is reached)",
           ConfigDef.atLeast(Duration.ofMillis(100)), ">= 100ms")
@@ -86,6 +90,7 @@ public record WriterConfig(
         c.getString("table.traces"),
         c.getLong("table.target-file-size"),
         c.getInt("write.max-open-files"),
+        c.getInt("write.close-threads"),
         c.getDuration("commit.interval"),
         c.getLong("commit.max-buffered-bytes"),
         c.getString("metrics.host"),

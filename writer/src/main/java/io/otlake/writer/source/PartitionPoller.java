@@ -50,6 +50,7 @@ public final class PartitionPoller implements Runnable {
   private final long commitIntervalMillis;
   private final long maxBufferedBytes;
   private final int maxOpenFiles;
+  private final java.util.concurrent.Executor closer;
   private final LongSupplier clock;
   private final WriterMetrics metrics;
   private final int writerId;
@@ -65,7 +66,9 @@ public final class PartitionPoller implements Runnable {
 
   public PartitionPoller(Consumer<byte[], byte[]> consumer, String topic, Table table, TableCommitter committer,
       DeadLetters deadLetters, Encoding defaultEncoding, boolean startFromEarliest, Duration commitInterval,
-      long maxBufferedBytes, int maxOpenFiles, LongSupplier clock, WriterMetrics metrics, int writerId) {
+      long maxBufferedBytes, int maxOpenFiles, java.util.concurrent.Executor closer, LongSupplier clock,
+      WriterMetrics metrics, int writerId) {
+    this.closer = closer;
     this.consumer = consumer;
     this.topic = topic;
     this.table = table;
@@ -129,7 +132,7 @@ public final class PartitionPoller implements Runnable {
 
   private void take(ConsumerRecord<byte[], byte[]> r) {
     if (batch == null) {
-      batch = new Batch(new PartitionedFiles(table, writerId, batchSeq++, maxOpenFiles), clock.getAsLong());
+      batch = new Batch(new PartitionedFiles(table, writerId, batchSeq++, maxOpenFiles, closer), clock.getAsLong());
     }
     batch.consumed(r.partition(), r.offset(), stored.get(r.partition()), r.value() == null ? 0 : r.value().length,
         r.timestamp());
