@@ -83,7 +83,7 @@ final class WriterBench {
       }
     }
     long allBytes = 0;
-    for (FileInfo f : ((SupportsPrefixOperations) table.io()).listPrefix(table.location())) {
+    for (FileInfo f : ((SupportsPrefixOperations) table.io()).listPrefix(table.location() + "/")) {
       allBytes += f.size();
     }
 
