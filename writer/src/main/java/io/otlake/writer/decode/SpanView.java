@@ -20,18 +20,13 @@ public final class SpanView {
   private ScannedTraces t;
   private byte[] b;
 
-  // resources and scopes of the current request, by index, each looked up once per request
-  private ResourceState[] resources = new ResourceState[8];
-  private long[] resourceFor = new long[8];
-  private ScopeState[] scopes = new ScopeState[8];
-  private long[] scopeFor = new long[8];
   /**
-   * Resources and scopes already read, by their bytes: the same service sends the same resource in request after
-   * request, so its attributes are parsed once and stay the same objects (which lets the column writer reuse their
-   * dictionary ids). Entries keep the request array they were read from alive.
+   * Resources and scopes by their bytes, and which one each index of the current request has: the same service
+   * sends the same resource in request after request, so its attributes are parsed once and stay the same objects
+   * (which lets the column writer reuse their dictionary ids).
    */
-  private final StateCache<ResourceState> resourceCache = new StateCache<>();
-  private final StateCache<ScopeState> scopeCache = new StateCache<>();
+  private final StateCache<ResourceState> resources = new StateCache<>(key -> new ResourceState().read(key));
+  private final StateCache<ScopeState> scopes = new StateCache<>(key -> new ScopeState().read(key));
   /** Counts requests, so a cached resource or scope knows whether it was read for the current one. */
   private long requestNo;
   ResourceState resource;
@@ -206,43 +201,13 @@ public final class SpanView {
   }
 
   private ResourceState resourceState(int res) throws MalformedRequestException {
-    if (res >= resources.length) {
-      resources = Arrays.copyOf(resources, res * 2);
-      resourceFor = Arrays.copyOf(resourceFor, res * 2);
-    }
-    if (resourceFor[res] != requestNo) {
-      int n = t.resourceRangeCount(res);
-      StateCache.Key key = resourceCache.key(b, n, i -> t.resourceRangeOffset(res, i), i -> t.resourceRangeLength(res, i));
-      ResourceState state = resourceCache.get(key);
-      if (state == null) {
-        state = new ResourceState();
-        state.read(key);
-        resourceCache.put(key, state);
-      }
-      resources[res] = state;
-      resourceFor[res] = requestNo;
-    }
-    return resources[res];
+    return resources.get(res, requestNo, b, t.resourceRangeCount(res), i -> t.resourceRangeOffset(res, i),
+        i -> t.resourceRangeLength(res, i));
   }
 
   private ScopeState scopeState(int sc) throws MalformedRequestException {
-    if (sc >= scopes.length) {
-      scopes = Arrays.copyOf(scopes, sc * 2);
-      scopeFor = Arrays.copyOf(scopeFor, sc * 2);
-    }
-    if (scopeFor[sc] != requestNo) {
-      int n = t.scopeRangeCount(sc);
-      StateCache.Key key = scopeCache.key(b, n, i -> t.scopeRangeOffset(sc, i), i -> t.scopeRangeLength(sc, i));
-      ScopeState state = scopeCache.get(key);
-      if (state == null) {
-        state = new ScopeState();
-        state.read(key);
-        scopeCache.put(key, state);
-      }
-      scopes[sc] = state;
-      scopeFor[sc] = requestNo;
-    }
-    return scopes[sc];
+    return scopes.get(sc, requestNo, b, t.scopeRangeCount(sc), i -> t.scopeRangeOffset(sc, i),
+        i -> t.scopeRangeLength(sc, i));
   }
 
   /** A resource's fields, read once. */
@@ -255,7 +220,7 @@ public final class SpanView {
     final Slice serviceNameSlice = new Slice();
 
     /** Reads the resource from its bytes (the ResourceSpans fields other than scope_spans), as copied in the key. */
-    private void read(StateCache.Key key) throws MalformedRequestException {
+    private ResourceState read(StateCache.Key key) throws MalformedRequestException {
       byte[] b = key.bytes;
       resourceAttributes.clear(b);
       resourceDropped = 0;
@@ -283,6 +248,7 @@ public final class SpanView {
       if (serviceName != null) {
         serviceNameSlice.set(serviceName.getBytes(StandardCharsets.UTF_8));
       }
+      return this;
     }
   }
 
@@ -295,7 +261,7 @@ public final class SpanView {
     int scopeDropped;
 
     /** Reads the scope from its bytes (the ScopeSpans fields other than spans), as copied in the key. */
-    private void read(StateCache.Key key) throws MalformedRequestException {
+    private ScopeState read(StateCache.Key key) throws MalformedRequestException {
       byte[] b = key.bytes;
       scopeAttributes.clear(b);
       scopeName.set(b, 0, 0);
@@ -322,6 +288,7 @@ public final class SpanView {
           slice(r, scopeSchemaUrl);
         }
       }
+      return this;
     }
   }
 

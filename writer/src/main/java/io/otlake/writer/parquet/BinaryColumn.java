@@ -70,15 +70,19 @@ public final class BinaryColumn extends LeafColumn {
   /** Writes the value with dictionary id {@code id}, valid for the current {@link #dictionaryEpoch()}. */
   public void writeId(int r, int id) {
     levels(r, maxD);
-    int len = entryLen[id];
-    plainBytes += 4 + len;
+    plainBytes += 4 + entryLen[id];
+    appendId(id);
+  }
+
+  /** Appends a dictionary id to the page; its entry counts in the page's statistics the first time. */
+  private void appendId(int id) {
     if (values == ids.length) {
       ids = Arrays.copyOf(ids, values * 2);
     }
     ids[values++] = id;
     if (entrySeenInPage[id] != pageNo + 1) {
       entrySeenInPage[id] = pageNo + 1;
-      stats(dict.buf, entryOff[id], len);
+      stats(dict.buf, entryOff[id], entryLen[id]);
     }
   }
 
@@ -87,15 +91,7 @@ public final class BinaryColumn extends LeafColumn {
     levels(r, maxD);
     plainBytes += 4 + len;
     if (dictActive) {
-      int id = idOf(b, off, len);
-      if (values == ids.length) {
-        ids = Arrays.copyOf(ids, values * 2);
-      }
-      ids[values++] = id;
-      if (entrySeenInPage[id] != pageNo + 1) {
-        entrySeenInPage[id] = pageNo + 1;
-        stats(dict.buf, entryOff[id], len);
-      }
+      appendId(idOf(b, off, len));
       if (dict.size > maxDictionaryBytes) {
         fallBack();
       }

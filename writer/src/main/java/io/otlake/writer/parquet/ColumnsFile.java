@@ -73,8 +73,8 @@ public final class ColumnsFile implements AutoCloseable {
       PrimitiveType primitive = desc.getPrimitiveType();
       LeafColumn c = switch (primitive.getPrimitiveTypeName()) {
         case BINARY -> new BinaryColumn(desc, dictionaryEnabled(tableProperties, path), dictBytes, v2);
-        case INT64 -> new LongColumn(desc, v2);
-        case INT32 -> new IntColumn(desc);
+        case INT64 -> new IntegerColumn(desc, false, v2);
+        case INT32 -> new IntegerColumn(desc, true, v2);
         case DOUBLE -> {
           DoubleColumn d = new DoubleColumn(desc, primitive.getId().intValue());
           doubles.add(d);

@@ -69,7 +69,7 @@ public final class DoubleColumn extends LeafColumn {
   Statistics<?> pageStatistics() {
     Statistics.Builder b = Statistics.getBuilderForReading(desc.getPrimitiveType()).withNumNulls(pageNulls);
     if (any) {
-      b.withMin(LongColumn.le(Double.doubleToLongBits(min))).withMax(LongColumn.le(Double.doubleToLongBits(max)));
+      b.withMin(IntegerColumn.littleEndian64(Double.doubleToLongBits(min))).withMax(IntegerColumn.littleEndian64(Double.doubleToLongBits(max)));
     }
     return b.build();
   }

@@ -6,9 +6,8 @@ import io.otlake.writer.decode.SpanView;
 import io.otlake.writer.parquet.BinaryColumn;
 import io.otlake.writer.parquet.ColumnsFile;
 import io.otlake.writer.parquet.DoubleColumn;
-import io.otlake.writer.parquet.IntColumn;
+import io.otlake.writer.parquet.IntegerColumn;
 import io.otlake.writer.parquet.LeafColumn;
-import io.otlake.writer.parquet.LongColumn;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -20,7 +19,7 @@ import java.util.List;
  */
 public final class SpanColumns {
   private final ColumnsFile file;
-  private final LongColumn timestamp;
+  private final IntegerColumn timestamp;
   private final BinaryColumn traceId;
   private final BinaryColumn spanId;
   private final BinaryColumn parentSpanId;
@@ -28,31 +27,31 @@ public final class SpanColumns {
   private final BinaryColumn operationName;
   private final BinaryColumn spanKind;
   private final DoubleColumn durationMs;
-  private final IntColumn statusCode;
+  private final IntegerColumn statusCode;
   private final BinaryColumn statusMessage;
   private final MapColumns attributes;
   private final CachedMapColumns resourceAttributes;
   private final EventColumns events;
-  private final LongColumn endTimestamp;
+  private final IntegerColumn endTimestamp;
   private final BinaryColumn traceState;
-  private final LongColumn flags;
+  private final IntegerColumn flags;
   private final MapColumns attributeTypes;
-  private final IntColumn droppedAttributes;
+  private final IntegerColumn droppedAttributes;
   private final CachedMapColumns resourceAttributeTypes;
-  private final IntColumn resourceDropped;
+  private final IntegerColumn resourceDropped;
   private final BinaryColumn resourceSchemaUrl;
   private final BinaryColumn scopeName;
   private final BinaryColumn scopeVersion;
   private final CachedMapColumns scopeAttributes;
   private final CachedMapColumns scopeAttributeTypes;
   private final BinaryColumn scopeSchemaUrl;
-  private final IntColumn droppedEvents;
+  private final IntegerColumn droppedEvents;
   private final LinkColumns links;
-  private final IntColumn droppedLinks;
+  private final IntegerColumn droppedLinks;
 
   public SpanColumns(ColumnsFile file) {
     this.file = file;
-    timestamp = file.column("timestamp", LongColumn.class);
+    timestamp = file.column("timestamp", IntegerColumn.class);
     traceId = file.column("trace_id", BinaryColumn.class);
     spanId = file.column("span_id", BinaryColumn.class);
     parentSpanId = file.column("parent_span_id", BinaryColumn.class);
@@ -60,27 +59,27 @@ public final class SpanColumns {
     operationName = file.column("operation_name", BinaryColumn.class);
     spanKind = file.column("span_kind", BinaryColumn.class);
     durationMs = file.column("duration_ms", DoubleColumn.class);
-    statusCode = file.column("status_code", IntColumn.class);
+    statusCode = file.column("status_code", IntegerColumn.class);
     statusMessage = file.column("status_message", BinaryColumn.class);
     attributes = MapColumns.of(file, "attributes");
     resourceAttributes = CachedMapColumns.of(file, "resource_attributes");
     events = new EventColumns(file);
-    endTimestamp = file.column("end_timestamp", LongColumn.class);
+    endTimestamp = file.column("end_timestamp", IntegerColumn.class);
     traceState = file.column("trace_state", BinaryColumn.class);
-    flags = file.column("flags", LongColumn.class);
+    flags = file.column("flags", IntegerColumn.class);
     attributeTypes = MapColumns.of(file, "attribute_types");
-    droppedAttributes = file.column("dropped_attributes_count", IntColumn.class);
+    droppedAttributes = file.column("dropped_attributes_count", IntegerColumn.class);
     resourceAttributeTypes = CachedMapColumns.of(file, "resource_attribute_types");
-    resourceDropped = file.column("resource_dropped_attributes_count", IntColumn.class);
+    resourceDropped = file.column("resource_dropped_attributes_count", IntegerColumn.class);
     resourceSchemaUrl = file.column("resource_schema_url", BinaryColumn.class);
     scopeName = file.column("scope_name", BinaryColumn.class);
     scopeVersion = file.column("scope_version", BinaryColumn.class);
     scopeAttributes = CachedMapColumns.of(file, "scope_attributes");
     scopeAttributeTypes = CachedMapColumns.of(file, "scope_attribute_types");
     scopeSchemaUrl = file.column("scope_schema_url", BinaryColumn.class);
-    droppedEvents = file.column("dropped_events_count", IntColumn.class);
+    droppedEvents = file.column("dropped_events_count", IntegerColumn.class);
     links = new LinkColumns(file);
-    droppedLinks = file.column("dropped_links_count", IntColumn.class);
+    droppedLinks = file.column("dropped_links_count", IntegerColumn.class);
     file.checkUnclaimedColumns();
   }
 
@@ -138,7 +137,7 @@ public final class SpanColumns {
     }
   }
 
-  private static void integer(IntColumn c, int r, int v) {
+  private static void integer(IntegerColumn c, int r, int v) {
     if (c != null) {
       c.write(r, v);
     }
@@ -280,22 +279,22 @@ public final class SpanColumns {
 
   /** The columns of the optional list of event structs. */
   private static final class EventColumns {
-    private final LongColumn time;
+    private final IntegerColumn time;
     private final BinaryColumn name;
     private final MapColumns attributes;
     private final MapColumns attributeTypes;
-    private final IntColumn dropped;
+    private final IntegerColumn dropped;
     private final List<LeafColumn> all;
     private final int elementR;
     private final int elementD;
 
     EventColumns(ColumnsFile file) {
       String p = "events.list.element.";
-      time = file.column(p + "timestamp", LongColumn.class);
+      time = file.column(p + "timestamp", IntegerColumn.class);
       name = file.column(p + "name", BinaryColumn.class);
       attributes = MapColumns.of(file, p + "attributes");
       attributeTypes = MapColumns.of(file, p + "attribute_types");
-      dropped = file.column(p + "dropped_attributes_count", IntColumn.class);
+      dropped = file.column(p + "dropped_attributes_count", IntegerColumn.class);
       all = leaves(java.util.Arrays.asList(time, name, attributes == null ? null : attributes.key(),
           attributes == null ? null : attributes.value(), attributeTypes == null ? null : attributeTypes.key(),
           attributeTypes == null ? null : attributeTypes.value(), dropped));
@@ -334,10 +333,10 @@ public final class SpanColumns {
     private final BinaryColumn traceId;
     private final BinaryColumn spanId;
     private final BinaryColumn traceState;
-    private final LongColumn flags;
+    private final IntegerColumn flags;
     private final MapColumns attributes;
     private final MapColumns attributeTypes;
-    private final IntColumn dropped;
+    private final IntegerColumn dropped;
     private final List<LeafColumn> all;
     private final int elementD;
 
@@ -346,10 +345,10 @@ public final class SpanColumns {
       traceId = file.column(p + "trace_id", BinaryColumn.class);
       spanId = file.column(p + "span_id", BinaryColumn.class);
       traceState = file.column(p + "trace_state", BinaryColumn.class);
-      flags = file.column(p + "flags", LongColumn.class);
+      flags = file.column(p + "flags", IntegerColumn.class);
       attributes = MapColumns.of(file, p + "attributes");
       attributeTypes = MapColumns.of(file, p + "attribute_types");
-      dropped = file.column(p + "dropped_attributes_count", IntColumn.class);
+      dropped = file.column(p + "dropped_attributes_count", IntegerColumn.class);
       all = leaves(java.util.Arrays.asList(traceId, spanId, traceState, flags,
           attributes == null ? null : attributes.key(), attributes == null ? null : attributes.value(),
           attributeTypes == null ? null : attributeTypes.key(),

@@ -5,21 +5,25 @@ import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.Encoding;
 import org.apache.parquet.column.statistics.Statistics;
 
-/** An int64 column (longs, timestamps): DELTA_BINARY_PACKED, or PLAIN with the v1 encodings. */
-public final class LongColumn extends LeafColumn {
+/**
+ * An int32 or int64 column. int64 (timestamps, flags) is DELTA_BINARY_PACKED with the v2 encodings, PLAIN with v1;
+ * int32 (codes and counts, nearly always the same value) is PLAIN, which zstd shrinks to nothing.
+ */
+public final class IntegerColumn extends LeafColumn {
+  private final boolean int32;
+  private final boolean deltaEncoded;
   private long[] values = new long[64];
   private int count;
   private long min;
   private long max;
 
-  private final boolean deltaEncoded;
-
-  LongColumn(ColumnDescriptor desc, boolean deltaEncoded) {
+  IntegerColumn(ColumnDescriptor desc, boolean int32, boolean deltaEncoded) {
     super(desc);
-    this.deltaEncoded = deltaEncoded;
+    this.int32 = int32;
+    this.deltaEncoded = deltaEncoded && !int32;
   }
 
-  /** A value at repetition level {@code r} (definition level: the maximum). */
+  /** A value at repetition level {@code r} (definition level: the maximum); int32 columns take ints only. */
   public void write(int r, long v) {
     levels(r, maxD);
     if (count == values.length) {
@@ -36,7 +40,7 @@ public final class LongColumn extends LeafColumn {
 
   @Override
   long valueBytes() {
-    return 8L * count;
+    return (int32 ? 4L : 8L) * count;
   }
 
   @Override
@@ -46,7 +50,15 @@ public final class LongColumn extends LeafColumn {
       return;
     }
     for (int i = 0; i < count; i++) {
-      out.writeLongLE(values[i]);
+      put(out, values[i]);
+    }
+  }
+
+  private void put(Bytes out, long v) {
+    if (int32) {
+      out.writeIntLE((int) v);
+    } else {
+      out.writeLongLE(v);
     }
   }
 
@@ -59,12 +71,18 @@ public final class LongColumn extends LeafColumn {
   Statistics<?> pageStatistics() {
     Statistics.Builder b = Statistics.getBuilderForReading(desc.getPrimitiveType()).withNumNulls(pageNulls);
     if (count > 0) {
-      b.withMin(le(min)).withMax(le(max));
+      b.withMin(littleEndian(min)).withMax(littleEndian(max));
     }
     return b.build();
   }
 
-  static byte[] le(long v) {
+  private byte[] littleEndian(long v) {
+    Bytes b = new Bytes(8);
+    put(b, v);
+    return b.toByteArray();
+  }
+
+  static byte[] littleEndian64(long v) {
     Bytes b = new Bytes(8);
     b.writeLongLE(v);
     return b.buf;
