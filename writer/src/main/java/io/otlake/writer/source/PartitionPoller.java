@@ -94,8 +94,9 @@ public final class PartitionPoller implements Runnable {
           for (ConsumerRecord<byte[], byte[]> r : records) {
             take(r);
           }
+          // twice the recent mean commit time: commits vary, and the promise is about the slowest records too
           if (batch != null
-              && batch.due(clock.getAsLong(), commitIntervalMillis, maxBufferedBytes, commitMillis + POLL_MILLIS)) {
+              && batch.due(clock.getAsLong(), commitIntervalMillis, maxBufferedBytes, 2 * commitMillis + POLL_MILLIS)) {
             commit();
           }
         } catch (WakeupException e) {
