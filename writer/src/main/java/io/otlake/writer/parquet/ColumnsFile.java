@@ -45,8 +45,13 @@ public final class ColumnsFile implements AutoCloseable {
   private final long pageSize;
   private final int pageRowLimit;
   private final long rowGroupSize;
-  private final Bytes scratch = new Bytes(1 << 16);
-  private int[] ints = new int[1 << 12];
+  /** Per thread, the buffers a page is encoded in before it is compressed (shared by all files a thread writes). */
+  private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+  private static final class Scratch {
+    final Bytes bytes = new Bytes(1 << 16);
+    int[] ints = new int[1 << 12];
+  }
   private long rows;
   private long rowsInGroup;
   private boolean closed;
@@ -191,10 +196,11 @@ public final class ColumnsFile implements AutoCloseable {
   }
 
   private void flushPage(LeafColumn c) throws IOException {
-    if (ints.length < c.slots) {
-      ints = new int[Math.max(c.slots, ints.length * 2)];
+    Scratch scratch = SCRATCH.get();
+    if (scratch.ints.length < c.slots) {
+      scratch.ints = new int[Math.max(c.slots, scratch.ints.length * 2)];
     }
-    c.flushPage(rows, codec, scratch, ints);
+    c.flushPage(rows, codec, scratch.bytes, scratch.ints);
   }
 
   private void flushRowGroup() throws IOException {
