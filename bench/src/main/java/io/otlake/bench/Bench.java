@@ -41,14 +41,23 @@ public final class Bench {
 
   /** Produces requests to {@code topic} exactly as the gateway does (same split, headers and producer settings). */
   static void fill(LocalInfra infra, String topic, List<ExportTraceServiceRequest> requests) throws Exception {
+    List<byte[]> payloads = new ArrayList<>(requests.size());
+    for (ExportTraceServiceRequest r : requests) {
+      payloads.add(r.toByteArray());
+    }
+    fillBytes(infra, topic, payloads);
+  }
+
+  /** {@link #fill} from serialized requests. */
+  static void fillBytes(LocalInfra infra, String topic, List<byte[]> requests) throws Exception {
     GatewayConfig config = GatewayConfig.load(null, Map.of(),
         Map.of("kafka.bootstrap.servers", infra.bootstrapServers(), "kafka.topic.traces", topic));
     TraceSplitter splitter = new TraceSplitter(config.maxRecordBytes());
     try (KafkaSink sink = new KafkaSink(new KafkaProducer<>(KafkaSink.producerProperties(config)),
         Map.of(Signal.TRACES, topic), config.maxInFlightBytes())) {
       List<CompletableFuture<Void>> pending = new ArrayList<>();
-      for (ExportTraceServiceRequest r : requests) {
-        List<OtlpRecord> records = splitter.split(ScannedTraces.scan(r.toByteArray()));
+      for (byte[] r : requests) {
+        List<OtlpRecord> records = splitter.split(ScannedTraces.scan(r));
         CompletableFuture<Void> f;
         while (true) {
           f = sink.send(Signal.TRACES, records, System.currentTimeMillis());

@@ -36,22 +36,25 @@ final class WriterBench {
   static void run(LocalInfra infra, boolean quick, Results results) throws Exception {
     int spans = quick ? 150_000 : 600_000;
     String topic = "bench_writer";
-    List<ExportTraceServiceRequest> requests = requests(spans);
+    // kept serialized: as message objects they were gigabytes of live heap, and the GC pauses that made in this
+    // JVM (100-400 ms each) fell on whichever writer was running
+    List<byte[]> requests = new ArrayList<>();
     long otlpBytes = 0;
     long zstdBytes = 0;
     int total = 0;
-    for (ExportTraceServiceRequest r : requests) {
+    for (ExportTraceServiceRequest r : requests(spans)) {
       byte[] b = r.toByteArray();
+      requests.add(b);
       otlpBytes += b.length;
       zstdBytes += Zstd.compress(b, 3).length;
       total += Bench.spanCount(r);
     }
-    Bench.fill(infra, topic, requests);
+    Bench.fillBytes(infra, topic, requests);
     Catalog catalog = Catalogs.build(LocalInfra.CATALOG_NAME, infra.catalogProperties());
 
     // warm up: both writers run once on a smaller set first, so the measured runs compare steady states
-    List<ExportTraceServiceRequest> warmup = requests.subList(0, requests.size() / 5);
-    Bench.fill(infra, "bench_warmup", warmup);
+    List<byte[]> warmup = requests.subList(0, requests.size() / 5);
+    Bench.fillBytes(infra, "bench_warmup", warmup);
     timeWriter(infra, catalog, "bench_warmup", "bench_warmup");
     generic(catalog, warmup, "bench_generic_warmup");
 
@@ -61,6 +64,7 @@ final class WriterBench {
     long[] writerCpuRuns = new long[runs];
     double[] genericRuns = new double[runs];
     for (int i = 0; i < runs; i++) {
+      System.gc(); // each timed run starts on a clean heap, not on the garbage of the run before
       long cpu0 = Cpu.processCpuNanos();
       writerNanosRuns[i] = timeWriter(infra, catalog, topic, "bench_writer" + (i == 0 ? "" : "_" + i));
       writerCpuRuns[i] = Cpu.processCpuNanos() - cpu0;
@@ -158,14 +162,19 @@ final class WriterBench {
   }
 
   /** Iceberg's generic writer on the same rows, decoded up front and held in memory: rows per second. */
-  private static double generic(Catalog catalog, List<ExportTraceServiceRequest> requests, String tableName) {
+  private static double generic(Catalog catalog, List<byte[]> requests, String tableName) {
     List<Record> rows = new ArrayList<>();
     SpanRows decoder = new SpanRows();
-    for (ExportTraceServiceRequest r : requests) {
-      decoder.decode(r, rows::add);
+    for (byte[] r : requests) {
+      try {
+        decoder.decode(ExportTraceServiceRequest.parseFrom(r), rows::add);
+      } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+        throw new IllegalStateException(e);
+      }
     }
     Table table = Tables.loadOrCreate(catalog, TableIdentifier.of("otel", tableName), TraceTable.SCHEMA,
         TraceTable.SPEC, TraceTable.SORT_ORDER, TraceTable.properties(128L << 20));
+    System.gc();
     long t0 = System.nanoTime();
     GenericFiles files = new GenericFiles(table, 1, 1);
     for (Record row : rows) {
