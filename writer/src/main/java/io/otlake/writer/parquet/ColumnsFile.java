@@ -42,6 +42,7 @@ public final class ColumnsFile implements AutoCloseable {
   private final Map<String, LeafColumn> byPath = new HashMap<>();
   private final List<LeafColumn> unclaimed = new ArrayList<>();
   private final List<DoubleColumn> doubles = new ArrayList<>();
+  private final MessageType type;
   private final long pageSize;
   private final int pageRowLimit;
   private final long rowGroupSize;
@@ -72,7 +73,7 @@ public final class ColumnsFile implements AutoCloseable {
         tableProperties.getOrDefault(TableProperties.PARQUET_COMPRESSION, TableProperties.PARQUET_COMPRESSION_DEFAULT),
         level == null ? null : Integer.valueOf(level));
     boolean v2 = encodings(tableProperties).equals("v2");
-    MessageType type = ParquetSchemaUtil.convert(schema, "table");
+    this.type = ParquetSchemaUtil.convert(schema, "table");
     for (ColumnDescriptor desc : type.getColumns()) {
       String path = String.join(".", desc.getPath());
       PrimitiveType primitive = desc.getPrimitiveType();
@@ -155,6 +156,16 @@ public final class ColumnsFile implements AutoCloseable {
     }
     unclaimed.remove(c);
     return (C) c;
+  }
+
+  /** The maximum definition level at {@code path} (dotted; a group or a column) in this file's schema. */
+  public int definitionLevel(String path) {
+    return type.getMaxDefinitionLevel(path.split("\\."));
+  }
+
+  /** The maximum repetition level at {@code path} (dotted; a group or a column) in this file's schema. */
+  public int repetitionLevel(String path) {
+    return type.getMaxRepetitionLevel(path.split("\\."));
   }
 
   /** Checks that every column left unwritten can hold nulls. */

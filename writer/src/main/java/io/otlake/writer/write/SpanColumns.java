@@ -8,8 +8,9 @@ import io.otlake.writer.parquet.ColumnsFile;
 import io.otlake.writer.parquet.DoubleColumn;
 import io.otlake.writer.parquet.IntegerColumn;
 import io.otlake.writer.parquet.LeafColumn;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * Shreds {@link SpanView}s into the {@code traces} table's Parquet columns (Dremel repetition and definition
@@ -85,9 +86,7 @@ public final class SpanColumns {
 
   /** Writes the span the view is on as one row. */
   public void write(SpanView s) {
-    if (timestamp != null) {
-      timestamp.write(0, s.startMicros());
-    }
+    integer(timestamp, 0, s.startMicros());
     string(traceId, 0, s.traceId());
     string(spanId, 0, s.spanId());
     string(parentSpanId, 0, s.parentSpanId());
@@ -102,13 +101,9 @@ public final class SpanColumns {
     MapColumns.write(attributes, 0, s.attributes().values());
     CachedMapColumns.write(resourceAttributes, s.resourceAttributes(), false);
     events.write(s.events());
-    if (endTimestamp != null) {
-      endTimestamp.write(0, s.endMicros());
-    }
+    integer(endTimestamp, 0, s.endMicros());
     string(traceState, 0, s.traceState());
-    if (flags != null) {
-      flags.write(0, s.flags());
-    }
+    integer(flags, 0, s.flags());
     MapColumns.write(attributeTypes, 0, s.attributes().types());
     integer(droppedAttributes, 0, s.droppedAttributes());
     CachedMapColumns.write(resourceAttributeTypes, s.resourceAttributes(), true);
@@ -137,7 +132,7 @@ public final class SpanColumns {
     }
   }
 
-  private static void integer(IntegerColumn c, int r, int v) {
+  private static void integer(IntegerColumn c, int r, long v) {
     if (c != null) {
       c.write(r, v);
     }
@@ -151,28 +146,62 @@ public final class SpanColumns {
       return k == null ? null : new MapColumns(k, v);
     }
 
-    /** The map's pairs at repetition level {@code r}; its entries repeat at the key column's level. */
     static void write(MapColumns m, int r, AttrList.Pairs pairs) {
-      if (m == null) {
-        return;
+      if (m != null) {
+        m.write(r, pairs, null);
       }
-      int entryD = m.key.maxDefinition();
+    }
+
+    /**
+     * The map's pairs at repetition level {@code r}; its entries repeat at the key column's level. With {@code ids},
+     * the dictionary ids written are recorded there (-1 for a column writing PLAIN).
+     */
+    void write(int r, AttrList.Pairs pairs, EntryIds ids) {
+      if (ids != null) {
+        ids.count = 0;
+      }
       pairs.start();
       if (!pairs.hasNext()) {
-        m.key.writeNull(r, entryD - 1);
-        m.value.writeNull(r, entryD - 1);
+        int emptyD = key.maxDefinition() - 1;
+        key.writeNull(r, emptyD);
+        value.writeNull(r, emptyD);
         return;
       }
-      int entryR = m.key.maxRepetition();
+      int entryR = key.maxRepetition();
       int rr = r;
       while (pairs.hasNext()) {
         pairs.next();
         Slice k = pairs.key();
         Slice v = pairs.value();
-        m.key.write(rr, k.buf, k.off, k.len);
-        m.value.write(rr, v.buf, v.off, v.len);
+        if (ids == null) {
+          key.write(rr, k.buf, k.off, k.len);
+          value.write(rr, v.buf, v.off, v.len);
+        } else {
+          ids.add(key.writeForId(rr, k.buf, k.off, k.len), value.writeForId(rr, v.buf, v.off, v.len));
+        }
         rr = entryR;
       }
+    }
+
+    /** The leaf columns, for lists that must write an empty list into each. */
+    static Stream<LeafColumn> leaves(MapColumns m) {
+      return m == null ? Stream.empty() : Stream.of(m.key, m.value);
+    }
+  }
+
+  /** The dictionary ids of a map's entries, in order. */
+  private static final class EntryIds {
+    int count;
+    int[] keys = new int[16];
+    int[] values = new int[16];
+
+    void add(int key, int value) {
+      if (count == keys.length) {
+        keys = Arrays.copyOf(keys, count * 2);
+        values = Arrays.copyOf(values, count * 2);
+      }
+      keys[count] = key;
+      values[count++] = value;
     }
   }
 
@@ -187,13 +216,14 @@ public final class SpanColumns {
     private final long[] version = new long[SLOTS];
     private final int[] keyEpoch = new int[SLOTS];
     private final int[] valueEpoch = new int[SLOTS];
-    private final int[] count = new int[SLOTS];
-    private final int[][] keyIds = new int[SLOTS][16];
-    private final int[][] valueIds = new int[SLOTS][16];
+    private final EntryIds[] ids = new EntryIds[SLOTS];
     private int nextSlot;
 
     private CachedMapColumns(MapColumns columns) {
       this.columns = columns;
+      for (int i = 0; i < SLOTS; i++) {
+        ids[i] = new EntryIds();
+      }
     }
 
     static CachedMapColumns of(ColumnsFile file, String prefix) {
@@ -215,18 +245,16 @@ public final class SpanColumns {
       for (int i = 0; i < SLOTS; i++) {
         if (owner[i] == attributes && version[i] == attributes.version() && keyEpoch[i] == ke
             && valueEpoch[i] == ve && ke >= 0 && ve >= 0) {
-          int n = count[i];
-          if (n == 0) {
-            MapColumns.write(columns, 0, pairs);
+          EntryIds e = ids[i];
+          if (e.count == 0) {
+            columns.write(0, pairs, null); // the empty map
             return;
           }
-          int[] k = keyIds[i];
-          int[] v = valueIds[i];
           int entryR = key.maxRepetition();
-          for (int j = 0; j < n; j++) {
+          for (int j = 0; j < e.count; j++) {
             int r = j == 0 ? 0 : entryR;
-            key.writeId(r, k[j]);
-            value.writeId(r, v[j]);
+            key.writeId(r, e.keys[j]);
+            value.writeId(r, e.values[j]);
           }
           return;
         }
@@ -236,45 +264,42 @@ public final class SpanColumns {
       nextSlot = (nextSlot + 1) % SLOTS;
       owner[slot] = attributes;
       version[slot] = attributes.version();
-      int entryD = key.maxDefinition();
-      pairs.start();
-      if (!pairs.hasNext()) {
-        key.writeNull(0, entryD - 1);
-        value.writeNull(0, entryD - 1);
-        count[slot] = 0;
-      } else {
-        int n = 0;
-        int rr = 0;
-        while (pairs.hasNext()) {
-          pairs.next();
-          Slice k = pairs.key();
-          Slice v = pairs.value();
-          if (n == keyIds[slot].length) {
-            keyIds[slot] = java.util.Arrays.copyOf(keyIds[slot], n * 2);
-            valueIds[slot] = java.util.Arrays.copyOf(valueIds[slot], n * 2);
-          }
-          keyIds[slot][n] = key.writeForId(rr, k.buf, k.off, k.len);
-          valueIds[slot][n] = value.writeForId(rr, v.buf, v.off, v.len);
-          n++;
-          rr = key.maxRepetition();
-        }
-        count[slot] = n;
-      }
+      columns.write(0, pairs, ids[slot]);
       // ids are only reusable if neither dictionary changed while they were being written
       keyEpoch[slot] = key.dictionaryEpoch() == ke ? ke : -2;
       valueEpoch[slot] = value.dictionaryEpoch() == ve ? ve : -2;
     }
   }
 
-  /** The non-null columns among {@code all}. */
-  private static List<LeafColumn> leaves(List<LeafColumn> all) {
-    List<LeafColumn> out = new ArrayList<>();
-    for (LeafColumn c : all) {
-      if (c != null) {
-        out.add(c);
-      }
+  /**
+   * The level bookkeeping of an optional list of structs, taken from the file's schema: an empty list is a null at
+   * the list's own definition level in every leaf; elements after the first repeat at the list's repetition level.
+   */
+  private record ListLevels(List<LeafColumn> leaves, int emptyD, int elementR) {
+    static ListLevels of(ColumnsFile file, String list, Stream<LeafColumn> leaves) {
+      List<LeafColumn> present = leaves.filter(java.util.Objects::nonNull).toList();
+      String repeated = list + ".list";
+      return present.isEmpty() ? new ListLevels(present, 0, 0)
+          : new ListLevels(present, file.definitionLevel(repeated) - 1, file.repetitionLevel(repeated));
     }
-    return out;
+
+    /** Writes the empty list when {@code count} is 0 (and whether it did); nothing at all without leaves. */
+    boolean writeEmpty(int count) {
+      if (leaves.isEmpty()) {
+        return true;
+      }
+      if (count > 0) {
+        return false;
+      }
+      for (LeafColumn c : leaves) {
+        c.writeNull(0, emptyD);
+      }
+      return true;
+    }
+
+    int repetition(int element) {
+      return element == 0 ? 0 : elementR;
+    }
   }
 
   /** The columns of the optional list of event structs. */
@@ -284,9 +309,7 @@ public final class SpanColumns {
     private final MapColumns attributes;
     private final MapColumns attributeTypes;
     private final IntegerColumn dropped;
-    private final List<LeafColumn> all;
-    private final int elementR;
-    private final int elementD;
+    private final ListLevels levels;
 
     EventColumns(ColumnsFile file) {
       String p = "events.list.element.";
@@ -295,31 +318,19 @@ public final class SpanColumns {
       attributes = MapColumns.of(file, p + "attributes");
       attributeTypes = MapColumns.of(file, p + "attribute_types");
       dropped = file.column(p + "dropped_attributes_count", IntegerColumn.class);
-      all = leaves(java.util.Arrays.asList(time, name, attributes == null ? null : attributes.key(),
-          attributes == null ? null : attributes.value(), attributeTypes == null ? null : attributeTypes.key(),
-          attributeTypes == null ? null : attributeTypes.value(), dropped));
-      LeafColumn any = all.isEmpty() ? null : all.get(0);
-      elementR = any == null ? 0 : 1;
-      elementD = time != null ? time.maxDefinition() : 2;
+      levels = ListLevels.of(file, "events", Stream.of(Stream.of(time, name), MapColumns.leaves(attributes),
+          MapColumns.leaves(attributeTypes), Stream.of(dropped)).flatMap(x -> x));
     }
 
     void write(SpanView.Repeated<SpanView.EventView> events) {
-      if (all.isEmpty()) {
-        return;
-      }
       int n = events.count();
-      if (n == 0) {
-        for (LeafColumn c : all) {
-          c.writeNull(0, elementD - 1);
-        }
+      if (levels.writeEmpty(n)) {
         return;
       }
       for (int i = 0; i < n; i++) {
-        int r = i == 0 ? 0 : elementR;
+        int r = levels.repetition(i);
         SpanView.EventView e = events.view(i);
-        if (time != null) {
-          time.write(r, e.timeMicros());
-        }
+        integer(time, r, e.timeMicros());
         string(name, r, e.name());
         MapColumns.write(attributes, r, e.attributes().values());
         MapColumns.write(attributeTypes, r, e.attributes().types());
@@ -337,8 +348,7 @@ public final class SpanColumns {
     private final MapColumns attributes;
     private final MapColumns attributeTypes;
     private final IntegerColumn dropped;
-    private final List<LeafColumn> all;
-    private final int elementD;
+    private final ListLevels levels;
 
     LinkColumns(ColumnsFile file) {
       String p = "links.list.element.";
@@ -349,33 +359,22 @@ public final class SpanColumns {
       attributes = MapColumns.of(file, p + "attributes");
       attributeTypes = MapColumns.of(file, p + "attribute_types");
       dropped = file.column(p + "dropped_attributes_count", IntegerColumn.class);
-      all = leaves(java.util.Arrays.asList(traceId, spanId, traceState, flags,
-          attributes == null ? null : attributes.key(), attributes == null ? null : attributes.value(),
-          attributeTypes == null ? null : attributeTypes.key(),
-          attributeTypes == null ? null : attributeTypes.value(), dropped));
-      elementD = traceId != null ? traceId.maxDefinition() : 2;
+      levels = ListLevels.of(file, "links", Stream.of(Stream.of(traceId, spanId, traceState, flags),
+          MapColumns.leaves(attributes), MapColumns.leaves(attributeTypes), Stream.of(dropped)).flatMap(x -> x));
     }
 
     void write(SpanView.Repeated<SpanView.LinkView> links) {
-      if (all.isEmpty()) {
-        return;
-      }
       int n = links.count();
-      if (n == 0) {
-        for (LeafColumn c : all) {
-          c.writeNull(0, elementD - 1);
-        }
+      if (levels.writeEmpty(n)) {
         return;
       }
       for (int i = 0; i < n; i++) {
-        int r = i == 0 ? 0 : 1;
+        int r = levels.repetition(i);
         SpanView.LinkView l = links.view(i);
         string(traceId, r, l.traceId());
         string(spanId, r, l.spanId());
         string(traceState, r, l.traceState());
-        if (flags != null) {
-          flags.write(r, l.flags());
-        }
+        integer(flags, r, l.flags());
         MapColumns.write(attributes, r, l.attributes().values());
         MapColumns.write(attributeTypes, r, l.attributes().types());
         integer(dropped, r, l.dropped());
