@@ -270,10 +270,10 @@ public final class AttrList {
   /** A bounded cache from an AnyValue's bytes to its text. */
   private static final class ComplexText {
     private static final int MAX_ENTRIES = 1024;
-    private final java.util.HashMap<Key, byte[]> texts = new java.util.HashMap<>();
+    private final java.util.HashMap<BytesKey, byte[]> texts = new java.util.HashMap<>();
 
     byte[] text(boolean isBytes, byte[] buf, int off, int len) {
-      Key key = new Key(Arrays.copyOfRange(buf, off, off + len));
+      BytesKey key = new BytesKey(Arrays.copyOfRange(buf, off, off + len));
       byte[] text = texts.get(key);
       if (text == null) {
         AnyValue v;
@@ -290,18 +290,6 @@ public final class AttrList {
         texts.put(key, text);
       }
       return text;
-    }
-  }
-
-  private record Key(byte[] bytes) {
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof Key k && Arrays.equals(k.bytes, bytes);
-    }
-
-    @Override
-    public int hashCode() {
-      return io.otlake.proto.ByteHash.hash(bytes, 0, bytes.length);
     }
   }
 }

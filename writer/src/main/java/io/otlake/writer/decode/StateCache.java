@@ -76,7 +76,7 @@ final class StateCache<S> {
       // keeps ranges apart when reading
       bytes[at++] = (byte) 0xFF;
     }
-    return new Key(bytes, io.otlake.proto.ByteHash.hash(bytes, 0, bytes.length), offs, lens);
+    return new Key(bytes, offs, lens);
   }
 
   private void put(Key key, S state) {
@@ -86,28 +86,15 @@ final class StateCache<S> {
     map.put(key, state);
   }
 
-  /** The bytes of some ranges, copied, with their hash and where each range lies in the copy. */
-  static final class Key {
-    final byte[] bytes;
-    private final int hash;
+  /** The bytes of some ranges, copied, and where each range lies in the copy. */
+  static final class Key extends BytesKey {
     final int[] offsets;
     final int[] lengths;
 
-    Key(byte[] bytes, int hash, int[] offsets, int[] lengths) {
-      this.bytes = bytes;
-      this.hash = hash;
+    Key(byte[] bytes, int[] offsets, int[] lengths) {
+      super(bytes);
       this.offsets = offsets;
       this.lengths = lengths;
-    }
-
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof Key k && k.hash == hash && Arrays.equals(k.bytes, bytes);
-    }
-
-    @Override
-    public int hashCode() {
-      return hash;
     }
   }
 }
