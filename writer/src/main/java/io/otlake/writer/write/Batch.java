@@ -73,11 +73,11 @@ public final class Batch {
 
   /**
    * Whether to commit now. The aim is that a record becomes visible within {@code intervalMillis} of being produced:
-   * the commit starts {@code commitMillis} (how long commits take lately) before the oldest record of the batch turns
-   * {@code intervalMillis} old. A batch of old records (catching up on a backlog) still grows for half an interval
+   * the commit starts {@code leadMillis} (the caller's allowance for a commit and the wait for the next poll) before
+   * the oldest record of the batch turns {@code intervalMillis} old. A batch of old records (catching up on a backlog) still grows for half an interval
    * so that commits stay large; no batch waits longer than the interval or grows past {@code maxBytes}.
    */
-  public boolean due(long nowMillis, long intervalMillis, long maxBytes, long commitMillis) {
+  public boolean due(long nowMillis, long intervalMillis, long maxBytes, long leadMillis) {
     if (records == 0) {
       return false;
     }
@@ -85,7 +85,7 @@ public final class Batch {
       return true;
     }
     long oldest = Math.min(oldestRecordMillis, startedAtMillis);
-    long allowance = Math.min(commitMillis, intervalMillis / 2);
+    long allowance = Math.min(leadMillis, intervalMillis / 2);
     return nowMillis >= oldest + intervalMillis - allowance && nowMillis - startedAtMillis >= intervalMillis / 2;
   }
 }
