@@ -44,7 +44,7 @@ final class FreshnessBench {
     long seconds = quick ? 35 : 120;
     Map<String, Long> ackedAt = new HashMap<>();
     Map<String, String> g = Map.of("kafka.bootstrap.servers", infra.bootstrapServers(), "kafka.topic.traces", topic,
-        "grpc.host", "127.0.0.1", "grpc.port", "0", "metrics.port", "-1");
+        "grpc.host", "127.0.0.1", "grpc.port", "0", "http.port", "-1", "metrics.port", "-1");
     DemoTelemetry demo = new DemoTelemetry(23, System.currentTimeMillis() * 1_000_000L, 50, 1);
     WriterConfig writerConfig = Bench.writerConfig(infra, topic, "bench_fresh", Map.of());
     try (WriterService writer = WriterService.start(writerConfig);

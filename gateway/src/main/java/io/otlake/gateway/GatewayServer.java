@@ -3,6 +3,7 @@ package io.otlake.gateway;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.otlake.gateway.config.GatewayConfig;
+import io.otlake.gateway.http.OtlpHttpServer;
 import io.otlake.gateway.kafka.KafkaSink;
 import io.otlake.gateway.receiver.ReceiverMetrics;
 import io.otlake.gateway.receiver.SpanValidator;
@@ -24,13 +25,16 @@ public final class GatewayServer implements AutoCloseable {
   private final KafkaSink sink;
   private final MetricsEndpoint metrics;
   private final Server grpc;
+  private final OtlpHttpServer http; // null when disabled
   private boolean closed;
 
-  private GatewayServer(GatewayConfig config, KafkaSink sink, MetricsEndpoint metrics, Server grpc) {
+  private GatewayServer(GatewayConfig config, KafkaSink sink, MetricsEndpoint metrics, Server grpc,
+      OtlpHttpServer http) {
     this.config = config;
     this.sink = sink;
     this.metrics = metrics;
     this.grpc = grpc;
+    this.http = http;
   }
 
   public static GatewayServer start(GatewayConfig config) {
@@ -53,13 +57,31 @@ public final class GatewayServer implements AutoCloseable {
       metrics.close();
       throw new UncheckedIOException("cannot listen for OTLP/gRPC on " + config.grpcHost() + ":" + config.grpcPort(), e);
     }
-    LOG.info("OTLP/gRPC on {}:{}, producing to {} at {}", config.grpcHost(), grpc.getPort(), config.tracesTopic(),
+    OtlpHttpServer http = null;
+    if (config.httpPort() >= 0) {
+      try {
+        http = OtlpHttpServer.start(config.httpHost(), config.httpPort(), config.httpMaxRequestBytes(), traces);
+      } catch (RuntimeException e) {
+        grpc.shutdownNow();
+        sink.close();
+        metrics.close();
+        throw new IllegalStateException(
+            "cannot listen for OTLP/HTTP on " + config.httpHost() + ":" + config.httpPort() + ": " + e, e);
+      }
+    }
+    LOG.info("OTLP/gRPC on {}:{}, OTLP/HTTP on {}, producing to {} at {}", config.grpcHost(), grpc.getPort(),
+        http == null ? "(disabled)" : config.httpHost() + ":" + http.port(), config.tracesTopic(),
         config.bootstrapServers());
-    return new GatewayServer(config, sink, metrics, grpc);
+    return new GatewayServer(config, sink, metrics, grpc, http);
   }
 
   public int grpcPort() {
     return grpc.getPort();
+  }
+
+  /** The OTLP/HTTP port, or -1 when OTLP/HTTP is disabled. */
+  public int httpPort() {
+    return http == null ? -1 : http.port();
   }
 
   public int metricsPort() {
@@ -75,6 +97,9 @@ public final class GatewayServer implements AutoCloseable {
     closed = true;
     long deadline = System.nanoTime() + config.shutdownGrace().toNanos();
     grpc.shutdown();
+    if (http != null) {
+      http.close(java.time.Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+    }
     try {
       if (!grpc.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
         grpc.shutdownNow();

@@ -20,6 +20,7 @@ class DeployConfigsTest {
   void gatewayConfigLoads() {
     GatewayConfig c = GatewayConfig.load(CONFIG.resolve("gateway.yaml"), Map.of(), Map.of());
     assertThat(c.grpcPort()).isEqualTo(4317);
+    assertThat(c.httpPort()).isEqualTo(4318);
     assertThat(c.maxRequestBytes()).isEqualTo(4 << 20);
     assertThat(c.producerProperties()).containsEntry("client.id", "otlake-gateway");
   }

@@ -51,6 +51,8 @@ final class TestLake {
     o.put("kafka.topic.traces", topic);
     o.put("grpc.host", "127.0.0.1");
     o.put("grpc.port", "0");
+    o.put("http.host", "127.0.0.1");
+    o.put("http.port", "0");
     o.put("metrics.host", "127.0.0.1");
     o.put("metrics.port", "0");
     o.putAll(extra);

@@ -18,6 +18,8 @@ import io.opentelemetry.api.trace.TraceFlags;
 import io.opentelemetry.api.trace.TraceState;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
+import io.opentelemetry.exporter.internal.otlp.traces.TraceRequestMarshaler;
+import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
 import io.opentelemetry.exporter.otlp.trace.OtlpGrpcSpanExporter;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.ArrayValue;
@@ -31,6 +33,7 @@ import io.opentelemetry.sdk.trace.data.LinkData;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
 import io.otlake.gateway.GatewayServer;
 import io.otlake.writer.WriterService;
 import io.otlake.writer.decode.AttributeText;
@@ -48,7 +51,8 @@ import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.data.Record;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The walking skeleton end to end on real parts: the official OpenTelemetry Java SDK exports over OTLP/gRPC to the
@@ -59,17 +63,30 @@ class TracesEndToEndIT {
   private static final String RESOURCE_SCHEMA = "https://opentelemetry.io/schemas/1.26.0";
   private static final String SCOPE_SCHEMA = "https://opentelemetry.io/schemas/1.24.0";
 
-  @Test
-  void sdkSpansArriveInTheTracesTableWithEveryField() throws Exception {
-    String topic = "e2e_spans";
-    String tableName = "traces_e2e";
+  /**
+   * The same spans over each OTLP transport the gateway serves: OTLP/gRPC and OTLP/HTTP with protobuf (gzip) through
+   * the SDK's own exporters, and OTLP/HTTP with JSON bodies written by the SDK's own OTLP/JSON marshaler.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"grpc", "http-protobuf", "http-json"})
+  void sdkSpansArriveInTheTracesTableWithEveryField(String transport) throws Exception {
+    String topic = "e2e_spans_" + transport.replace('-', '_');
+    String tableName = "traces_e2e_" + transport.replace('-', '_');
     InMemorySpanExporter sent = InMemorySpanExporter.create();
     try (GatewayServer gateway = TestLake.gateway(topic, Map.of());
         WriterService writer = TestLake.writer(topic, tableName, Map.of())) {
-      OtlpGrpcSpanExporter otlp = OtlpGrpcSpanExporter.builder()
-          .setEndpoint("http://127.0.0.1:" + gateway.grpcPort())
-          .setTimeout(Duration.ofSeconds(30))
-          .build();
+      SpanExporter otlp = switch (transport) {
+        case "grpc" -> OtlpGrpcSpanExporter.builder()
+            .setEndpoint("http://127.0.0.1:" + gateway.grpcPort())
+            .setTimeout(Duration.ofSeconds(30))
+            .build();
+        case "http-protobuf" -> OtlpHttpSpanExporter.builder()
+            .setEndpoint("http://127.0.0.1:" + gateway.httpPort() + "/v1/traces")
+            .setCompression("gzip")
+            .setTimeout(Duration.ofSeconds(30))
+            .build();
+        default -> new JsonOverHttp("http://127.0.0.1:" + gateway.httpPort() + "/v1/traces");
+      };
       List<SpanData> expected = emitSpans("checkout", sent, otlp, "frontend");
       assertThat(expected).hasSize(4);
       // the data exercises what the assertions below compare
@@ -104,7 +121,7 @@ class TracesEndToEndIT {
   }
 
   /** Two services, a remote parent with trace state, a local child, a link, events, typed attributes, limits. */
-  private static List<SpanData> emitSpans(String service, InMemorySpanExporter sent, OtlpGrpcSpanExporter otlp,
+  private static List<SpanData> emitSpans(String service, InMemorySpanExporter sent, SpanExporter otlp,
       String otherService) {
     SpanLimits limits = SpanLimits.builder().setMaxNumberOfAttributes(12).setMaxNumberOfEvents(2).build();
     Resource resource = Resource.getDefault().merge(Resource.create(Attributes.builder()
@@ -300,5 +317,43 @@ class TracesEndToEndIT {
       throw new IllegalArgumentException("unexpected attribute value " + value);
     }
     return b.build();
+  }
+
+  /** An exporter posting OTLP/JSON, as written by the SDK's own OTLP/JSON marshaler, like a browser SDK would. */
+  private static final class JsonOverHttp implements SpanExporter {
+    private final java.net.URI endpoint;
+    private final java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+
+    JsonOverHttp(String endpoint) {
+      this.endpoint = java.net.URI.create(endpoint);
+    }
+
+    @Override
+    public CompletableResultCode export(java.util.Collection<SpanData> spans) {
+      try {
+        java.io.ByteArrayOutputStream json = new java.io.ByteArrayOutputStream();
+        TraceRequestMarshaler.create(spans).writeJsonTo(json);
+        java.net.http.HttpResponse<String> response = client.send(java.net.http.HttpRequest.newBuilder(endpoint)
+                .header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(json.toByteArray()))
+                .build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertThat(response.body()).isEqualTo("{}");
+        return CompletableResultCode.ofSuccess();
+      } catch (Exception | AssertionError e) {
+        return CompletableResultCode.ofExceptionalFailure(e);
+      }
+    }
+
+    @Override
+    public CompletableResultCode flush() {
+      return CompletableResultCode.ofSuccess();
+    }
+
+    @Override
+    public CompletableResultCode shutdown() {
+      return CompletableResultCode.ofSuccess();
+    }
   }
 }

@@ -14,6 +14,9 @@ public record GatewayConfig(
     String grpcHost,
     int grpcPort,
     int maxRequestBytes,
+    String httpHost,
+    int httpPort,
+    int httpMaxRequestBytes,
     String bootstrapServers,
     String tracesTopic,
     int maxRecordBytes,
@@ -35,6 +38,14 @@ public record GatewayConfig(
           "0..65535")
       .define("grpc.max-request-bytes", Type.SIZE, 4L << 20,
           "largest OTLP request accepted (after decompression); larger ones get RESOURCE_EXHAUSTED",
+          ConfigDef.between(1024, 1L << 30), "1KiB..1GiB")
+      .define("http.host", Type.STRING, "0.0.0.0", "address the OTLP/HTTP server binds to", ConfigDef.nonEmpty(),
+          "a host name or address")
+      .define("http.port", Type.INT, 4318,
+          "OTLP/HTTP port: POST /v1/traces, protobuf or JSON (0 picks a free port, -1 disables)",
+          ConfigDef.between(-1, 65535), "-1..65535")
+      .define("http.max-request-bytes", Type.SIZE, 4L << 20,
+          "largest OTLP/HTTP body accepted, as sent and once decompressed; larger ones get 413",
           ConfigDef.between(1024, 1L << 30), "1KiB..1GiB")
       .define("kafka.bootstrap.servers", Type.STRING, "localhost:9092", "Kafka brokers, host:port[,host:port]",
           ConfigDef.nonEmpty(), "non-empty")
@@ -71,6 +82,9 @@ public record GatewayConfig(
         c.getString("grpc.host"),
         c.getInt("grpc.port"),
         (int) c.getLong("grpc.max-request-bytes"),
+        c.getString("http.host"),
+        c.getInt("http.port"),
+        (int) c.getLong("http.max-request-bytes"),
         c.getString("kafka.bootstrap.servers"),
         c.getString("kafka.topic.traces"),
         (int) c.getLong("kafka.max-record-bytes"),

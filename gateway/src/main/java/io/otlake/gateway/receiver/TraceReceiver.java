@@ -14,6 +14,7 @@ import io.otlake.proto.TraceSplitter;
 import io.otlake.proto.wire.MalformedRequestException;
 import io.otlake.proto.wire.ScannedTraces;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.LongSupplier;
 
 /**
@@ -49,45 +50,59 @@ public final class TraceReceiver {
         .build();
   }
 
-  void export(byte[] request, StreamObserver<ExportTraceServiceResponse> response) {
+  private void export(byte[] request, StreamObserver<ExportTraceServiceResponse> response) {
+    export(request).whenComplete((ok, failure) -> {
+      if (failure == null) {
+        response.onNext(OK);
+        response.onCompleted();
+      } else {
+        response.onError(Outcomes.grpc(failure));
+      }
+    });
+  }
+
+  /**
+   * Takes one serialized {@code ExportTraceServiceRequest}, whatever transport brought it. The future completes when
+   * Kafka acknowledged every record of it, or exceptionally with a {@link Rejection} that says why not.
+   */
+  public CompletableFuture<Void> export(byte[] request) {
     long receivedAt = clockMillis.getAsLong();
     ScannedTraces scanned;
     try {
       scanned = ScannedTraces.scan(request);
     } catch (MalformedRequestException e) {
       metrics.refused(Signal.TRACES, 0);
-      response.onError(Outcomes.invalid("not a valid ExportTraceServiceRequest: " + e.getMessage()));
-      return;
+      return CompletableFuture.failedFuture(
+          Outcomes.invalid("not a valid ExportTraceServiceRequest: " + e.getMessage()));
     }
     String problem = validator.validate(scanned);
     if (problem != null) {
       metrics.refused(Signal.TRACES, scanned.spanCount());
-      response.onError(Outcomes.invalid(problem));
-      return;
+      return CompletableFuture.failedFuture(Outcomes.invalid(problem));
     }
     List<OtlpRecord> records;
     try {
       records = splitter.split(scanned);
     } catch (RecordTooLargeException e) {
       metrics.refused(Signal.TRACES, scanned.spanCount());
-      response.onError(Outcomes.invalid(e.getMessage()));
-      return;
+      return CompletableFuture.failedFuture(Outcomes.invalid(e.getMessage()));
     }
     if (records.isEmpty()) {
-      response.onNext(OK);
-      response.onCompleted();
-      return;
+      return CompletableFuture.completedFuture(null);
     }
     int spans = scanned.spanCount();
-    sink.send(Signal.TRACES, records, receivedAt).whenComplete((ok, failure) -> {
+    return sink.send(Signal.TRACES, records, receivedAt).handle((ok, failure) -> {
       if (failure == null) {
         metrics.accepted(Signal.TRACES, spans);
-        response.onNext(OK);
-        response.onCompleted();
-      } else {
-        metrics.failed(Signal.TRACES, spans);
-        response.onError(Outcomes.fromSink(failure));
+        return null;
       }
+      metrics.failed(Signal.TRACES, spans);
+      throw Outcomes.fromSink(failure);
     });
+  }
+
+  /** Counts a request refused before it reached {@link #export(byte[])} (e.g. an undecodable OTLP/JSON body). */
+  public void refusedUnread() {
+    metrics.refused(Signal.TRACES, 0);
   }
 }

@@ -5,6 +5,7 @@ import io.otlake.proto.RecordHeaders;
 import io.otlake.writer.commit.KafkaOffsets;
 import io.otlake.writer.commit.TableCommitter;
 import io.otlake.writer.deadletter.DeadLetters;
+import io.otlake.proto.json.OtlpJson;
 import io.otlake.proto.wire.MalformedRequestException;
 import io.otlake.proto.wire.ScannedTraces;
 import io.otlake.writer.decode.SpanView;
@@ -161,12 +162,17 @@ public final class PartitionPoller implements Runnable {
     } catch (IllegalArgumentException e) {
       return e.getMessage();
     }
-    if (encoding != Encoding.OTLP_PROTO) {
-      return "encoding " + encoding.id() + " is not supported by this writer yet";
+    byte[] proto = r.value();
+    if (encoding == Encoding.OTLP_JSON) {
+      try {
+        proto = OtlpJson.traceRequestToProto(proto);
+      } catch (MalformedRequestException e) {
+        return "not a valid otlp_json ExportTraceServiceRequest: " + e.getMessage();
+      }
     }
     ScannedTraces scanned;
     try {
-      scanned = ScannedTraces.scan(r.value());
+      scanned = ScannedTraces.scan(proto);
     } catch (MalformedRequestException e) {
       return "not a valid otlp_proto ExportTraceServiceRequest: " + e.getMessage();
     }

@@ -1,0 +1,116 @@
+package io.otlake.gateway.http;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.otlake.gateway.receiver.TraceReceiver;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The OTLP/HTTP server (HTTP/1.1 on Netty, epoll where available). Event loops parse HTTP and move bytes; the
+ * exports run on a pool of work threads, as gRPC's server runs its calls off the transport threads.
+ */
+public final class OtlpHttpServer implements AutoCloseable {
+  private final EventLoopGroup loops;
+  private final ExecutorService work;
+  private final Channel listener;
+  private final AtomicInteger inFlight;
+
+  private OtlpHttpServer(EventLoopGroup loops, ExecutorService work, Channel listener, AtomicInteger inFlight) {
+    this.loops = loops;
+    this.work = work;
+    this.listener = listener;
+    this.inFlight = inFlight;
+  }
+
+  /** Binds and starts serving; throws when the address cannot be bound. */
+  public static OtlpHttpServer start(String host, int port, int maxRequestBytes, TraceReceiver traces) {
+    boolean epoll = Epoll.isAvailable();
+    IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+    EventLoopGroup loops = new MultiThreadIoEventLoopGroup(Runtime.getRuntime().availableProcessors(),
+        new DefaultThreadFactory("otlp-http-loop", true), io);
+    ExecutorService work = Executors.newCachedThreadPool(daemonThreads("otlp-http-export"));
+    AtomicInteger inFlight = new AtomicInteger();
+    Class<? extends ServerChannel> channel = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+    try {
+      Channel listener = new ServerBootstrap()
+          .group(loops)
+          .channel(channel)
+          .option(ChannelOption.SO_BACKLOG, 1024)
+          .childOption(ChannelOption.TCP_NODELAY, true)
+          .childHandler(new ChannelInitializer<SocketChannel>() {
+            @Override
+            protected void initChannel(SocketChannel ch) {
+              ch.pipeline()
+                  .addLast(new HttpServerCodec())
+                  .addLast(new HttpServerKeepAliveHandler())
+                  // answers 413 itself (and 100-continue) for bodies over the limit as sent
+                  .addLast(new HttpObjectAggregator(maxRequestBytes))
+                  .addLast(new OtlpHttpHandler(traces, work, maxRequestBytes, inFlight));
+            }
+          })
+          .bind(new InetSocketAddress(host, port))
+          .syncUninterruptibly()
+          .channel();
+      return new OtlpHttpServer(loops, work, listener, inFlight);
+    } catch (RuntimeException e) {
+      loops.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+      work.shutdownNow();
+      throw e;
+    }
+  }
+
+  public int port() {
+    return ((InetSocketAddress) listener.localAddress()).getPort();
+  }
+
+  /** Stops accepting connections, waits up to {@code grace} for exports in work to be answered, then stops. */
+  public void close(Duration grace) {
+    long deadline = System.nanoTime() + grace.toNanos();
+    listener.close().syncUninterruptibly();
+    while (inFlight.get() > 0 && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    work.shutdown();
+    loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+  }
+
+  @Override
+  public void close() {
+    close(Duration.ofSeconds(10));
+  }
+
+  private static java.util.concurrent.ThreadFactory daemonThreads(String prefix) {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+}
