@@ -53,8 +53,7 @@ public final class Bench {
     GatewayConfig config = GatewayConfig.load(null, Map.of(),
         Map.of("kafka.bootstrap.servers", infra.bootstrapServers(), "kafka.topic.traces", topic));
     TraceSplitter splitter = new TraceSplitter(config.maxRecordBytes());
-    try (KafkaSink sink = new KafkaSink(new KafkaProducer<>(KafkaSink.producerProperties(config)),
-        Map.of(Signal.TRACES, topic), config.maxInFlightBytes())) {
+    try (KafkaSink sink = KafkaSink.create(config)) {
       List<CompletableFuture<Void>> pending = new ArrayList<>();
       for (byte[] r : requests) {
         List<OtlpRecord> records = splitter.split(ScannedTraces.scan(r));

@@ -14,6 +14,7 @@ import io.otlake.gateway.kafka.KafkaSink;
 import io.otlake.gateway.receiver.RawBytes;
 import io.otlake.local.LocalInfra;
 import io.otlake.proto.OtlpRecord;
+import io.otlake.proto.RecordHeaders;
 import io.otlake.proto.TraceSplitter;
 import io.otlake.proto.wire.ScannedTraces;
 import java.util.ArrayList;
@@ -26,8 +27,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
- * Acknowledged spans per second through the gateway over OTLP/gRPC, driven by pre-serialized requests on many
- * concurrent calls, against the ceiling of a plain KafkaProducer sending the same records with the same settings
+ * Acknowledged spans per second through the gateway over OTLP/gRPC and over OTLP/HTTP (protobuf), each driven by
+ * pre-serialized requests on many concurrent calls, against the ceiling of a plain KafkaProducer sending the same records with the same settings
  * to the same broker.
  */
 final class GatewayBench {
@@ -54,26 +55,51 @@ final class GatewayBench {
     settings.put("kafka.topic.traces", "bench_gateway");
     settings.put("grpc.host", "127.0.0.1");
     settings.put("grpc.port", "0");
+    settings.put("http.host", "127.0.0.1");
+    settings.put("http.port", "0");
+    settings.put("http.max-request-bytes", "16MiB");
     settings.put("metrics.port", "-1");
     GatewayConfig config = GatewayConfig.load(null, Map.of(), settings);
 
-    double ceiling = ceiling(config, payloads, spanCounts, seconds);
-    double gateway;
+    Rate plain = ceiling(config, payloads, spanCounts, seconds);
+    Map<String, String> sinkSettings = new HashMap<>(settings);
+    sinkSettings.put("kafka.topic.traces", "bench_ceiling_sink");
+    Rate sharded = ceilingThroughSink(GatewayConfig.load(null, Map.of(), sinkSettings), payloads, spanCounts, seconds);
+    Rate ceiling = plain.spansPerSecond() >= sharded.spansPerSecond() ? plain : sharded;
+    Rate grpc;
+    Rate http;
     try (GatewayServer server = GatewayServer.start(config)) {
-      gateway = drive(server.grpcPort(), payloads, spanCounts, seconds);
+      grpc = drive(server.grpcPort(), payloads, spanCounts, seconds);
+      http = driveHttp(server.httpPort(), payloads, spanCounts, seconds);
     }
     Map<String, Object> s = results.section("gateway");
-    s.put("spans_per_second", Math.round(gateway));
-    s.put("ceiling_kafka_producer_spans_per_second", Math.round(ceiling));
+    s.put("spans_per_second", Math.round(grpc.spansPerSecond()));
+    s.put("http_protobuf_spans_per_second", Math.round(http.spansPerSecond()));
+    s.put("ceiling_spans_per_second", Math.round(ceiling.spansPerSecond()));
+    s.put("ceiling_plain_producer_one_thread_spans_per_second", Math.round(plain.spansPerSecond()));
+    s.put("ceiling_gateway_sink_spans_per_second", Math.round(sharded.spansPerSecond()));
+    s.put("ceiling_note", "the higher of a plain KafkaProducer sending the split records from one thread and the"
+        + " gateway's own KafkaSink sending them from memory");
+    s.put("cpu_us_per_span_grpc", Results.round(grpc.cpuMicrosPerSpan(), 3));
+    s.put("cpu_us_per_span_http", Results.round(http.cpuMicrosPerSpan(), 3));
+    s.put("cpu_us_per_span_ceiling", Results.round(ceiling.cpuMicrosPerSpan(), 3));
+    s.put("cpu_note", "CPU time of the bench JVM (gateway, load generator or producer) and the broker inside the"
+        + " measuring window, per acknowledged span; ceiling CPU / gateway CPU is the ratio a quiet machine would show");
+    s.put("cpu_ratio_grpc", Results.round(ceiling.cpuMicrosPerSpan() / grpc.cpuMicrosPerSpan(), 3));
+    s.put("cpu_ratio_http", Results.round(ceiling.cpuMicrosPerSpan() / http.cpuMicrosPerSpan(), 3));
     s.put("concurrent_calls", CONCURRENCY);
     double meanSpans = spanCounts.stream().mapToInt(Integer::intValue).average().orElse(0);
     s.put("spans_per_request", Results.round(meanSpans, 1));
     s.put("measured_seconds", seconds);
-    results.put("gateway_ratio", Results.round(gateway / ceiling, 3));
+    results.put("gateway_ratio", Results.round(grpc.spansPerSecond() / ceiling.spansPerSecond(), 3));
+    results.put("gateway_http_ratio", Results.round(http.spansPerSecond() / ceiling.spansPerSecond(), 3));
   }
 
+  /** Acknowledged spans per second in a measuring window, and the CPU they took. */
+  record Rate(double spansPerSecond, double cpuMicrosPerSpan) {}
+
   /** The same records as the gateway would produce, from a plain producer with the gateway's settings. */
-  private static double ceiling(GatewayConfig config, List<byte[]> payloads, List<Integer> spanCounts, long seconds)
+  private static Rate ceiling(GatewayConfig config, List<byte[]> payloads, List<Integer> spanCounts, long seconds)
       throws Exception {
     TraceSplitter splitter = new TraceSplitter(config.maxRecordBytes());
     List<List<OtlpRecord>> split = new ArrayList<>();
@@ -83,8 +109,15 @@ final class GatewayBench {
     Map<String, Object> props = KafkaSink.producerProperties(config);
     AtomicLong acked = new AtomicLong();
     Semaphore inFlight = new Semaphore(CONCURRENCY);
+    // the headers the gateway's records carry, so that the ceiling sends the same bytes
+    List<org.apache.kafka.common.header.Header> headers = List.of(
+        header(RecordHeaders.SIGNAL, "traces"), header(RecordHeaders.ENCODING, "otlp_proto"),
+        header(RecordHeaders.RECEIVED_AT_MS, Long.toString(System.currentTimeMillis())),
+        header(RecordHeaders.FORMAT_VERSION, RecordHeaders.CURRENT_FORMAT_VERSION));
     try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
       Window w = new Window(seconds);
+      // one sending thread: the producer compresses inside send, under the partition batch's lock, and two threads
+      // sending the same records measured ~30% less than one (the gateway's sink gives each thread its own partitions)
       int i = 0;
       while (!w.over()) {
         List<OtlpRecord> records = split.get(i % split.size());
@@ -93,7 +126,7 @@ final class GatewayBench {
         inFlight.acquire();
         AtomicLong pending = new AtomicLong(records.size());
         for (OtlpRecord r : records) {
-          producer.send(new ProducerRecord<>("bench_ceiling", r.key(), r.value()), (m, e) -> {
+          producer.send(new ProducerRecord<>("bench_ceiling", null, r.key(), r.value(), headers), (m, e) -> {
             if (pending.decrementAndGet() == 0) {
               if (e == null) {
                 w.count(acked, spans);
@@ -104,11 +137,45 @@ final class GatewayBench {
         }
       }
       producer.flush();
-      return w.rate(acked);
+      return new Rate(w.rate(acked), w.cpuMicrosPer(acked));
     }
   }
 
-  private static double drive(int port, List<byte[]> payloads, List<Integer> spanCounts, long seconds)
+  /** The same records through the gateway's own sink, straight from memory: its producing path without receiving. */
+  private static Rate ceilingThroughSink(GatewayConfig config, List<byte[]> payloads, List<Integer> spanCounts,
+      long seconds) throws Exception {
+    TraceSplitter splitter = new TraceSplitter(config.maxRecordBytes());
+    List<List<OtlpRecord>> split = new ArrayList<>();
+    for (byte[] p : payloads) {
+      split.add(splitter.split(ScannedTraces.scan(p)));
+    }
+    AtomicLong acked = new AtomicLong();
+    Semaphore inFlight = new Semaphore(CONCURRENCY);
+    try (KafkaSink sink = KafkaSink.create(config)) {
+      Window w = new Window(seconds);
+      int i = 0;
+      while (!w.over()) {
+        List<OtlpRecord> records = split.get(i % split.size());
+        int spans = spanCounts.get(i % split.size());
+        i++;
+        inFlight.acquire();
+        sink.send(io.otlake.proto.Signal.TRACES, records, System.currentTimeMillis()).whenComplete((v, e) -> {
+          if (e == null) {
+            w.count(acked, spans);
+          }
+          inFlight.release();
+        });
+      }
+      inFlight.acquire(CONCURRENCY);
+      return new Rate(w.rate(acked), w.cpuMicrosPer(acked));
+    }
+  }
+
+  private static org.apache.kafka.common.header.Header header(String key, String value) {
+    return new org.apache.kafka.common.header.internals.RecordHeader(key, RecordHeaders.utf8(value));
+  }
+
+  private static Rate drive(int port, List<byte[]> payloads, List<Integer> spanCounts, long seconds)
       throws Exception {
     MethodDescriptor<byte[], byte[]> export = TraceServiceGrpc.getExportMethod().toBuilder(RawBytes.INSTANCE, RawBytes.INSTANCE)
         .build();
@@ -151,19 +218,115 @@ final class GatewayBench {
     if (failed.get() > 0) {
       System.out.println("  gateway: " + failed.get() + " calls failed (retryable answers under load)");
     }
-    return w.rate(acked);
+    return new Rate(w.rate(acked), w.cpuMicrosPer(acked));
   }
 
-  /** A measuring window after a warm-up: counts only what completes inside it. */
+  /**
+   * OTLP/HTTP with protobuf bodies: {@link #CONCURRENCY} keep-alive connections, each with one request at a time as
+   * OTLP/HTTP exporters send them, written from pre-built bytes (request line, headers and body) and read back by
+   * status line and Content-Length: the cheapest client there can be, so that what is measured is the server.
+   */
+  private static Rate driveHttp(int port, List<byte[]> payloads, List<Integer> spanCounts, long seconds)
+      throws Exception {
+    List<byte[]> wire = new ArrayList<>();
+    for (byte[] p : payloads) {
+      byte[] head = ("POST /v1/traces HTTP/1.1\r\nHost: 127.0.0.1:" + port
+          + "\r\nContent-Type: application/x-protobuf\r\nContent-Length: " + p.length + "\r\n\r\n")
+          .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+      byte[] all = java.util.Arrays.copyOf(head, head.length + p.length);
+      System.arraycopy(p, 0, all, head.length, p.length);
+      wire.add(all);
+    }
+    AtomicLong acked = new AtomicLong();
+    AtomicLong failed = new AtomicLong();
+    Window w = new Window(seconds);
+    List<Thread> threads = new ArrayList<>();
+    for (int c = 0; c < CONCURRENCY; c++) {
+      int first = c;
+      Thread t = new Thread(() -> {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+          socket.setTcpNoDelay(true);
+          java.io.OutputStream out = socket.getOutputStream();
+          java.io.InputStream in = new java.io.BufferedInputStream(socket.getInputStream(), 4096);
+          for (int i = first; !w.over(); i += CONCURRENCY) {
+            out.write(wire.get(i % wire.size()));
+            out.flush();
+            if (readStatus(in) == 200) {
+              w.count(acked, spanCounts.get(i % wire.size()));
+            } else {
+              failed.incrementAndGet();
+            }
+          }
+        } catch (java.io.IOException e) {
+          failed.incrementAndGet();
+        }
+      }, "bench-http-" + c);
+      t.start();
+      threads.add(t);
+    }
+    for (Thread t : threads) {
+      t.join();
+    }
+    if (failed.get() > 0) {
+      System.out.println("  gateway over HTTP: " + failed.get() + " requests failed (retryable answers under load)");
+    }
+    return new Rate(w.rate(acked), w.cpuMicrosPer(acked));
+  }
+
+  /** Reads one HTTP/1.1 response that has a Content-Length; returns its status code. */
+  static int readStatus(java.io.InputStream in) throws java.io.IOException {
+    StringBuilder line = new StringBuilder();
+    int status = -1;
+    int length = 0;
+    while (true) {
+      int c = in.read();
+      if (c < 0) {
+        throw new java.io.EOFException("connection closed");
+      }
+      if (c != '\n') {
+        if (c != '\r') {
+          line.append((char) c);
+        }
+        continue;
+      }
+      if (line.length() == 0) {
+        break; // end of the headers
+      }
+      String l = line.toString();
+      if (status < 0) {
+        status = Integer.parseInt(l.substring(9, 12));
+      } else if (l.regionMatches(true, 0, "content-length:", 0, 15)) {
+        length = Integer.parseInt(l.substring(15).trim());
+      }
+      line.setLength(0);
+    }
+    in.skipNBytes(length);
+    return status;
+  }
+
+  /**
+   * A measuring window after a warm-up: counts only what completes inside it, and takes the CPU time this JVM and its
+   * child processes (the broker) spent inside it, which a noisy neighbour cannot inflate the way it slows the rate.
+   */
   static final class Window {
     final long warmupEnd;
     final long end;
+    private volatile long cpuAtStart = -1;
+    private volatile long cpuAtEnd = -1;
 
     Window(long seconds) {
       long now = System.nanoTime();
       // long enough for C2 to finish compiling the path: measured, it took a third of both cores for ~10 s
       warmupEnd = now + WARMUP_SECONDS * 1_000_000_000L;
       end = warmupEnd + seconds * 1_000_000_000L;
+      Thread sampler = new Thread(() -> {
+        sleepUntil(warmupEnd);
+        cpuAtStart = cpuNanos();
+        sleepUntil(end);
+        cpuAtEnd = cpuNanos();
+      }, "bench-cpu-sampler");
+      sampler.setDaemon(true);
+      sampler.start();
     }
 
     boolean over() {
@@ -179,6 +342,29 @@ final class GatewayBench {
 
     double rate(AtomicLong counter) {
       return counter.get() / ((end - warmupEnd) / 1e9);
+    }
+
+    /** CPU microseconds per counted item inside the window (this JVM and its children). */
+    double cpuMicrosPer(AtomicLong counter) {
+      while (cpuAtEnd < 0) {
+        Bench.sleep(10);
+      }
+      return (cpuAtEnd - cpuAtStart) / 1e3 / Math.max(1, counter.get());
+    }
+
+    private static void sleepUntil(long nanoTime) {
+      long wait;
+      while ((wait = nanoTime - System.nanoTime()) > 0) {
+        Bench.sleep(Math.max(1, wait / 1_000_000));
+      }
+    }
+
+    private static long cpuNanos() {
+      long total = Cpu.processCpuNanos();
+      for (ProcessHandle child : ProcessHandle.current().descendants().toList()) {
+        total += child.info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(0L);
+      }
+      return total;
     }
   }
 }

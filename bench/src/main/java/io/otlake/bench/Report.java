@@ -18,7 +18,8 @@ final class Report {
         .append("`; the raw figures are in `bench/results.json`. Ratios compare otlake with a peer measured in the ")
         .append("same run on the same machine, so they hold up better than absolute numbers on a shared machine.\n\n");
     sb.append("| headline | value | target |\n|---|---|---|\n");
-    row(sb, results, "gateway_ratio", "acknowledged spans/s through the gateway / plain KafkaProducer ceiling", ">= 0.8");
+    row(sb, results, "gateway_ratio", "acknowledged spans/s through the gateway (OTLP/gRPC) / Kafka producer ceiling", ">= 0.8");
+    row(sb, results, "gateway_http_ratio", "the same over OTLP/HTTP with protobuf bodies", ">= 0.8");
     row(sb, results, "writer_ratio", "committed spans/s / Iceberg generic writer rows/s", ">= 2.5");
     row(sb, results, "bytes_per_span", "data file bytes per span at rest", "<= 30");
     row(sb, results, "freshness_p99_s", "acknowledgement to visible in the table, p99 (s)", "<= 10");

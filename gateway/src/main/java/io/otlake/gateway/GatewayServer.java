@@ -48,6 +48,7 @@ public final class GatewayServer implements AutoCloseable {
         new ReceiverMetrics(metrics.registry()));
     Server grpc = NettyServerBuilder.forAddress(new InetSocketAddress(config.grpcHost(), config.grpcPort()))
         .maxInboundMessageSize(config.maxRequestBytes())
+        .directExecutor()
         .addService(traces.service())
         .build();
     try {

@@ -24,6 +24,7 @@ public record GatewayConfig(
     int batchSize,
     Duration deliveryTimeout,
     long maxInFlightBytes,
+    int senderThreads,
     Duration shutdownGrace,
     String metricsHost,
     int metricsPort,
@@ -64,6 +65,10 @@ public record GatewayConfig(
       .define("kafka.max-in-flight-bytes", Type.SIZE, 64L << 20,
           "record bytes waiting for Kafka's acknowledgement; past it requests get RESOURCE_EXHAUSTED (retryable)",
           ConfigDef.between(1 << 20, 1L << 40), ">= 1MiB")
+      .define("kafka.sender-threads", Type.INT, Math.max(1, Runtime.getRuntime().availableProcessors() / 2),
+          "threads that hand records to the producer, each owning the partitions of its keys; the producer"
+              + " compresses in them (default: half the cores, at least one)",
+          ConfigDef.between(1, 64), "1..64")
       .define("shutdown.grace", Type.DURATION, Duration.ofSeconds(10),
           "how long shutdown waits for in-flight requests and Kafka acknowledgements",
           ConfigDef.atLeast(Duration.ZERO), ">= 0")
@@ -92,6 +97,7 @@ public record GatewayConfig(
         (int) c.getLong("kafka.batch-size"),
         c.getDuration("kafka.delivery-timeout"),
         c.getLong("kafka.max-in-flight-bytes"),
+        c.getInt("kafka.sender-threads"),
         c.getDuration("shutdown.grace"),
         c.getString("metrics.host"),
         c.getInt("metrics.port"),

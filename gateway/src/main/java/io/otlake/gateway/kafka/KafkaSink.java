@@ -15,13 +15,17 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.LinkedBlockingQueue;
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.internals.BuiltInPartitioner;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.utils.Utils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,16 +45,28 @@ public final class KafkaSink implements RecordSink, AutoCloseable {
   private final Map<Signal, String> topics;
   private final long maxInFlightBytes;
   private final AtomicLong inFlightBytes = new AtomicLong();
+  private final Sender[] senders;
+  private final List<Thread> threads = new ArrayList<>();
+  private volatile boolean closed;
 
-  public KafkaSink(Producer<byte[], byte[]> producer, Map<Signal, String> topics, long maxInFlightBytes) {
+  public KafkaSink(Producer<byte[], byte[]> producer, Map<Signal, String> topics, long maxInFlightBytes,
+      int senderThreads) {
     this.producer = producer;
     this.topics = topics;
     this.maxInFlightBytes = maxInFlightBytes;
+    this.senders = new Sender[senderThreads];
+    for (int i = 0; i < senderThreads; i++) {
+      senders[i] = new Sender();
+      Thread t = new Thread(senders[i], "otlake-kafka-sender-" + i);
+      t.setDaemon(true);
+      t.start();
+      threads.add(t);
+    }
   }
 
   public static KafkaSink create(GatewayConfig config) {
     return new KafkaSink(new KafkaProducer<>(producerProperties(config)), Map.of(Signal.TRACES, config.tracesTopic()),
-        config.maxInFlightBytes());
+        config.maxInFlightBytes(), config.senderThreads());
   }
 
   /** The producer settings: the user's pass-through properties, then the ones delivery guarantees depend on. */
@@ -77,6 +93,10 @@ public final class KafkaSink implements RecordSink, AutoCloseable {
   @Override
   public CompletableFuture<Void> send(Signal signal, List<OtlpRecord> records, long receivedAtMs) {
     CompletableFuture<Void> done = new CompletableFuture<>();
+    if (closed) {
+      done.completeExceptionally(new SinkException("the gateway is shutting down", false, null));
+      return done;
+    }
     long bytes = 0;
     for (OtlpRecord r : records) {
       bytes += r.value().length + r.key().length;
@@ -88,6 +108,7 @@ public final class KafkaSink implements RecordSink, AutoCloseable {
           "the gateway has " + maxInFlightBytes + " bytes waiting for Kafka; retry later", true, null));
       return done;
     }
+    done.whenComplete((v, t) -> inFlightBytes.addAndGet(-reserved));
     String topic = topics.get(signal);
     List<Header> headers = new ArrayList<>(4);
     headers.add(new RecordHeader(RecordHeaders.SIGNAL, RecordHeaders.utf8(signal.headerValue())));
@@ -95,32 +116,103 @@ public final class KafkaSink implements RecordSink, AutoCloseable {
     headers.add(new RecordHeader(RecordHeaders.RECEIVED_AT_MS, RecordHeaders.utf8(Long.toString(receivedAtMs))));
     headers.add(FORMAT);
     AtomicInteger pending = new AtomicInteger(records.size());
-    done.whenComplete((v, t) -> inFlightBytes.addAndGet(-reserved));
-    for (OtlpRecord r : records) {
-      if (done.isDone()) {
-        break; // an earlier record already failed (e.g. no metadata within max.block.ms): answer now
+    Callback acked = (metadata, error) -> {
+      if (error != null) {
+        done.completeExceptionally(new SinkException(error.toString(), false, error));
+      } else if (pending.decrementAndGet() == 0) {
+        done.complete(null);
       }
-      try {
-        producer.send(new ProducerRecord<>(topic, null, r.key(), r.value(), headers), (metadata, error) -> {
-          if (error != null) {
-            done.completeExceptionally(new SinkException(error.toString(), false, error));
-          } else if (pending.decrementAndGet() == 0) {
-            done.complete(null);
-          }
-        });
-      } catch (RuntimeException e) {
-        // metadata not available within max.block.ms, buffer full, or producer closed
-        done.completeExceptionally(new SinkException(e.toString(), false, e));
-        break;
+    };
+    // records go by key to one of the sender threads, which places each in the partition the producer's default
+    // partitioner would pick for its key; with as many partitions as senders or a multiple of that, every partition
+    // is written by exactly one thread, so no two threads compress into the same partition's batch
+    Batch[] perSender = new Batch[senders.length];
+    for (OtlpRecord r : records) {
+      int s = senders.length == 1 ? 0 : Utils.toPositive(Utils.murmur2(r.key())) % senders.length;
+      if (perSender[s] == null) {
+        perSender[s] = new Batch(topic, headers, done, acked, new ArrayList<>());
+      }
+      perSender[s].records.add(r);
+    }
+    for (int s = 0; s < senders.length; s++) {
+      if (perSender[s] != null) {
+        senders[s].queue.add(perSender[s]);
       }
     }
     return done;
   }
 
+  /** One request's records for one sender thread. */
+  private record Batch(String topic, List<Header> headers, CompletableFuture<Void> done, Callback acked,
+      List<OtlpRecord> records) {}
+
+  /**
+   * A thread that owns some partitions and makes every {@code producer.send} for them. The producer compresses a
+   * record into its partition's batch inside {@code send}, under that batch's lock: threads sending to the same
+   * partitions queue up behind each other there (measured: two threads sending the same records made 30% less than
+   * one). Owning partitions per thread keeps the compression of different partitions in parallel and contention-free.
+   */
+  private final class Sender implements Runnable {
+    final LinkedBlockingQueue<Batch> queue = new LinkedBlockingQueue<>();
+
+    @Override
+    public void run() {
+      while (true) {
+        Batch b;
+        try {
+          b = queue.take();
+        } catch (InterruptedException e) {
+          return;
+        }
+        if (b == STOP) {
+          return;
+        }
+        try {
+          // cached metadata; waits up to max.block.ms only while the topic's metadata is missing
+          int partitions = producer.partitionsFor(b.topic).size();
+          for (OtlpRecord r : b.records) {
+            if (b.done.isDone()) {
+              break; // an earlier record already failed: the request is answered already
+            }
+            int partition = BuiltInPartitioner.partitionForKey(r.key(), partitions);
+            producer.send(new ProducerRecord<>(b.topic, partition, r.key(), r.value(), b.headers), b.acked);
+          }
+        } catch (RuntimeException e) {
+          // metadata not available within max.block.ms, buffer full, or producer closed
+          b.done.completeExceptionally(new SinkException(e.toString(), false, e));
+        }
+      }
+    }
+  }
+
+  private static final Batch STOP = new Batch(null, null, null, null, null);
+
   /** Waits up to {@code grace} for records already handed to the producer, then closes it. */
   public void close(Duration grace) {
+    closed = true;
+    long deadline = System.nanoTime() + grace.toNanos();
+    for (Sender sender : senders) {
+      sender.queue.add(STOP);
+    }
+    for (Thread t : threads) {
+      try {
+        t.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    // a request that slipped in while closing, or that the grace did not reach, is answered, not left hanging
+    for (Sender sender : senders) {
+      Batch b;
+      while ((b = sender.queue.poll()) != null) {
+        if (b != STOP) {
+          b.done.completeExceptionally(new SinkException("the gateway is shutting down", false, null));
+        }
+      }
+    }
     try {
-      producer.close(grace);
+      producer.close(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
     } catch (RuntimeException e) {
       LOG.warn("closing the Kafka producer: {}", e.toString());
     }
