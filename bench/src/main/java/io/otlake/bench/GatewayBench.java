@@ -95,79 +95,53 @@ final class GatewayBench {
     results.put("gateway_http_ratio", Results.round(http.spansPerSecond() / ceiling.spansPerSecond(), 3));
   }
 
+  /** The records the gateway makes of each request. */
+  private static List<List<OtlpRecord>> splitAll(GatewayConfig config, List<byte[]> payloads) throws Exception {
+    TraceSplitter splitter = new TraceSplitter(config.maxRecordBytes());
+    List<List<OtlpRecord>> split = new ArrayList<>();
+    for (byte[] p : payloads) {
+      split.add(splitter.split(ScannedTraces.scan(p)));
+    }
+    return split;
+  }
+
   /** Acknowledged spans per second in a measuring window, and the CPU they took. */
   record Rate(double spansPerSecond, double cpuMicrosPerSpan) {}
 
   /** The same records as the gateway would produce, from a plain producer with the gateway's settings. */
   private static Rate ceiling(GatewayConfig config, List<byte[]> payloads, List<Integer> spanCounts, long seconds)
       throws Exception {
-    TraceSplitter splitter = new TraceSplitter(config.maxRecordBytes());
-    List<List<OtlpRecord>> split = new ArrayList<>();
-    for (byte[] p : payloads) {
-      split.add(splitter.split(ScannedTraces.scan(p)));
-    }
+    List<List<OtlpRecord>> split = splitAll(config, payloads);
     Map<String, Object> props = KafkaSink.producerProperties(config);
-    AtomicLong acked = new AtomicLong();
-    Semaphore inFlight = new Semaphore(CONCURRENCY);
     // the headers the gateway's records carry, so that the ceiling sends the same bytes
     List<org.apache.kafka.common.header.Header> headers = List.of(
         header(RecordHeaders.SIGNAL, "traces"), header(RecordHeaders.ENCODING, "otlp_proto"),
         header(RecordHeaders.RECEIVED_AT_MS, Long.toString(System.currentTimeMillis())),
         header(RecordHeaders.FORMAT_VERSION, RecordHeaders.CURRENT_FORMAT_VERSION));
+    // one sending thread: the producer compresses inside send, under the partition batch's lock, and two threads
+    // sending the same records measured ~30% less than one (the gateway's sink gives each thread its own partitions)
     try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
-      Window w = new Window(seconds);
-      // one sending thread: the producer compresses inside send, under the partition batch's lock, and two threads
-      // sending the same records measured ~30% less than one (the gateway's sink gives each thread its own partitions)
-      int i = 0;
-      while (!w.over()) {
-        List<OtlpRecord> records = split.get(i % split.size());
-        int spans = spanCounts.get(i % split.size());
-        i++;
-        inFlight.acquire();
+      return pump(seconds, spanCounts, (k, done) -> {
+        List<OtlpRecord> records = split.get(k);
         AtomicLong pending = new AtomicLong(records.size());
         for (OtlpRecord r : records) {
           producer.send(new ProducerRecord<>("bench_ceiling", null, r.key(), r.value(), headers), (m, e) -> {
             if (pending.decrementAndGet() == 0) {
-              if (e == null) {
-                w.count(acked, spans);
-              }
-              inFlight.release();
+              done.accept(e == null);
             }
           });
         }
-      }
-      producer.flush();
-      return new Rate(w.rate(acked), w.cpuMicrosPer(acked));
+      });
     }
   }
 
   /** The same records through the gateway's own sink, straight from memory: its producing path without receiving. */
   private static Rate ceilingThroughSink(GatewayConfig config, List<byte[]> payloads, List<Integer> spanCounts,
       long seconds) throws Exception {
-    TraceSplitter splitter = new TraceSplitter(config.maxRecordBytes());
-    List<List<OtlpRecord>> split = new ArrayList<>();
-    for (byte[] p : payloads) {
-      split.add(splitter.split(ScannedTraces.scan(p)));
-    }
-    AtomicLong acked = new AtomicLong();
-    Semaphore inFlight = new Semaphore(CONCURRENCY);
+    List<List<OtlpRecord>> split = splitAll(config, payloads);
     try (KafkaSink sink = KafkaSink.create(config)) {
-      Window w = new Window(seconds);
-      int i = 0;
-      while (!w.over()) {
-        List<OtlpRecord> records = split.get(i % split.size());
-        int spans = spanCounts.get(i % split.size());
-        i++;
-        inFlight.acquire();
-        sink.send(io.otlake.proto.Signal.TRACES, records, System.currentTimeMillis()).whenComplete((v, e) -> {
-          if (e == null) {
-            w.count(acked, spans);
-          }
-          inFlight.release();
-        });
-      }
-      inFlight.acquire(CONCURRENCY);
-      return new Rate(w.rate(acked), w.cpuMicrosPer(acked));
+      return pump(seconds, spanCounts, (k, done) -> sink.send(io.otlake.proto.Signal.TRACES, split.get(k),
+          System.currentTimeMillis()).whenComplete((v, e) -> done.accept(e == null)));
     }
   }
 
@@ -184,40 +158,57 @@ final class GatewayBench {
       channels.add(NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().directExecutor()
           .maxInboundMessageSize(16 << 20).build());
     }
-    AtomicLong acked = new AtomicLong();
     AtomicLong failed = new AtomicLong();
-    Semaphore inFlight = new Semaphore(CONCURRENCY);
-    Window w = new Window(seconds);
-    int i = 0;
-    while (!w.over()) {
-      byte[] payload = payloads.get(i % payloads.size());
-      int spans = spanCounts.get(i % payloads.size());
-      ManagedChannel ch = channels.get(i % channels.size());
-      i++;
-      inFlight.acquire();
-      ClientCalls.asyncUnaryCall(ch.newCall(export, CallOptions.DEFAULT), payload, new StreamObserver<>() {
-        @Override
-        public void onNext(byte[] value) {
-          w.count(acked, spans);
-        }
+    Rate rate = pump(seconds, spanCounts, (k, done) -> ClientCalls.asyncUnaryCall(
+        channels.get(k % channels.size()).newCall(export, CallOptions.DEFAULT), payloads.get(k),
+        new StreamObserver<>() {
+          @Override
+          public void onNext(byte[] value) {
+            done.accept(true);
+          }
 
-        @Override
-        public void onError(Throwable t) {
-          failed.incrementAndGet();
-          inFlight.release();
-        }
+          @Override
+          public void onError(Throwable t) {
+            failed.incrementAndGet();
+            done.accept(false);
+          }
 
-        @Override
-        public void onCompleted() {
-          inFlight.release();
-        }
-      });
-    }
-    inFlight.acquire(CONCURRENCY);
+          @Override
+          public void onCompleted() {}
+        }));
     channels.forEach(ManagedChannel::shutdownNow);
     if (failed.get() > 0) {
       System.out.println("  gateway: " + failed.get() + " calls failed (retryable answers under load)");
     }
+    return rate;
+  }
+
+  /** Sends one request (by index); calls {@code done} once with whether every span of it was acknowledged. */
+  interface Sending {
+    void send(int request, java.util.function.Consumer<Boolean> done);
+  }
+
+  /**
+   * Sends request after request, at most {@link #CONCURRENCY} in flight, until the window is over; counts the spans
+   * of the requests acknowledged inside it.
+   */
+  private static Rate pump(long seconds, List<Integer> spanCounts, Sending sending) throws InterruptedException {
+    AtomicLong acked = new AtomicLong();
+    Semaphore inFlight = new Semaphore(CONCURRENCY);
+    Window w = new Window(seconds);
+    int i = 0;
+    while (!w.over()) {
+      int k = i++ % spanCounts.size();
+      int spans = spanCounts.get(k);
+      inFlight.acquire();
+      sending.send(k, ok -> {
+        if (ok) {
+          w.count(acked, spans);
+        }
+        inFlight.release();
+      });
+    }
+    inFlight.acquire(CONCURRENCY);
     return new Rate(w.rate(acked), w.cpuMicrosPer(acked));
   }
 

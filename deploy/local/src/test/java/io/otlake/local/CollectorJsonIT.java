@@ -12,15 +12,9 @@ import java.util.List;
 import java.util.Map;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.data.Record;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -33,13 +27,9 @@ class CollectorJsonIT {
   void otlpJsonRecordsAreWrittenAndBrokenOnesDeadLettered() throws Exception {
     String topic = "json_spans";
     String table = "traces_json";
-    Map<String, Object> producerProps = Map.of(
-        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestLake.infra().bootstrapServers(),
-        ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName(),
-        ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     byte[] broken = "{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[{\"spanId\":\"not-hex\"}]}]}]}"
         .getBytes(StandardCharsets.UTF_8);
-    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps)) {
+    try (KafkaProducer<byte[], byte[]> producer = TestLake.producer()) {
       producer.send(new ProducerRecord<>(topic, 0, null,
           OtlpJson.traceRequestToJson(Spans.request("json-svc", 0, 1, 3)))).get();
       producer.send(new ProducerRecord<>(topic, 0, null, broken)).get();
@@ -67,25 +57,10 @@ class CollectorJsonIT {
     assertThat(second.getField("attributes")).isEqualTo(Map.of("n", "2"));
     assertThat(second.getField("attribute_types")).isEqualTo(Map.of("n", "int"));
 
-    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestLake.infra().bootstrapServers(),
-        ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName(),
-        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName()))) {
-      List<TopicPartition> dlq = consumer.partitionsFor(topic + "_dlq").stream()
-          .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-      consumer.assign(dlq);
-      consumer.seekToBeginning(dlq);
-      ConsumerRecord<byte[], byte[]> dead = null;
-      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-      while (dead == null && System.nanoTime() < deadline) {
-        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-          dead = r;
-        }
-      }
-      assertThat(dead).isNotNull();
-      assertThat(dead.value()).isEqualTo(broken);
-      assertThat(RecordHeaders.text(dead.headers().lastHeader(RecordHeaders.DLQ_REASON).value()))
-          .contains("not a valid otlp_json").contains("spans[0]").contains("spanId");
-    }
+    List<ConsumerRecord<byte[], byte[]>> dead = TestLake.deadLetters(topic, 1);
+    assertThat(dead).hasSize(1);
+    assertThat(dead.get(0).value()).isEqualTo(broken);
+    assertThat(TestLake.header(dead.get(0), RecordHeaders.DLQ_REASON))
+        .contains("not a valid otlp_json").contains("spans[0]").contains("spanId");
   }
 }

@@ -21,9 +21,7 @@ import io.otlake.gateway.receiver.RawBytes;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
 
 /** The gateway's answers per the OTLP spec's Failures and Throttling sections, on a real broker or none. */
@@ -110,10 +108,7 @@ class GatewayFailuresIT {
   }
 
   private static long endOffsets(String topic) {
-    try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(Map.of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestLake.infra().bootstrapServers(),
-        ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName(),
-        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName()))) {
+    try (KafkaConsumer<byte[], byte[]> c = TestLake.consumer()) {
       var partitions = c.partitionsFor(topic).stream()
           .map(p -> new org.apache.kafka.common.TopicPartition(topic, p.partition())).toList();
       return c.endOffsets(partitions).values().stream().mapToLong(Long::longValue).sum();

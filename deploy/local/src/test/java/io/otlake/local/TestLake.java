@@ -6,6 +6,7 @@ import io.otlake.gateway.GatewayServer;
 import io.otlake.gateway.config.GatewayConfig;
 import io.otlake.writer.WriterService;
 import io.otlake.writer.config.WriterConfig;
+import io.otlake.proto.RecordHeaders;
 import io.otlake.writer.table.Catalogs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -23,6 +24,14 @@ import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.data.IcebergGenerics;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.io.CloseableIterable;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * The real parts every integration test shares: one Kafka broker, one S3Proxy and one SQLite catalog, started once
@@ -109,5 +118,40 @@ final class TestLake {
     assertThat(done.test(rows)).as("table %s reached the expected state within %s (has %d rows)", table, timeout,
         rows.size()).isTrue();
     return rows;
+  }
+
+  /** A producer of raw records, as a Collector's kafka exporter would write them. */
+  static KafkaProducer<byte[], byte[]> producer() {
+    return new KafkaProducer<>(Map.of(
+        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, infra().bootstrapServers(),
+        ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName(),
+        ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()));
+  }
+
+  static KafkaConsumer<byte[], byte[]> consumer() {
+    return new KafkaConsumer<>(Map.of(
+        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, infra().bootstrapServers(),
+        ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName(),
+        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName()));
+  }
+
+  /** Reads {@code <topic>_dlq} from the start until it has {@code count} records (or 30 s passed). */
+  static List<ConsumerRecord<byte[], byte[]>> deadLetters(String topic, int count) {
+    List<ConsumerRecord<byte[], byte[]>> dead = new ArrayList<>();
+    try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
+      List<TopicPartition> dlq = consumer.partitionsFor(topic + "_dlq").stream()
+          .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+      consumer.assign(dlq);
+      consumer.seekToBeginning(dlq);
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (dead.size() < count && System.nanoTime() < deadline) {
+        consumer.poll(Duration.ofMillis(500)).forEach(dead::add);
+      }
+    }
+    return dead;
+  }
+
+  static String header(ConsumerRecord<byte[], byte[]> r, String name) {
+    return RecordHeaders.text(r.headers().lastHeader(name).value());
   }
 }
