@@ -16,6 +16,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.timeout.IdleStateEvent;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import io.otlake.gateway.receiver.Outcomes;
 import io.otlake.gateway.receiver.Rejection;
@@ -77,6 +78,18 @@ final class OtlpHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest>
       r.release();
     }
     super.channelInactive(ctx);
+  }
+
+  /** A keep-alive connection idle for {@link OtlpHttpServer#IDLE_TIMEOUT_SECONDS} is closed; one in work is not. */
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+    if (evt instanceof IdleStateEvent) {
+      if (!busy) {
+        ctx.close();
+      }
+      return;
+    }
+    super.userEventTriggered(ctx, evt);
   }
 
   @Override
@@ -207,7 +220,7 @@ final class OtlpHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest>
     return response(HttpResponseStatus.OK, json ? JSON : PROTOBUF, body);
   }
 
-  private static FullHttpResponse error(HttpResponseStatus status, boolean json, MessageLite rpcStatus) {
+  static FullHttpResponse error(HttpResponseStatus status, boolean json, MessageLite rpcStatus) {
     byte[] body = json ? OtlpJson.print((com.google.protobuf.MessageOrBuilder) rpcStatus) : rpcStatus.toByteArray();
     return response(status, json ? JSON : PROTOBUF, body);
   }

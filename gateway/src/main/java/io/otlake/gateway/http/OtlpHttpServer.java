@@ -17,6 +17,16 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.otlake.gateway.receiver.Outcomes;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.otlake.gateway.receiver.TraceReceiver;
 import java.net.InetSocketAddress;
@@ -31,6 +41,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * exports run on a pool of work threads, as gRPC's server runs its calls off the transport threads.
  */
 public final class OtlpHttpServer implements AutoCloseable {
+  /** Keep-alive connections without traffic for this long are closed (clients reconnect on their next export). */
+  static final int IDLE_TIMEOUT_SECONDS = 120;
+
   private final EventLoopGroup loops;
   private final ExecutorService work;
   private final Channel listener;
@@ -63,9 +76,9 @@ public final class OtlpHttpServer implements AutoCloseable {
             protected void initChannel(SocketChannel ch) {
               ch.pipeline()
                   .addLast(new HttpServerCodec())
+                  .addLast(new IdleStateHandler(0, 0, IDLE_TIMEOUT_SECONDS, TimeUnit.SECONDS))
                   .addLast(new HttpServerKeepAliveHandler())
-                  // answers 413 itself (and 100-continue) for bodies over the limit as sent
-                  .addLast(new HttpObjectAggregator(maxRequestBytes))
+                  .addLast(new Aggregator(maxRequestBytes))
                   .addLast(new OtlpHttpHandler(traces, work, maxRequestBytes, inFlight));
             }
           })
@@ -103,6 +116,31 @@ public final class OtlpHttpServer implements AutoCloseable {
   @Override
   public void close() {
     close(Duration.ofSeconds(10));
+  }
+
+  /**
+   * Aggregates a request's body (answering {@code Expect: 100-continue}); a body over the limit as sent gets 413 with
+   * a {@code google.rpc.Status} in the request's encoding, as OTLP/HTTP asks of every error, and the connection closes.
+   */
+  private static final class Aggregator extends HttpObjectAggregator {
+    private final int maxRequestBytes;
+
+    Aggregator(int maxRequestBytes) {
+      super(maxRequestBytes);
+      this.maxRequestBytes = maxRequestBytes;
+    }
+
+    @Override
+    protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
+      boolean json = OtlpHttpHandler.JSON.equals(
+          OtlpHttpHandler.mediaType(oversized.headers().get(HttpHeaderNames.CONTENT_TYPE)));
+      FullHttpResponse r = OtlpHttpHandler.error(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, json,
+          Outcomes.status(Outcomes.invalid("the request is larger than " + maxRequestBytes
+              + " bytes (http.max-request-bytes)")));
+      r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+      HttpUtil.setContentLength(r, r.content().readableBytes());
+      ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
+    }
   }
 
   private static java.util.concurrent.ThreadFactory daemonThreads(String prefix) {

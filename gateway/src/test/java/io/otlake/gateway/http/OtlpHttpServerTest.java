@@ -169,7 +169,9 @@ class OtlpHttpServerTest {
     assertThat(new String(text.body(), StandardCharsets.UTF_8)).contains("application/x-protobuf");
     assertThat(post("/v1/traces", "application/x-protobuf", "br", body).statusCode()).isEqualTo(415);
     // over the limit as sent, and a small gzip body that inflates past it
-    assertThat(post("/v1/traces", "application/x-protobuf", null, new byte[100 << 10]).statusCode()).isEqualTo(413);
+    HttpResponse<byte[]> tooLarge = post("/v1/traces", "application/x-protobuf", null, new byte[100 << 10]);
+    assertThat(tooLarge.statusCode()).isEqualTo(413);
+    assertThat(com.google.rpc.Status.parseFrom(tooLarge.body()).getMessage()).contains("http.max-request-bytes");
     HttpResponse<byte[]> bomb = post("/v1/traces", "application/x-protobuf", "gzip", gzip(new byte[10 << 20]));
     assertThat(bomb.statusCode()).isEqualTo(413);
     assertThat(com.google.rpc.Status.parseFrom(bomb.body()).getMessage()).contains("once decompressed");
