@@ -6,7 +6,14 @@ import io.otlake.writer.decode.SpanView;
 import io.otlake.writer.table.TraceTable;
 import io.otlake.writer.parquet.ColumnsFile;
 import io.otlake.writer.write.SpanColumns;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.opentelemetry.proto.trace.v1.ResourceSpans;
+import io.opentelemetry.proto.trace.v1.ScopeSpans;
+import io.opentelemetry.proto.trace.v1.Span;
 import java.io.File;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -18,7 +25,8 @@ import org.apache.parquet.hadoop.util.HadoopInputFile;
 
 /**
  * Where the bytes at rest go: writes demo spans of one service into one Parquet file with the writer's direct path,
- * the table's schema and properties, and prints compressed bytes per span for each top-level column. {@code java ... ColumnSizes [spans [v1|v2]]}.
+ * the table's schema and properties, and prints compressed bytes per span for each top-level column. {@code java ... ColumnSizes [spans [v1|v2 [arrival|trace|name|name-trace|start]]]}: the order
+ * re-sorts the same spans as a compaction could, to show what a sort order buys.
  */
 public final class ColumnSizes {
   private ColumnSizes() {}
@@ -32,19 +40,58 @@ public final class ColumnSizes {
     if (args.length > 1) {
       props.put(io.otlake.writer.parquet.ColumnsFile.ENCODINGS, args[1]);
     }
+    String order = args.length > 2 ? args[2] : "arrival";
     int written = 0;
     SpanView view = new SpanView();
     try (ColumnsFile out = new ColumnsFile(TraceTable.SCHEMA, props, Files.localOutput(file))) {
       SpanColumns columns = new SpanColumns(out);
-      while (written < spans) {
-        ScannedTraces t = ScannedTraces.scan(demo.request(512).toByteArray());
-        view.reset(t);
-        for (int s = 0; s < t.spanCount(); s++) {
-          view.moveTo(s);
-          if ("frontend".equals(view.serviceName())) {
-            columns.write(view);
-            written++;
+      if (order.equals("arrival")) {
+        while (written < spans) {
+          ScannedTraces t = ScannedTraces.scan(demo.request(512).toByteArray());
+          view.reset(t);
+          for (int s = 0; s < t.spanCount(); s++) {
+            view.moveTo(s);
+            if ("frontend".equals(view.serviceName())) {
+              columns.write(view);
+              written++;
+            }
           }
+        }
+      } else {
+        // the same spans, re-ordered as a compaction could: each as a one-span request in the chosen order
+        List<ExportTraceServiceRequest> one = new ArrayList<>();
+        while (one.size() < spans) {
+          for (ResourceSpans rs : demo.request(512).getResourceSpansList()) {
+            boolean frontend = rs.getResource().getAttributesList().stream().anyMatch(kv ->
+                kv.getKey().equals("service.name") && kv.getValue().getStringValue().equals("frontend"));
+            if (!frontend) {
+              continue;
+            }
+            for (ScopeSpans ss : rs.getScopeSpansList()) {
+              for (Span sp : ss.getSpansList()) {
+                one.add(ExportTraceServiceRequest.newBuilder().addResourceSpans(rs.toBuilder().clearScopeSpans()
+                    .addScopeSpans(ss.toBuilder().clearSpans().addSpans(sp))).build());
+              }
+            }
+          }
+        }
+        Comparator<Span> byTrace = Comparator.comparing(sp -> sp.getTraceId().toStringUtf8());
+        Comparator<Span> byStart = Comparator.comparingLong(Span::getStartTimeUnixNano);
+        Comparator<Span> byName = Comparator.comparing(Span::getName);
+        Comparator<Span> cmp = switch (order) {
+          case "trace" -> byTrace.thenComparing(byStart);
+          case "name" -> byName.thenComparing(byStart);
+          case "name-trace" -> byName.thenComparing(byTrace).thenComparing(byStart);
+          case "start" -> byStart;
+          default -> throw new IllegalArgumentException("order: arrival, trace, name, name-trace or start");
+        };
+        one.sort(Comparator.comparing(r -> r.getResourceSpans(0).getScopeSpans(0).getSpans(0), cmp));
+        for (ExportTraceServiceRequest r : one.subList(0, spans)) {
+          ScannedTraces t = ScannedTraces.scan(r.toByteArray());
+          view.reset(t);
+          view.moveTo(0);
+          columns.write(view);
+          written++;
         }
       }
     }
@@ -61,7 +108,7 @@ public final class ColumnSizes {
         }
       }
     }
-    System.out.printf(Locale.ROOT, "%d spans of service frontend, file %d bytes, %.1f bytes/span (columns %.1f)%n",
+    System.out.printf(Locale.ROOT, "%d spans of service frontend, " + order + " order, file %d bytes, %.1f bytes/span (columns %.1f)%n",
         rowCount, file.length(), (double) file.length() / rowCount, (double) total / rowCount);
     bytes.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue(), a.getValue()))
         .forEach(e -> System.out.printf(Locale.ROOT, "  %-36s %6.2f B/span%n", e.getKey(),

@@ -74,9 +74,14 @@ public final class TraceTable {
   public static final PartitionSpec SPEC =
       PartitionSpec.builderFor(SCHEMA).day("timestamp").identity("service_name").build();
 
-  /** Within a file: by service and operation, then time, so dictionaries and min/max statistics work well. */
+  /**
+   * For compactions: by time, as the seed design's compaction sorts ({@code timestamp ASC, service_name ASC}), which
+   * gives row groups tight time ranges. Measured on demo spans (ColumnSizes): by start time 38.9 B/span, arrival
+   * order (the streaming writer's) 39.6, by trace id 41.6, by operation name then time 48.7: sorting by name
+   * scatters a trace's spans, and trace and parent ids lose their runs.
+   */
   public static final SortOrder SORT_ORDER =
-      SortOrder.builderFor(SCHEMA).asc("service_name").asc("operation_name").asc("timestamp").build();
+      SortOrder.builderFor(SCHEMA).asc("timestamp").asc("service_name").build();
 
   private TraceTable() {}
 
