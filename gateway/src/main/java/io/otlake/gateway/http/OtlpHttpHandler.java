@@ -94,7 +94,9 @@ final class OtlpHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest>
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    ctx.close(); // a connection reset or a protocol error: nothing of this connection is in Kafka's hands unanswered
+    // a connection reset or a protocol error: the answer to a request still in work goes nowhere, and the client
+    // treats the lost answer as any other transport failure (it retries)
+    ctx.close();
   }
 
   /** On the event loop: route, check the headers, copy the body out, and hand the work over. */
@@ -160,9 +162,11 @@ final class OtlpHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest>
       finish(ctx, keepAlive, error(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, json,
           Outcomes.status(Outcomes.invalid(e.getMessage()))));
       return;
-    } catch (MalformedRequestException e) {
+    } catch (MalformedRequestException | RuntimeException e) {
+      // a RuntimeException here would be a decoder's bug on some odd input: still the body's fault, and answered
       traces.refusedUnread();
-      Rejection r = Outcomes.invalid(e.getMessage());
+      Rejection r = Outcomes.invalid(e instanceof MalformedRequestException ? e.getMessage()
+          : "could not read the body: " + e);
       finish(ctx, keepAlive, error(HttpResponseStatus.BAD_REQUEST, json, Outcomes.status(r)));
       return;
     }

@@ -81,9 +81,10 @@ class OtlpJsonTest {
         .isInstanceOf(MalformedRequestException.class)
         .hasMessageContaining("resourceSpans[0].scopeSpans[0].spans[1]").hasMessageContaining("spanId");
     assertThatThrownBy(() -> parse("{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[{\"traceId\":7}]}]}]}"))
-        .isInstanceOf(MalformedRequestException.class).hasMessageContaining("traceId must be a hex string");
+        .isInstanceOf(MalformedRequestException.class).hasMessageContaining("traceId must be hex");
     assertThatThrownBy(() -> parse("{\"resourceSpans\":{}}"))
-        .isInstanceOf(MalformedRequestException.class).hasMessageContaining("resourceSpans must be an array");
+        .isInstanceOf(MalformedRequestException.class).hasMessageContaining("Expected BEGIN_ARRAY")
+        .hasMessageContaining("$.resourceSpans").hasMessageNotContaining("\n");
     assertThatThrownBy(() -> parse("{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[{\"name\":5.5e}]}]}]}"))
         .isInstanceOf(MalformedRequestException.class).hasMessage("not valid JSON at line 1 column 52 path $.resourceSpans[0].scopeSpans[0].spans[0].name");
     assertThatThrownBy(() -> parse("[1,2]"))
@@ -94,8 +95,142 @@ class OtlpJsonTest {
         .isInstanceOf(MalformedRequestException.class);
   }
 
+  @Test
+  void readsWhatProtobufsJsonFormatReadsOnDemoRequests() throws Exception {
+    java.util.Random random = new java.util.Random(5);
+    int compared = 0;
+    for (int i = 0; i < 100; i++) {
+      ExportTraceServiceRequest request = i == 0 ? request() : randomRequest(random);
+      byte[] json = OtlpJson.traceRequestToJson(request);
+      assertThat(OtlpJson.parseTraceRequest(json)).isEqualTo(request);
+      if (!new String(json, StandardCharsets.UTF_8).contains("-0.0")) {
+        // JsonFormat reads -0.0 as 0.0; the streaming reader keeps the sign, as the round trip above checks
+        assertThat(OtlpJson.parseTraceRequest(json)).isEqualTo(oracle(json));
+        compared++;
+      }
+      // snake_case names and integers as numbers, as some senders write them
+      String snake = new String(json, StandardCharsets.UTF_8).replace("\"resourceSpans\"", "\"resource_spans\"")
+          .replace("\"startTimeUnixNano\":\"", "\"start_time_unix_nano\":\"");
+      assertThat(OtlpJson.parseTraceRequest(snake.getBytes(StandardCharsets.UTF_8))).isEqualTo(request);
+    }
+    assertThat(compared).isGreaterThan(20);
+  }
+
+  /**
+   * The reference reading: a JSON tree with the ids turned from hex into base64, then protobuf's own JsonFormat
+   * (how this class read OTLP/JSON before its streaming reader).
+   */
+  private static ExportTraceServiceRequest oracle(byte[] json) throws Exception {
+    com.google.gson.JsonObject root = com.google.gson.JsonParser.parseString(new String(json, StandardCharsets.UTF_8))
+        .getAsJsonObject();
+    for (var rs : array(root, "resourceSpans")) {
+      for (var ss : array(rs, "scopeSpans")) {
+        for (var span : array(ss, "spans")) {
+          base64Ids(span.getAsJsonObject());
+          for (var link : array(span, "links")) {
+            base64Ids(link.getAsJsonObject());
+          }
+        }
+      }
+    }
+    ExportTraceServiceRequest.Builder b = ExportTraceServiceRequest.newBuilder();
+    com.google.protobuf.util.JsonFormat.parser().ignoringUnknownFields().merge(root.toString(), b);
+    return b.build();
+  }
+
+  private static com.google.gson.JsonArray array(com.google.gson.JsonElement o, String name) {
+    com.google.gson.JsonElement a = o.getAsJsonObject().get(name);
+    return a == null ? new com.google.gson.JsonArray() : a.getAsJsonArray();
+  }
+
+  private static void base64Ids(com.google.gson.JsonObject o) {
+    for (String name : new String[] {"traceId", "spanId", "parentSpanId"}) {
+      if (o.has(name)) {
+        o.addProperty(name, java.util.Base64.getEncoder().encodeToString(
+            Hex.decode(o.get(name).getAsString()).toByteArray()));
+      }
+    }
+  }
+
   private static ExportTraceServiceRequest parse(String json) throws MalformedRequestException {
     return OtlpJson.parseTraceRequest(json.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Every kind of value OTLP traces carry, with edge values: the round trip must keep each. */
+  private static ExportTraceServiceRequest randomRequest(java.util.Random random) {
+    ExportTraceServiceRequest.Builder r = ExportTraceServiceRequest.newBuilder();
+    for (int res = 0; res < 1 + random.nextInt(3); res++) {
+      ResourceSpans.Builder rs = ResourceSpans.newBuilder()
+          .setResource(Resource.newBuilder().addAllAttributes(attributes(random, 4)).setDroppedAttributesCount(res))
+          .setSchemaUrl(res % 2 == 0 ? "" : "https://opentelemetry.io/schemas/1.26.0");
+      for (int sc = 0; sc < 1 + random.nextInt(2); sc++) {
+        ScopeSpans.Builder ss = ScopeSpans.newBuilder().setScope(InstrumentationScope.newBuilder()
+            .setName("scope-" + sc).setVersion(sc == 0 ? "" : "1.0").addAllAttributes(attributes(random, 1)));
+        for (int sp = 0; sp < random.nextInt(6); sp++) {
+          byte[] trace = new byte[16];
+          byte[] span = new byte[8];
+          random.nextBytes(trace);
+          random.nextBytes(span);
+          Span.Builder b = Span.newBuilder().setTraceId(ByteString.copyFrom(trace)).setSpanId(ByteString.copyFrom(span))
+              .setName(sp % 3 == 0 ? "GET /ünïcode/𝄞" : "op \"quoted\" \\ " + sp)
+              .setKind(Span.SpanKind.forNumber(random.nextInt(6)))
+              .setStartTimeUnixNano(random.nextBoolean() ? random.nextLong() : 1_700_000_000_000_000_000L)
+              .setEndTimeUnixNano(-1L) // the largest unsigned value
+              .setFlags(random.nextInt())
+              .setTraceState(random.nextBoolean() ? "" : "a=b,c=d")
+              .setDroppedAttributesCount(random.nextInt(3)).setDroppedEventsCount(random.nextInt(3))
+              .setDroppedLinksCount(random.nextInt(3))
+              .addAllAttributes(attributes(random, random.nextInt(8)))
+              .setStatus(Status.newBuilder().setCodeValue(random.nextInt(3)).setMessage(sp % 2 == 0 ? "" : "x"));
+          if (random.nextBoolean()) {
+            byte[] parent = new byte[8];
+            random.nextBytes(parent);
+            b.setParentSpanId(ByteString.copyFrom(parent));
+          }
+          for (int e = 0; e < random.nextInt(3); e++) {
+            b.addEvents(Span.Event.newBuilder().setName("event").setTimeUnixNano(random.nextLong())
+                .addAllAttributes(attributes(random, 2)).setDroppedAttributesCount(e));
+          }
+          for (int l = 0; l < random.nextInt(3); l++) {
+            b.addLinks(Span.Link.newBuilder().setTraceId(ByteString.copyFrom(trace)).setSpanId(ByteString.copyFrom(span))
+                .setTraceState("k=v").setFlags(l).addAllAttributes(attributes(random, 1)));
+          }
+          ss.addSpans(b);
+        }
+        rs.addScopeSpans(ss);
+      }
+      r.addResourceSpans(rs);
+    }
+    return r.build();
+  }
+
+  private static java.util.List<KeyValue> attributes(java.util.Random random, int n) {
+    java.util.List<KeyValue> out = new java.util.ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      out.add(KeyValue.newBuilder().setKey("k" + i).setValue(anyValue(random, 0)).build());
+    }
+    return out;
+  }
+
+  private static AnyValue anyValue(java.util.Random random, int depth) {
+    AnyValue.Builder v = AnyValue.newBuilder();
+    switch (random.nextInt(depth < 2 ? 9 : 7)) {
+      case 0 -> v.setStringValue(random.nextBoolean() ? "" : "välue " + random.nextInt());
+      case 1 -> v.setIntValue(random.nextBoolean() ? 0 : random.nextLong());
+      case 2 -> v.setDoubleValue(new double[] {0.0, -0.0, 1e-300, Double.NaN, Double.POSITIVE_INFINITY, 0.1}[random.nextInt(6)]);
+      case 3 -> v.setBoolValue(random.nextBoolean());
+      case 4 -> {
+        byte[] b = new byte[random.nextInt(5)];
+        random.nextBytes(b);
+        v.setBytesValue(ByteString.copyFrom(b));
+      }
+      case 5, 6 -> { } // empty value
+      case 7 -> v.setArrayValue(ArrayValue.newBuilder().addValues(anyValue(random, depth + 1))
+          .addValues(anyValue(random, depth + 1)));
+      default -> v.setKvlistValue(io.opentelemetry.proto.common.v1.KeyValueList.newBuilder()
+          .addValues(KeyValue.newBuilder().setKey("inner").setValue(anyValue(random, depth + 1))));
+    }
+    return v.build();
   }
 
   private static ExportTraceServiceRequest request() {
