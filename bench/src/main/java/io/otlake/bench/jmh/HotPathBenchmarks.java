@@ -36,6 +36,8 @@ import org.openjdk.jmh.annotations.TearDown;
  *
  * <ul>
  *   <li>{@code gatewayScanValidateSplit}: the gateway's work per request (wire scan, validation, per-trace records);
+ *   <li>{@code gatewayJsonToProto}: what an OTLP/JSON body costs before that (or an {@code otlp_json} record before
+ *       the writer's scan): the same requests as OTLP/JSON, streamed into protobuf bytes;
  *   <li>{@code writerRowsToParquet}: the writer's work per record value: scan, then every span into an open Parquet
  *       file of the table's schema (in memory; the file spans a whole iteration, as a commit's files do);
  *   <li>{@code genericRowsToParquet}: the same rows through protobuf decoding, Iceberg generic records and Iceberg's
@@ -48,6 +50,7 @@ import org.openjdk.jmh.annotations.TearDown;
 public class HotPathBenchmarks {
   /** Distinct requests cycled through, so ids and times are not repeats the encoders could profit from. */
   byte[][] payloads;
+  byte[][] jsonPayloads;
   int next;
   final SpanValidator validator = new SpanValidator(() -> System.currentTimeMillis() * 1_000_000L);
   final TraceSplitter splitter = new TraceSplitter(1_000_000);
@@ -73,6 +76,14 @@ public class HotPathBenchmarks {
     payloads = new byte[64][];
     for (int i = 0; i < payloads.length; i++) {
       payloads[i] = demo.request(512).toByteArray();
+    }
+    jsonPayloads = new byte[payloads.length][];
+    for (int i = 0; i < payloads.length; i++) {
+      try {
+        jsonPayloads[i] = io.otlake.proto.json.OtlpJson.traceRequestToJson(ExportTraceServiceRequest.parseFrom(payloads[i]));
+      } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+        throw new IllegalStateException(e);
+      }
     }
   }
 
@@ -103,6 +114,11 @@ public class HotPathBenchmarks {
     } catch (RecordTooLargeException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  @Benchmark
+  public byte[] gatewayJsonToProto() throws Exception {
+    return io.otlake.proto.json.OtlpJson.traceRequestToProto(jsonPayloads[next++ & (jsonPayloads.length - 1)]);
   }
 
   @Benchmark

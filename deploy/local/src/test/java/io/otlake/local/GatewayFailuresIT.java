@@ -18,6 +18,10 @@ import io.opentelemetry.proto.collector.trace.v1.TraceServiceGrpc;
 import io.opentelemetry.proto.trace.v1.Span;
 import io.otlake.gateway.GatewayServer;
 import io.otlake.gateway.receiver.RawBytes;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -28,7 +32,7 @@ import org.junit.jupiter.api.Test;
 class GatewayFailuresIT {
 
   @Test
-  void invalidDataGetsInvalidArgumentWithAMessageAndNothingReachesKafka() {
+  void invalidDataGetsInvalidArgumentWithAMessageAndNothingReachesKafka() throws Exception {
     String topic = "invalid_spans";
     try (GatewayServer gateway = TestLake.gateway(topic, Map.of())) {
       ManagedChannel channel = channel(gateway);
@@ -55,6 +59,14 @@ class GatewayFailuresIT {
         // and the gateway serves on
         TraceServiceGrpc.newBlockingStub(channel).export(good);
         assertThat(endOffsets(topic)).isEqualTo(1);
+        // the same over OTLP/HTTP: 400 with a google.rpc.Status saying what is wrong, nothing produced
+        HttpResponse<byte[]> http = postProtobuf(gateway, request.toByteArray());
+        assertThat(http.statusCode()).isEqualTo(400);
+        assertThat(com.google.rpc.Status.parseFrom(http.body()).getMessage())
+            .contains("spans[1]").contains("span_id must be 8 bytes, got 4");
+        assertThat(endOffsets(topic)).isEqualTo(1);
+        assertThat(postProtobuf(gateway, good.toByteArray()).statusCode()).isEqualTo(200);
+        assertThat(endOffsets(topic)).isEqualTo(2);
       } finally {
         channel.shutdownNow();
       }
@@ -90,6 +102,11 @@ class GatewayFailuresIT {
         StatusRuntimeException firstError = first.get(60, TimeUnit.SECONDS);
         assertThat(firstError.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
         assertThat(firstError.getStatus().getDescription()).contains("Kafka");
+
+        // over OTLP/HTTP the same failure is a 503, which OTLP/HTTP clients retry
+        HttpResponse<byte[]> http = postProtobuf(gateway, Spans.request("svc", 1, 1, 2).toByteArray());
+        assertThat(http.statusCode()).isEqualTo(503);
+        assertThat(com.google.rpc.Status.parseFrom(http.body()).getMessage()).contains("Kafka");
       } finally {
         channel.shutdownNow();
       }
@@ -101,6 +118,15 @@ class GatewayFailuresIT {
     Span padded = first.toBuilder().setName("x".repeat(Math.max(0, bytes - r.getSerializedSize()))).build();
     return r.toBuilder().setResourceSpans(0, r.getResourceSpans(0).toBuilder().setScopeSpans(0,
         r.getResourceSpans(0).getScopeSpans(0).toBuilder().setSpans(0, padded))).build();
+  }
+
+  private static HttpResponse<byte[]> postProtobuf(GatewayServer gateway, byte[] body) throws Exception {
+    return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + gateway.httpPort() + "/v1/traces"))
+            .header("Content-Type", "application/x-protobuf")
+            .timeout(java.time.Duration.ofSeconds(60))
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+        HttpResponse.BodyHandlers.ofByteArray());
   }
 
   private static ManagedChannel channel(GatewayServer gateway) {
