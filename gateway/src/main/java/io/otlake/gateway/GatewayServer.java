@@ -61,7 +61,8 @@ public final class GatewayServer implements AutoCloseable {
     OtlpHttpServer http = null;
     if (config.httpPort() >= 0) {
       try {
-        http = OtlpHttpServer.start(config.httpHost(), config.httpPort(), config.httpMaxRequestBytes(), traces);
+        http = OtlpHttpServer.start(config.httpHost(), config.httpPort(), config.httpMaxRequestBytes(),
+            config.httpCorsAllowedOrigins(), traces);
       } catch (RuntimeException e) {
         grpc.shutdownNow();
         sink.close();

@@ -17,6 +17,7 @@ public record GatewayConfig(
     String httpHost,
     int httpPort,
     int httpMaxRequestBytes,
+    java.util.List<String> httpCorsAllowedOrigins,
     String bootstrapServers,
     String tracesTopic,
     int maxRecordBytes,
@@ -48,6 +49,9 @@ public record GatewayConfig(
       .define("http.max-request-bytes", Type.SIZE, 4L << 20,
           "largest OTLP/HTTP body accepted, as sent and once decompressed; larger ones get 413",
           ConfigDef.between(1024, 1L << 30), "1KiB..1GiB")
+      .define("http.cors.allowed-origins", Type.STRING, "",
+          "browser origins allowed to export over OTLP/HTTP, comma-separated (e.g. https://shop.example.com), * for"
+              + " any; empty: no CORS", v -> true, "comma-separated origins, * or empty")
       .define("kafka.bootstrap.servers", Type.STRING, "localhost:9092", "Kafka brokers, host:port[,host:port]",
           ConfigDef.nonEmpty(), "non-empty")
       .define("kafka.topic.traces", Type.STRING, Signal.TRACES.defaultTopic(), "topic spans are produced to",
@@ -90,6 +94,8 @@ public record GatewayConfig(
         c.getString("http.host"),
         c.getInt("http.port"),
         (int) c.getLong("http.max-request-bytes"),
+        java.util.Arrays.stream(c.getString("http.cors.allowed-origins").split(",")).map(String::trim)
+            .filter(o -> !o.isEmpty()).toList(),
         c.getString("kafka.bootstrap.servers"),
         c.getString("kafka.topic.traces"),
         (int) c.getLong("kafka.max-record-bytes"),

@@ -25,7 +25,12 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.cors.CorsConfig;
+import io.netty.handler.codec.http.cors.CorsConfigBuilder;
+import io.netty.handler.codec.http.cors.CorsHandler;
 import io.netty.handler.timeout.IdleStateHandler;
+import java.util.List;
 import io.otlake.gateway.receiver.Outcomes;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.otlake.gateway.receiver.TraceReceiver;
@@ -58,6 +63,23 @@ public final class OtlpHttpServer implements AutoCloseable {
 
   /** Binds and starts serving; throws when the address cannot be bound. */
   public static OtlpHttpServer start(String host, int port, int maxRequestBytes, TraceReceiver traces) {
+    return start(host, port, maxRequestBytes, List.of(), traces);
+  }
+
+  /**
+   * Binds and starts serving; {@code corsOrigins} lists the browser origins allowed to export (the OpenTelemetry
+   * web SDK posts OTLP/JSON from pages), {@code *} for any; empty turns CORS off.
+   */
+  public static OtlpHttpServer start(String host, int port, int maxRequestBytes, List<String> corsOrigins,
+      TraceReceiver traces) {
+    CorsConfig cors = corsOrigins.isEmpty() ? null
+        : (corsOrigins.contains("*") ? CorsConfigBuilder.forAnyOrigin()
+            : CorsConfigBuilder.forOrigins(corsOrigins.toArray(String[]::new)))
+            .allowedRequestMethods(HttpMethod.POST)
+            .allowedRequestHeaders("Content-Type", "Content-Encoding", "Authorization")
+            .maxAge(7200)
+            .shortCircuit() // a request from an origin not allowed is refused with 403
+            .build();
     boolean epoll = Epoll.isAvailable();
     IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
     EventLoopGroup loops = new MultiThreadIoEventLoopGroup(Runtime.getRuntime().availableProcessors(),
@@ -74,8 +96,11 @@ public final class OtlpHttpServer implements AutoCloseable {
           .childHandler(new ChannelInitializer<SocketChannel>() {
             @Override
             protected void initChannel(SocketChannel ch) {
+              ch.pipeline().addLast(new HttpServerCodec());
+              if (cors != null) {
+                ch.pipeline().addLast(new CorsHandler(cors));
+              }
               ch.pipeline()
-                  .addLast(new HttpServerCodec())
                   .addLast(new IdleStateHandler(0, 0, IDLE_TIMEOUT_SECONDS, TimeUnit.SECONDS))
                   .addLast(new HttpServerKeepAliveHandler())
                   .addLast(new Aggregator(maxRequestBytes))

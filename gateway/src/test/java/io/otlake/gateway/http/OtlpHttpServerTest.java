@@ -181,6 +181,51 @@ class OtlpHttpServerTest {
   }
 
   @Test
+  void browsersOfAllowedOriginsMayExport() throws Exception {
+    RecordSink sink = (signal, records, receivedAtMs) -> {
+      stored.addAll(records);
+      return CompletableFuture.completedFuture(null);
+    };
+    TraceReceiver traces = new TraceReceiver(new SpanValidator(() -> NOW), new TraceSplitter(1 << 20), sink,
+        System::currentTimeMillis, new ReceiverMetrics(new SimpleMeterRegistry()));
+    OtlpHttpServer cors = OtlpHttpServer.start("127.0.0.1", 0, 64 << 10, List.of("https://shop.example"), traces);
+    try {
+      URI uri = URI.create("http://127.0.0.1:" + cors.port() + "/v1/traces");
+      HttpResponse<byte[]> preflight = client.send(HttpRequest.newBuilder(uri)
+          .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+          .header("Origin", "https://shop.example")
+          .header("Access-Control-Request-Method", "POST")
+          .header("Access-Control-Request-Headers", "content-type").build(), HttpResponse.BodyHandlers.ofByteArray());
+      assertThat(preflight.statusCode()).isEqualTo(200);
+      assertThat(preflight.headers().firstValue("access-control-allow-origin")).hasValue("https://shop.example");
+      assertThat(preflight.headers().firstValue("access-control-allow-methods")).hasValueSatisfying(
+          m -> assertThat(m).contains("POST"));
+      HttpResponse<byte[]> post = client.send(HttpRequest.newBuilder(uri)
+          .header("Origin", "https://shop.example").header("Content-Type", "application/json")
+          .POST(HttpRequest.BodyPublishers.ofByteArray(OtlpJson.traceRequestToJson(request(1)))).build(),
+          HttpResponse.BodyHandlers.ofByteArray());
+      assertThat(post.statusCode()).isEqualTo(200);
+      assertThat(post.headers().firstValue("access-control-allow-origin")).hasValue("https://shop.example");
+      assertThat(stored).hasSize(1);
+      HttpResponse<byte[]> elsewhere = client.send(HttpRequest.newBuilder(uri)
+          .header("Origin", "https://evil.example").header("Content-Type", "application/json")
+          .POST(HttpRequest.BodyPublishers.ofByteArray(OtlpJson.traceRequestToJson(request(1)))).build(),
+          HttpResponse.BodyHandlers.ofByteArray());
+      assertThat(elsewhere.statusCode()).isEqualTo(403);
+      assertThat(stored).hasSize(1);
+      // without CORS configured (the server of the other tests) no CORS headers are given
+      HttpResponse<byte[]> plain = client.send(HttpRequest.newBuilder(uri("/v1/traces"))
+          .header("Origin", "https://shop.example").header("Content-Type", "application/x-protobuf")
+          .POST(HttpRequest.BodyPublishers.ofByteArray(request(1).toByteArray())).build(),
+          HttpResponse.BodyHandlers.ofByteArray());
+      assertThat(plain.statusCode()).isEqualTo(200);
+      assertThat(plain.headers().firstValue("access-control-allow-origin")).isEmpty();
+    } finally {
+      cors.close(Duration.ofSeconds(5));
+    }
+  }
+
+  @Test
   void pipelinedRequestsOnOneConnectionAreAnsweredInOrder() throws Exception {
     byte[] good = request(1).toByteArray();
     byte[] bad = "{".getBytes(StandardCharsets.US_ASCII);
