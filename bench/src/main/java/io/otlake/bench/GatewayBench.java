@@ -33,6 +33,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  */
 final class GatewayBench {
   private static final int CONCURRENCY = 32;
+  /** The first round's warm-up: long enough for C2 to finish compiling the path (measured: a third of both cores for ~10 s). */
   private static final long WARMUP_SECONDS = 15;
 
   private GatewayBench() {}
@@ -40,7 +41,7 @@ final class GatewayBench {
   static void run(LocalInfra infra, boolean quick, Results results) throws Exception {
     int requests = quick ? 40 : 120;
     int spansPerRequest = 512;
-    long seconds = quick ? 12 : 40;
+    long seconds = quick ? 12 : 25;
     DemoTelemetry demo = new DemoTelemetry(7, System.currentTimeMillis() * 1_000_000L - 3_600_000_000_000L, 200, 1);
     List<byte[]> payloads = new ArrayList<>();
     List<Integer> spanCounts = new ArrayList<>();
@@ -61,38 +62,71 @@ final class GatewayBench {
     settings.put("metrics.port", "-1");
     GatewayConfig config = GatewayConfig.load(null, Map.of(), settings);
 
-    Rate plain = ceiling(config, payloads, spanCounts, seconds);
     Map<String, String> sinkSettings = new HashMap<>(settings);
     sinkSettings.put("kafka.topic.traces", "bench_ceiling_sink");
-    Rate sharded = ceilingThroughSink(GatewayConfig.load(null, Map.of(), sinkSettings), payloads, spanCounts, seconds);
-    Rate ceiling = plain.spansPerSecond() >= sharded.spansPerSecond() ? plain : sharded;
-    Rate grpc;
-    Rate http;
+    GatewayConfig sinkConfig = GatewayConfig.load(null, Map.of(), sinkSettings);
+    // rounds of the four peers one after the other, ratios per round and their medians: single runs here move by
+    // +-15%, and a round's phases are close enough in time to share the machine's mood
+    int rounds = quick ? 1 : 3;
+    List<Rate> plains = new ArrayList<>();
+    List<Rate> sinks = new ArrayList<>();
+    List<Rate> grpcs = new ArrayList<>();
+    List<Rate> https = new ArrayList<>();
     try (GatewayServer server = GatewayServer.start(config)) {
-      grpc = drive(server.grpcPort(), payloads, spanCounts, seconds);
-      http = driveHttp(server.httpPort(), payloads, spanCounts, seconds);
+      for (int round = 0; round < rounds; round++) {
+        long warmup = round == 0 ? WARMUP_SECONDS : 5;
+        plains.add(ceiling(config, payloads, spanCounts, new Window(seconds, warmup)));
+        sinks.add(ceilingThroughSink(sinkConfig, spanCounts, payloads, new Window(seconds, warmup)));
+        grpcs.add(drive(server.grpcPort(), payloads, spanCounts, new Window(seconds, warmup)));
+        https.add(driveHttp(server.httpPort(), payloads, spanCounts, new Window(seconds, warmup)));
+      }
+    }
+    List<Rate> ceilings = new ArrayList<>();
+    List<Double> grpcRatios = new ArrayList<>();
+    List<Double> httpRatios = new ArrayList<>();
+    for (int r = 0; r < rounds; r++) {
+      Rate c = plains.get(r).spansPerSecond() >= sinks.get(r).spansPerSecond() ? plains.get(r) : sinks.get(r);
+      ceilings.add(c);
+      grpcRatios.add(grpcs.get(r).spansPerSecond() / c.spansPerSecond());
+      httpRatios.add(https.get(r).spansPerSecond() / c.spansPerSecond());
     }
     Map<String, Object> s = results.section("gateway");
-    s.put("spans_per_second", Math.round(grpc.spansPerSecond()));
-    s.put("http_protobuf_spans_per_second", Math.round(http.spansPerSecond()));
-    s.put("ceiling_spans_per_second", Math.round(ceiling.spansPerSecond()));
-    s.put("ceiling_plain_producer_one_thread_spans_per_second", Math.round(plain.spansPerSecond()));
-    s.put("ceiling_gateway_sink_spans_per_second", Math.round(sharded.spansPerSecond()));
-    s.put("ceiling_note", "the higher of a plain KafkaProducer sending the split records from one thread and the"
-        + " gateway's own KafkaSink sending them from memory");
-    s.put("cpu_us_per_span_grpc", Results.round(grpc.cpuMicrosPerSpan(), 3));
-    s.put("cpu_us_per_span_http", Results.round(http.cpuMicrosPerSpan(), 3));
-    s.put("cpu_us_per_span_ceiling", Results.round(ceiling.cpuMicrosPerSpan(), 3));
+    s.put("spans_per_second", Math.round(median(grpcs, Rate::spansPerSecond)));
+    s.put("http_protobuf_spans_per_second", Math.round(median(https, Rate::spansPerSecond)));
+    s.put("ceiling_spans_per_second", Math.round(median(ceilings, Rate::spansPerSecond)));
+    s.put("rounds", rounds);
+    s.put("grpc_spans_per_second_runs", runs(grpcs, Rate::spansPerSecond));
+    s.put("http_spans_per_second_runs", runs(https, Rate::spansPerSecond));
+    s.put("ceiling_plain_producer_one_thread_runs", runs(plains, Rate::spansPerSecond));
+    s.put("ceiling_gateway_sink_runs", runs(sinks, Rate::spansPerSecond));
+    s.put("grpc_ratio_runs", grpcRatios.stream().map(v -> Results.round(v, 3)).toList());
+    s.put("http_ratio_runs", httpRatios.stream().map(v -> Results.round(v, 3)).toList());
+    s.put("ceiling_note", "per round, the higher of a plain KafkaProducer sending the split records from one thread"
+        + " and the gateway's own KafkaSink sending them from memory; headline ratios are medians of the rounds' ratios");
+    s.put("cpu_us_per_span_grpc", Results.round(median(grpcs, Rate::cpuMicrosPerSpan), 3));
+    s.put("cpu_us_per_span_http", Results.round(median(https, Rate::cpuMicrosPerSpan), 3));
+    s.put("cpu_us_per_span_ceiling", Results.round(median(ceilings, Rate::cpuMicrosPerSpan), 3));
     s.put("cpu_note", "CPU time of the bench JVM (gateway, load generator or producer) and the broker inside the"
         + " measuring window, per acknowledged span; ceiling CPU / gateway CPU is the ratio a quiet machine would show");
-    s.put("cpu_ratio_grpc", Results.round(ceiling.cpuMicrosPerSpan() / grpc.cpuMicrosPerSpan(), 3));
-    s.put("cpu_ratio_http", Results.round(ceiling.cpuMicrosPerSpan() / http.cpuMicrosPerSpan(), 3));
+    s.put("cpu_ratio_grpc", Results.round(median(ceilings, Rate::cpuMicrosPerSpan)
+        / median(grpcs, Rate::cpuMicrosPerSpan), 3));
+    s.put("cpu_ratio_http", Results.round(median(ceilings, Rate::cpuMicrosPerSpan)
+        / median(https, Rate::cpuMicrosPerSpan), 3));
     s.put("concurrent_calls", CONCURRENCY);
     double meanSpans = spanCounts.stream().mapToInt(Integer::intValue).average().orElse(0);
     s.put("spans_per_request", Results.round(meanSpans, 1));
-    s.put("measured_seconds", seconds);
-    results.put("gateway_ratio", Results.round(grpc.spansPerSecond() / ceiling.spansPerSecond(), 3));
-    results.put("gateway_http_ratio", Results.round(http.spansPerSecond() / ceiling.spansPerSecond(), 3));
+    s.put("measured_seconds_per_run", seconds);
+    results.put("gateway_ratio", Results.round(median(grpcRatios, v -> v), 3));
+    results.put("gateway_http_ratio", Results.round(median(httpRatios, v -> v), 3));
+  }
+
+  private static <T> double median(List<T> values, java.util.function.ToDoubleFunction<T> f) {
+    double[] v = values.stream().mapToDouble(f).sorted().toArray();
+    return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+  }
+
+  private static <T> List<Long> runs(List<T> values, java.util.function.ToDoubleFunction<T> f) {
+    return values.stream().map(v -> Math.round(f.applyAsDouble(v))).toList();
   }
 
   /** The records the gateway makes of each request. */
@@ -109,7 +143,7 @@ final class GatewayBench {
   record Rate(double spansPerSecond, double cpuMicrosPerSpan) {}
 
   /** The same records as the gateway would produce, from a plain producer with the gateway's settings. */
-  private static Rate ceiling(GatewayConfig config, List<byte[]> payloads, List<Integer> spanCounts, long seconds)
+  private static Rate ceiling(GatewayConfig config, List<byte[]> payloads, List<Integer> spanCounts, Window w)
       throws Exception {
     List<List<OtlpRecord>> split = splitAll(config, payloads);
     Map<String, Object> props = KafkaSink.producerProperties(config);
@@ -121,7 +155,7 @@ final class GatewayBench {
     // one sending thread: the producer compresses inside send, under the partition batch's lock, and two threads
     // sending the same records measured ~30% less than one (the gateway's sink gives each thread its own partitions)
     try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
-      return pump(seconds, spanCounts, (k, done) -> {
+      return pump(w, spanCounts, (k, done) -> {
         List<OtlpRecord> records = split.get(k);
         AtomicLong pending = new AtomicLong(records.size());
         for (OtlpRecord r : records) {
@@ -136,11 +170,11 @@ final class GatewayBench {
   }
 
   /** The same records through the gateway's own sink, straight from memory: its producing path without receiving. */
-  private static Rate ceilingThroughSink(GatewayConfig config, List<byte[]> payloads, List<Integer> spanCounts,
-      long seconds) throws Exception {
+  private static Rate ceilingThroughSink(GatewayConfig config, List<Integer> spanCounts, List<byte[]> payloads,
+      Window w) throws Exception {
     List<List<OtlpRecord>> split = splitAll(config, payloads);
     try (KafkaSink sink = KafkaSink.create(config)) {
-      return pump(seconds, spanCounts, (k, done) -> sink.send(io.otlake.proto.Signal.TRACES, split.get(k),
+      return pump(w, spanCounts, (k, done) -> sink.send(io.otlake.proto.Signal.TRACES, split.get(k),
           System.currentTimeMillis()).whenComplete((v, e) -> done.accept(e == null)));
     }
   }
@@ -149,7 +183,7 @@ final class GatewayBench {
     return new org.apache.kafka.common.header.internals.RecordHeader(key, RecordHeaders.utf8(value));
   }
 
-  private static Rate drive(int port, List<byte[]> payloads, List<Integer> spanCounts, long seconds)
+  private static Rate drive(int port, List<byte[]> payloads, List<Integer> spanCounts, Window w)
       throws Exception {
     MethodDescriptor<byte[], byte[]> export = TraceServiceGrpc.getExportMethod().toBuilder(RawBytes.INSTANCE, RawBytes.INSTANCE)
         .build();
@@ -159,7 +193,7 @@ final class GatewayBench {
           .maxInboundMessageSize(16 << 20).build());
     }
     AtomicLong failed = new AtomicLong();
-    Rate rate = pump(seconds, spanCounts, (k, done) -> ClientCalls.asyncUnaryCall(
+    Rate rate = pump(w, spanCounts, (k, done) -> ClientCalls.asyncUnaryCall(
         channels.get(k % channels.size()).newCall(export, CallOptions.DEFAULT), payloads.get(k),
         new StreamObserver<>() {
           @Override
@@ -192,10 +226,10 @@ final class GatewayBench {
    * Sends request after request, at most {@link #CONCURRENCY} in flight, until the window is over; counts the spans
    * of the requests acknowledged inside it.
    */
-  private static Rate pump(long seconds, List<Integer> spanCounts, Sending sending) throws InterruptedException {
+  private static Rate pump(Window w, List<Integer> spanCounts, Sending sending) throws InterruptedException {
     AtomicLong acked = new AtomicLong();
     Semaphore inFlight = new Semaphore(CONCURRENCY);
-    Window w = new Window(seconds);
+    w.start();
     int i = 0;
     while (!w.over()) {
       int k = i++ % spanCounts.size();
@@ -217,7 +251,7 @@ final class GatewayBench {
    * OTLP/HTTP exporters send them, written from pre-built bytes (request line, headers and body) and read back by
    * status line and Content-Length: the cheapest client there can be, so that what is measured is the server.
    */
-  private static Rate driveHttp(int port, List<byte[]> payloads, List<Integer> spanCounts, long seconds)
+  private static Rate driveHttp(int port, List<byte[]> payloads, List<Integer> spanCounts, Window w)
       throws Exception {
     List<byte[]> wire = new ArrayList<>();
     for (byte[] p : payloads) {
@@ -230,7 +264,7 @@ final class GatewayBench {
     }
     AtomicLong acked = new AtomicLong();
     AtomicLong failed = new AtomicLong();
-    Window w = new Window(seconds);
+    w.start();
     List<Thread> threads = new ArrayList<>();
     for (int c = 0; c < CONCURRENCY; c++) {
       int first = c;
@@ -300,15 +334,22 @@ final class GatewayBench {
    * child processes (the broker) spent inside it, which a noisy neighbour cannot inflate the way it slows the rate.
    */
   static final class Window {
-    final long warmupEnd;
-    final long end;
+    private final long seconds;
+    private final long warmupSeconds;
+    volatile long warmupEnd;
+    volatile long end;
     private volatile long cpuAtStart = -1;
     private volatile long cpuAtEnd = -1;
 
-    Window(long seconds) {
+    /** A window of {@code seconds} after {@code warmupSeconds}, both counted from {@link #start()}. */
+    Window(long seconds, long warmupSeconds) {
+      this.seconds = seconds;
+      this.warmupSeconds = warmupSeconds;
+    }
+
+    void start() {
       long now = System.nanoTime();
-      // long enough for C2 to finish compiling the path: measured, it took a third of both cores for ~10 s
-      warmupEnd = now + WARMUP_SECONDS * 1_000_000_000L;
+      warmupEnd = now + warmupSeconds * 1_000_000_000L;
       end = warmupEnd + seconds * 1_000_000_000L;
       Thread sampler = new Thread(() -> {
         sleepUntil(warmupEnd);
