@@ -21,7 +21,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.internals.BuiltInPartitioner;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -142,6 +141,11 @@ public final class KafkaSink implements RecordSink, AutoCloseable {
     return done;
   }
 
+  /** The partition the producer's default partitioner picks for a keyed record (murmur2 of the key). */
+  static int partitionForKey(byte[] key, int partitions) {
+    return Utils.toPositive(Utils.murmur2(key)) % partitions;
+  }
+
   /** One request's records for one sender thread. */
   private record Batch(String topic, List<Header> headers, CompletableFuture<Void> done, Callback acked,
       List<OtlpRecord> records) {}
@@ -174,7 +178,7 @@ public final class KafkaSink implements RecordSink, AutoCloseable {
             if (b.done.isDone()) {
               break; // an earlier record already failed: the request is answered already
             }
-            int partition = BuiltInPartitioner.partitionForKey(r.key(), partitions);
+            int partition = partitionForKey(r.key(), partitions);
             producer.send(new ProducerRecord<>(b.topic, partition, r.key(), r.value(), b.headers), b.acked);
           }
         } catch (RuntimeException e) {
