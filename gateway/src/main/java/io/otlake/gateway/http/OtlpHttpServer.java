@@ -43,7 +43,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The OTLP/HTTP server (HTTP/1.1 on Netty, epoll where available). Event loops parse HTTP and move bytes; the
- * exports run on a pool of work threads, as gRPC's server runs its calls off the transport threads.
+ * exports run on a fixed pool of work threads (twice the cores): decompressing and reading JSON are CPU work that
+ * should not hold up the other connections of a loop. A connection has one request in work at a time, so what waits
+ * for a work thread is bounded by the connections.
  */
 public final class OtlpHttpServer implements AutoCloseable {
   /** Keep-alive connections without traffic for this long are closed (clients reconnect on their next export). */
@@ -84,7 +86,8 @@ public final class OtlpHttpServer implements AutoCloseable {
     IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
     EventLoopGroup loops = new MultiThreadIoEventLoopGroup(Runtime.getRuntime().availableProcessors(),
         new DefaultThreadFactory("otlp-http-loop", true), io);
-    ExecutorService work = Executors.newCachedThreadPool(daemonThreads("otlp-http-export"));
+    ExecutorService work = Executors.newFixedThreadPool(2 * Runtime.getRuntime().availableProcessors(),
+        daemonThreads("otlp-http-export"));
     AtomicInteger inFlight = new AtomicInteger();
     Class<? extends ServerChannel> channel = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
     try {

@@ -184,6 +184,10 @@ public final class KafkaSink implements RecordSink, AutoCloseable {
         } catch (RuntimeException e) {
           // metadata not available within max.block.ms, buffer full, or producer closed
           b.done.completeExceptionally(new SinkException(e.toString(), false, e));
+        } catch (Error e) {
+          // answered, and this thread goes on: its partitions would otherwise never be answered again
+          b.done.completeExceptionally(new SinkException(e.toString(), false, e));
+          LOG.error("sending to Kafka failed", e);
         }
       }
     }
