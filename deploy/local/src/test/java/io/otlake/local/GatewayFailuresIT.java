@@ -67,6 +67,15 @@ class GatewayFailuresIT {
         assertThat(endOffsets(topic)).isEqualTo(1);
         assertThat(postProtobuf(gateway, good.toByteArray()).statusCode()).isEqualTo(200);
         assertThat(endOffsets(topic)).isEqualTo(2);
+        // Prometheus sees every answer by transport and code
+        String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+            URI.create("http://127.0.0.1:" + gateway.metricsPort() + "/metrics")).build(),
+            HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(metrics)
+            .contains("otlake_gateway_requests_total{code=\"INVALID_ARGUMENT\",transport=\"grpc\"} 2.0")
+            .contains("otlake_gateway_requests_total{code=\"OK\",transport=\"grpc\"} 1.0")
+            .contains("otlake_gateway_requests_total{code=\"400\",transport=\"http\"} 1.0")
+            .contains("otlake_gateway_requests_total{code=\"200\",transport=\"http\"} 1.0");
       } finally {
         channel.shutdownNow();
       }

@@ -204,6 +204,7 @@ final class OtlpHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest>
 
   /** On the event loop: write the answer, then take the next waiting request, if any. */
   private void respond(ChannelHandlerContext ctx, boolean keepAlive, FullHttpResponse response) {
+    traces.answeredHttp(response.status().code());
     HttpUtil.setContentLength(response, response.content().readableBytes());
     if (!keepAlive) {
       response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);

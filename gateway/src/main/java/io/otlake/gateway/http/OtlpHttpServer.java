@@ -106,7 +106,7 @@ public final class OtlpHttpServer implements AutoCloseable {
               ch.pipeline()
                   .addLast(new IdleStateHandler(0, 0, IDLE_TIMEOUT_SECONDS, TimeUnit.SECONDS))
                   .addLast(new HttpServerKeepAliveHandler())
-                  .addLast(new Aggregator(maxRequestBytes))
+                  .addLast(new Aggregator(maxRequestBytes, traces))
                   .addLast(new OtlpHttpHandler(traces, work, maxRequestBytes, inFlight));
             }
           })
@@ -152,10 +152,12 @@ public final class OtlpHttpServer implements AutoCloseable {
    */
   private static final class Aggregator extends HttpObjectAggregator {
     private final int maxRequestBytes;
+    private final TraceReceiver traces;
 
-    Aggregator(int maxRequestBytes) {
+    Aggregator(int maxRequestBytes, TraceReceiver traces) {
       super(maxRequestBytes);
       this.maxRequestBytes = maxRequestBytes;
+      this.traces = traces;
     }
 
     @Override
@@ -167,6 +169,8 @@ public final class OtlpHttpServer implements AutoCloseable {
               + " bytes (http.max-request-bytes)")));
       r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
       HttpUtil.setContentLength(r, r.content().readableBytes());
+      traces.refusedUnread();
+      traces.answeredHttp(r.status().code());
       ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
     }
   }

@@ -11,8 +11,10 @@ public final class ReceiverMetrics {
   private final Map<Signal, Counter> accepted = new EnumMap<>(Signal.class);
   private final Map<Signal, Counter> refused = new EnumMap<>(Signal.class);
   private final Map<Signal, Counter> failed = new EnumMap<>(Signal.class);
+  private final MeterRegistry registry;
 
   public ReceiverMetrics(MeterRegistry registry) {
+    this.registry = registry;
     for (Signal s : Signal.values()) {
       accepted.put(s, counter(registry, "otlake.gateway.items.accepted", s, "items stored in Kafka and acknowledged"));
       refused.put(s, counter(registry, "otlake.gateway.items.refused", s, "items refused as invalid (not retryable)"));
@@ -22,6 +24,12 @@ public final class ReceiverMetrics {
 
   private static Counter counter(MeterRegistry registry, String name, Signal s, String doc) {
     return Counter.builder(name).tag("signal", s.headerValue()).description(doc).register(registry);
+  }
+
+  /** One answered request: {@code transport} grpc or http, {@code code} the gRPC status code or the HTTP status. */
+  void answered(String transport, String code) {
+    Counter.builder("otlake.gateway.requests").tag("transport", transport).tag("code", code)
+        .description("export requests answered, by transport and status code").register(registry).increment();
   }
 
   void accepted(Signal s, int n) {

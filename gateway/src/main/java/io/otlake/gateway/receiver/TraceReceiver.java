@@ -53,10 +53,13 @@ public final class TraceReceiver {
   private void export(byte[] request, StreamObserver<ExportTraceServiceResponse> response) {
     export(request).whenComplete((ok, failure) -> {
       if (failure == null) {
+        metrics.answered("grpc", "OK");
         response.onNext(OK);
         response.onCompleted();
       } else {
-        response.onError(Outcomes.grpc(failure));
+        io.grpc.StatusRuntimeException status = Outcomes.grpc(failure);
+        metrics.answered("grpc", status.getStatus().getCode().name());
+        response.onError(status);
       }
     });
   }
@@ -99,6 +102,11 @@ public final class TraceReceiver {
       metrics.failed(Signal.TRACES, spans);
       throw Outcomes.fromSink(failure);
     });
+  }
+
+  /** Counts an OTLP/HTTP answer by its status code. */
+  public void answeredHttp(int status) {
+    metrics.answered("http", Integer.toString(status));
   }
 
   /** Counts a request refused before it reached {@link #export(byte[])} (e.g. an undecodable OTLP/JSON body). */

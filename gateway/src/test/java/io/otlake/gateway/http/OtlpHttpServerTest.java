@@ -52,6 +52,7 @@ class OtlpHttpServerTest {
   private final List<OtlpRecord> stored = new CopyOnWriteArrayList<>();
   private OtlpHttpServer server;
   private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
   @BeforeEach
   void start() {
@@ -66,7 +67,7 @@ class OtlpHttpServerTest {
       });
     };
     TraceReceiver traces = new TraceReceiver(new SpanValidator(() -> NOW), new TraceSplitter(1 << 20), sink,
-        System::currentTimeMillis, new ReceiverMetrics(new SimpleMeterRegistry()));
+        System::currentTimeMillis, new ReceiverMetrics(registry));
     server = OtlpHttpServer.start("127.0.0.1", 0, 64 << 10, traces);
   }
 
@@ -178,6 +179,11 @@ class OtlpHttpServerTest {
     // and it serves on
     assertThat(post("/v1/traces", "application/x-protobuf", null, body).statusCode()).isEqualTo(200);
     assertThat(stored).hasSize(1);
+    // every answer is counted by transport and code
+    assertThat(requests("200")).isEqualTo(1);
+    assertThat(requests("413")).isEqualTo(2);
+    assertThat(requests("415")).isEqualTo(2);
+    assertThat(requests("404") + requests("405")).isEqualTo(2);
   }
 
   @Test
@@ -250,6 +256,12 @@ class OtlpHttpServerTest {
       }
     }
     assertThat(stored).hasSize(3);
+  }
+
+  private double requests(String code) {
+    io.micrometer.core.instrument.Counter c = registry.find("otlake.gateway.requests")
+        .tags("transport", "http", "code", code).counter();
+    return c == null ? 0 : c.count();
   }
 
   /** Reads one response with a Content-Length; returns its status line. */
