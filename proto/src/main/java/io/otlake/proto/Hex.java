@@ -35,6 +35,11 @@ public final class Hex {
   }
 
   public static ByteString decode(String hex) {
+    return ByteString.copyFrom(decodeBytes(hex));
+  }
+
+  /** The bytes of a hex string (either case); IllegalArgumentException names what is wrong. */
+  public static byte[] decodeBytes(String hex) {
     if ((hex.length() & 1) != 0) {
       throw new IllegalArgumentException("odd number of hex digits: '" + hex + "'");
     }
@@ -47,6 +52,6 @@ public final class Hex {
       }
       out[i] = (byte) ((hi << 4) | lo);
     }
-    return ByteString.copyFrom(out);
+    return out;
   }
 }

@@ -12,6 +12,7 @@ public final class ReceiverMetrics {
   private final Map<Signal, Counter> refused = new EnumMap<>(Signal.class);
   private final Map<Signal, Counter> failed = new EnumMap<>(Signal.class);
   private final MeterRegistry registry;
+  private final Map<String, Counter> answers = new java.util.concurrent.ConcurrentHashMap<>();
 
   public ReceiverMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -28,8 +29,9 @@ public final class ReceiverMetrics {
 
   /** One answered request: {@code transport} grpc or http, {@code code} the gRPC status code or the HTTP status. */
   void answered(String transport, String code) {
-    Counter.builder("otlake.gateway.requests").tag("transport", transport).tag("code", code)
-        .description("export requests answered, by transport and status code").register(registry).increment();
+    answers.computeIfAbsent(transport + ' ' + code, k -> Counter.builder("otlake.gateway.requests")
+        .tag("transport", transport).tag("code", code)
+        .description("export requests answered, by transport and status code").register(registry)).increment();
   }
 
   void accepted(Signal s, int n) {

@@ -7,6 +7,7 @@ import com.google.gson.stream.MalformedJsonException;
 import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.Descriptors.EnumValueDescriptor;
 import com.google.protobuf.Descriptors.FieldDescriptor;
+import io.otlake.proto.Hex;
 import io.otlake.proto.wire.MalformedRequestException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -306,20 +307,12 @@ final class JsonToProto {
 
   private byte[] bytes(FieldDescriptor f, String s) throws MalformedRequestException {
     if (isId(f)) {
-      byte[] b = new byte[s.length() / 2];
-      if ((s.length() & 1) != 0) {
-        throw new MalformedRequestException(f.getJsonName() + " must be hex, got an odd number of digits at "
+      try {
+        return Hex.decodeBytes(s);
+      } catch (IllegalArgumentException e) {
+        throw new MalformedRequestException(f.getJsonName() + " must be hex (" + e.getMessage() + ") at "
             + in.getPath());
       }
-      for (int i = 0; i < b.length; i++) {
-        int hi = Character.digit(s.charAt(2 * i), 16);
-        int lo = Character.digit(s.charAt(2 * i + 1), 16);
-        if (hi < 0 || lo < 0) {
-          throw new MalformedRequestException(f.getJsonName() + " must be hex, got '" + s + "' at " + in.getPath());
-        }
-        b[i] = (byte) (hi << 4 | lo);
-      }
-      return b;
     }
     try {
       return s.indexOf('-') >= 0 || s.indexOf('_') >= 0 ? Base64.getUrlDecoder().decode(s)
