@@ -67,8 +67,7 @@ public final class GatewayServer implements AutoCloseable {
         grpc.shutdownNow();
         sink.close();
         metrics.close();
-        throw new IllegalStateException(
-            "cannot listen for OTLP/HTTP on " + config.httpHost() + ":" + config.httpPort() + ": " + e, e);
+        throw e;
       }
     }
     LOG.info("OTLP/gRPC on {}:{}, OTLP/HTTP on {}, producing to {} at {}", config.grpcHost(), grpc.getPort(),

@@ -34,6 +34,8 @@ import java.util.List;
 import io.otlake.gateway.receiver.Outcomes;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.otlake.gateway.receiver.TraceReceiver;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
@@ -63,7 +65,7 @@ public final class OtlpHttpServer implements AutoCloseable {
     this.inFlight = inFlight;
   }
 
-  /** Binds and starts serving; throws when the address cannot be bound. */
+  /** Binds and starts serving; throws UncheckedIOException when the address cannot be bound. */
   public static OtlpHttpServer start(String host, int port, int maxRequestBytes, TraceReceiver traces) {
     return start(host, port, maxRequestBytes, List.of(), traces);
   }
@@ -114,10 +116,11 @@ public final class OtlpHttpServer implements AutoCloseable {
           .syncUninterruptibly()
           .channel();
       return new OtlpHttpServer(loops, work, listener, inFlight);
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // Netty rethrows a bind failure (an IOException) unchecked
       loops.shutdownGracefully(0, 0, TimeUnit.SECONDS);
       work.shutdownNow();
-      throw e;
+      throw new UncheckedIOException("cannot listen for OTLP/HTTP on " + host + ":" + port,
+          e instanceof IOException ioe ? ioe : new IOException(e));
     }
   }
 

@@ -232,6 +232,26 @@ class OtlpHttpServerTest {
   }
 
   @Test
+  void aPortInUseIsAClearErrorAndLeavesNothingRunning() throws Exception {
+    long loopsBefore = loopThreads();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> OtlpHttpServer.start("127.0.0.1", server.port(), 1024,
+            new TraceReceiver(new SpanValidator(() -> NOW), new TraceSplitter(1 << 20), (a, b, c) -> null,
+                System::currentTimeMillis, new ReceiverMetrics(new SimpleMeterRegistry()))))
+        .isInstanceOf(java.io.UncheckedIOException.class)
+        .hasMessageContaining("cannot listen for OTLP/HTTP on 127.0.0.1:" + server.port());
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    while (loopThreads() > loopsBefore && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertThat(loopThreads()).as("the failed server's event loops are stopped").isLessThanOrEqualTo(loopsBefore);
+  }
+
+  private static long loopThreads() {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t.isAlive() && t.getName().startsWith("otlp-http-loop")).count();
+  }
+
+  @Test
   void pipelinedRequestsOnOneConnectionAreAnsweredInOrder() throws Exception {
     byte[] good = request(1).toByteArray();
     byte[] bad = "{".getBytes(StandardCharsets.US_ASCII);
