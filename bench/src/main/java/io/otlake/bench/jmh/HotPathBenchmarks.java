@@ -66,6 +66,10 @@ public class HotPathBenchmarks {
     return payloads[next++ & (payloads.length - 1)];
   }
 
+  private byte[] jsonPayload() {
+    return jsonPayloads[next++ & (jsonPayloads.length - 1)];
+  }
+
   ColumnsFile directFile;
   SpanColumns directColumns;
   FileAppender<Record> genericFile;
@@ -118,7 +122,7 @@ public class HotPathBenchmarks {
 
   @Benchmark
   public byte[] gatewayJsonToProto() throws Exception {
-    return io.otlake.proto.json.OtlpJson.traceRequestToProto(jsonPayloads[next++ & (jsonPayloads.length - 1)]);
+    return io.otlake.proto.json.OtlpJson.traceRequestToProto(jsonPayload());
   }
 
   @Benchmark

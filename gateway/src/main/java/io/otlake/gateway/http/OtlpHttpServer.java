@@ -65,13 +65,8 @@ public final class OtlpHttpServer implements AutoCloseable {
     this.inFlight = inFlight;
   }
 
-  /** Binds and starts serving; throws UncheckedIOException when the address cannot be bound. */
-  public static OtlpHttpServer start(String host, int port, int maxRequestBytes, TraceReceiver traces) {
-    return start(host, port, maxRequestBytes, List.of(), traces);
-  }
-
   /**
-   * Binds and starts serving; {@code corsOrigins} lists the browser origins allowed to export (the OpenTelemetry
+   * Binds and starts serving; throws UncheckedIOException when the address cannot be bound. {@code corsOrigins} lists the browser origins allowed to export (the OpenTelemetry
    * web SDK posts OTLP/JSON from pages), {@code *} for any; empty turns CORS off.
    */
   public static OtlpHttpServer start(String host, int port, int maxRequestBytes, List<String> corsOrigins,

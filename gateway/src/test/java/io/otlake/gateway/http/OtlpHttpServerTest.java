@@ -68,7 +68,7 @@ class OtlpHttpServerTest {
     };
     TraceReceiver traces = new TraceReceiver(new SpanValidator(() -> NOW), new TraceSplitter(1 << 20), sink,
         System::currentTimeMillis, new ReceiverMetrics(registry));
-    server = OtlpHttpServer.start("127.0.0.1", 0, 64 << 10, traces);
+    server = OtlpHttpServer.start("127.0.0.1", 0, 64 << 10, List.of(), traces);
   }
 
   @AfterEach
@@ -234,7 +234,7 @@ class OtlpHttpServerTest {
   @Test
   void aPortInUseIsAClearErrorAndLeavesNothingRunning() throws Exception {
     long loopsBefore = loopThreads();
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> OtlpHttpServer.start("127.0.0.1", server.port(), 1024,
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> OtlpHttpServer.start("127.0.0.1", server.port(), 1024, List.of(),
             new TraceReceiver(new SpanValidator(() -> NOW), new TraceSplitter(1 << 20), (a, b, c) -> null,
                 System::currentTimeMillis, new ReceiverMetrics(new SimpleMeterRegistry()))))
         .isInstanceOf(java.io.UncheckedIOException.class)

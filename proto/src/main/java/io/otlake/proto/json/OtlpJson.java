@@ -5,7 +5,6 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
-import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
@@ -28,9 +27,9 @@ public final class OtlpJson {
   private static final JsonFormat.Printer PRINTER =
       JsonFormat.printer().omittingInsignificantWhitespace().printingEnumsAsInts();
 
-  /** Id fields per message, in both spellings a receiver accepts. */
-  private static final String[] SPAN_IDS = {"traceId", "trace_id", "spanId", "span_id", "parentSpanId", "parent_span_id"};
-  private static final String[] LINK_IDS = {"traceId", "trace_id", "spanId", "span_id"};
+  /** The id fields JsonFormat prints as base64 and OTLP/JSON writes as hex. */
+  private static final String[] SPAN_IDS = {"traceId", "spanId", "parentSpanId"};
+  private static final String[] LINK_IDS = {"traceId", "spanId"};
 
   private OtlpJson() {}
 
@@ -62,11 +61,11 @@ public final class OtlpJson {
     }
     JsonObject root = JsonParser.parseString(printed).getAsJsonObject();
     for (JsonElement rs : array(root, "resourceSpans")) {
-      for (JsonElement ss : array(object(rs), "scopeSpans")) {
-        for (JsonElement span : array(object(ss), "spans")) {
-          base64ToHex(object(span), SPAN_IDS);
-          for (JsonElement link : array(object(span), "links")) {
-            base64ToHex(object(link), LINK_IDS);
+      for (JsonElement ss : array(rs, "scopeSpans")) {
+        for (JsonElement span : array(ss, "spans")) {
+          base64ToHex(span.getAsJsonObject(), SPAN_IDS);
+          for (JsonElement link : array(span, "links")) {
+            base64ToHex(link.getAsJsonObject(), LINK_IDS);
           }
         }
       }
@@ -83,41 +82,19 @@ public final class OtlpJson {
     }
   }
 
-
   private static void base64ToHex(JsonObject o, String[] names) {
     for (String name : names) {
       JsonElement e = o.get(name);
       if (e != null && e.isJsonPrimitive()) {
-        o.add(name, new JsonPrimitive(Hex.encode(ByteString.copyFrom(Base64.getDecoder().decode(e.getAsString())))));
+        byte[] id = Base64.getDecoder().decode(e.getAsString());
+        o.add(name, new JsonPrimitive(Hex.encode(id, 0, id.length)));
       }
     }
   }
 
-  private static JsonObject object(JsonElement e) {
-    if (!e.isJsonObject()) {
-      throw new IllegalStateException("expected a JSON object, got " + kind(e));
-    }
-    return e.getAsJsonObject();
+  /** The array JsonFormat printed under {@code name}, or an empty one where it left the field out (empty). */
+  private static JsonArray array(JsonElement message, String name) {
+    JsonElement e = message.getAsJsonObject().get(name);
+    return e == null ? new JsonArray() : e.getAsJsonArray();
   }
-
-  /** The array under the first name present, or an empty one; anything else there is an error. */
-  private static JsonArray array(JsonObject o, String... names) {
-    for (String name : names) {
-      JsonElement e = o.get(name);
-      if (e == null || e.isJsonNull()) {
-        continue;
-      }
-      if (!e.isJsonArray()) {
-        throw new IllegalStateException(name + " must be an array, got " + kind(e));
-      }
-      return e.getAsJsonArray();
-    }
-    return new JsonArray();
-  }
-
-  private static String kind(JsonElement e) {
-    return e.isJsonObject() ? "an object" : e.isJsonArray() ? "an array" : e.isJsonNull() ? "null" : e.toString();
-  }
-
-
 }
