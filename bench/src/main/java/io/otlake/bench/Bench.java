@@ -10,7 +10,7 @@ import io.otlake.proto.OtlpRecord;
 import io.otlake.proto.Signal;
 import io.otlake.proto.TraceSplitter;
 import io.otlake.proto.wire.ScannedTraces;
-import io.otlake.writer.commit.KafkaOffsets;
+import io.otlake.writer.commit.TablePosition;
 import io.otlake.writer.config.WriterConfig;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -98,13 +98,18 @@ public final class Bench {
 
   static Map<Integer, Long> storedOffsets(Table table, String topic) {
     table.refresh();
-    return KafkaOffsets.latest(((HasTableOperations) table).operations().current(), topic);
+    return TablePosition.resolve(((HasTableOperations) table).operations().current(), topic, groupOf(topic)).offsets();
+  }
+
+  /** The consumer group of the benchmark's writers of {@code topic}. */
+  static String groupOf(String topic) {
+    return "bench-" + topic;
   }
 
   static WriterConfig writerConfig(LocalInfra infra, String topic, String table, Map<String, String> extra) {
     Map<String, String> o = new HashMap<>(infra.writerOverrides());
     o.put("kafka.topic.traces", topic);
-    o.put("kafka.group-id", "bench-" + topic);
+    o.put("kafka.group-id", groupOf(topic));
     o.put("table.traces", table);
     o.put("metrics.port", "-1");
     o.putAll(extra);

@@ -86,7 +86,7 @@ final class FreshnessBench {
           continue;
         }
         for (Snapshot s : snapshots) {
-          String offsets = s.summary().get(KafkaOffsets.summaryKey(topic));
+          String offsets = s.summary().get(KafkaOffsets.key(topic, Bench.groupOf(topic)));
           Long next = offsets == null ? null : KafkaOffsets.parse(offsets).get((int) pos[0]);
           if (next != null && next > pos[1]) {
             lags.add(s.timestampMillis() - e.getValue());

@@ -67,9 +67,8 @@ public final class WriterService implements AutoCloseable {
         });
     PartitionPoller poller = new PartitionPoller(
         new KafkaConsumer<>(consumerProperties(config)),
-        config.tracesTopic(),
         table,
-        new TableCommitter(10, 200),
+        new TableCommitter(config.tracesTopic(), config.groupId(), 10, 200),
         deadLetters,
         config.defaultEncoding(),
         config.startFrom().equals("earliest"),

@@ -3,6 +3,7 @@ package io.otlake.writer.commit;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.TableMetadata;
 import org.apache.iceberg.TableOperations;
+import org.apache.iceberg.exceptions.CleanableFailure;
 
 /**
  * Table operations that let a commit through only if it builds on one given snapshot. Iceberg re-bases an append
@@ -28,8 +29,11 @@ final class PinnedParentOperations extends ForwardingTableOperations {
     super.commit(base, metadata);
   }
 
-  /** The table moved on between validation and commit; validate again. */
-  static final class StaleParentException extends RuntimeException {
+  /**
+   * The table moved on between validation and commit; validate again. Nothing of the attempt landed, so what it wrote
+   * (manifests, manifest list) may be cleaned up.
+   */
+  static final class StaleParentException extends RuntimeException implements CleanableFailure {
     StaleParentException(String message) {
       super(message);
     }

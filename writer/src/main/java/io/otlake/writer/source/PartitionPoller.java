@@ -2,7 +2,7 @@ package io.otlake.writer.source;
 
 import io.otlake.proto.Encoding;
 import io.otlake.proto.RecordHeaders;
-import io.otlake.writer.commit.KafkaOffsets;
+import io.otlake.writer.commit.Position;
 import io.otlake.writer.commit.TableCommitter;
 import io.otlake.writer.deadletter.DeadLetters;
 import io.otlake.proto.json.OtlpJson;
@@ -15,11 +15,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.Map;
 import java.util.function.LongSupplier;
 import org.apache.iceberg.DataFile;
-import org.apache.iceberg.HasTableOperations;
 import org.apache.iceberg.Table;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -34,8 +36,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The writer's one loop: poll a topic, decode records into rows of the open batch, and commit the batch to the
- * table with the offsets it covers when it is due. Positions come from the table (see {@link KafkaOffsets}), never
- * from the consumer group's committed offsets, which are only updated after each commit so lag can be watched.
+ * table with the offsets it covers when it is due. Positions come from the table (see
+ * {@link io.otlake.writer.commit.TablePosition}), never from the consumer group's committed offsets, which are only
+ * updated after each commit so lag can be watched.
+ *
+ * <p>A partition the table cannot give a position for although it holds data is <em>blocked</em>: paused, reported
+ * in an ERROR line and the {@code otlake.writer.partitions.blocked} gauge, and checked again every
+ * {@value #BLOCKED_RECHECK_MILLIS} ms, so that it resumes by itself once an operator sets the position. Only a table
+ * the group never committed to starts at {@code kafka.start-from}; partitions added to the topic later start at
+ * their beginning.
  */
 public final class PartitionPoller implements Runnable {
   private static final Logger LOG = LoggerFactory.getLogger(PartitionPoller.class);
@@ -46,9 +55,11 @@ public final class PartitionPoller implements Runnable {
    * slowest commits passed it.
    */
   private static final long MARGIN_MILLIS = 250;
+  static final long BLOCKED_RECHECK_MILLIS = 10_000;
 
   private final Consumer<byte[], byte[]> consumer;
   private final String topic;
+  private final String group;
   private final Table table;
   private final TableCommitter committer;
   private final DeadLetters deadLetters;
@@ -65,19 +76,28 @@ public final class PartitionPoller implements Runnable {
 
   /** Per assigned partition: the next offset the table holds for it, or null when it holds none. */
   private final Map<Integer, Long> stored = new HashMap<>();
+  /**
+   * Start offsets of partitions the table holds none for (all of a new table's, or partitions the topic gained),
+   * stored with the next commit so that every partition of the topic below the highest stored one has a position.
+   */
+  private final Map<Integer, Long> initial = new HashMap<>();
+  /** Partitions paused because the table holds no position for them that can be trusted. */
+  private final Set<TopicPartition> blocked = new LinkedHashSet<>();
+  private long nextBlockedCheck;
   private Batch batch;
   private long batchSeq;
   /** How long recent commits took (moving average), so a commit can start early enough to keep freshness. */
   private long commitMillis;
   private volatile boolean running = true;
 
-  public PartitionPoller(Consumer<byte[], byte[]> consumer, String topic, Table table, TableCommitter committer,
+  public PartitionPoller(Consumer<byte[], byte[]> consumer, Table table, TableCommitter committer,
       DeadLetters deadLetters, Encoding defaultEncoding, boolean startFromEarliest, Duration commitInterval,
       long maxBufferedBytes, int maxOpenFiles, java.util.concurrent.Executor closer, LongSupplier clock,
       WriterMetrics metrics, int writerId) {
     this.closer = closer;
     this.consumer = consumer;
-    this.topic = topic;
+    this.topic = committer.topic();
+    this.group = committer.group();
     this.table = table;
     this.committer = committer;
     this.deadLetters = deadLetters;
@@ -101,6 +121,9 @@ public final class PartitionPoller implements Runnable {
           for (ConsumerRecord<byte[], byte[]> r : records) {
             take(r);
           }
+          if (!blocked.isEmpty() && clock.getAsLong() >= nextBlockedCheck) {
+            position(new ArrayList<>(blocked), "re-check of blocked partitions");
+          }
           // twice the recent mean commit time: commits vary, and the promise is about the slowest records too
           if (batch != null && batch.due(clock.getAsLong(), commitIntervalMillis, maxBufferedBytes,
               2 * commitMillis + POLL_MILLIS + MARGIN_MILLIS)) {
@@ -113,7 +136,7 @@ public final class PartitionPoller implements Runnable {
           LOG.error("writing failed; re-reading from the last commit in 1s", e);
           abortBatch();
           pause(1000);
-          rewind();
+          rewind("error");
         }
       }
     } catch (WakeupException e) {
@@ -230,26 +253,32 @@ public final class PartitionPoller implements Runnable {
       LOG.error("could not finish the batch's files or dead letters; re-reading from the last commit", e);
       b.files().abort();
       deadLetters.discard();
-      rewind();
+      rewind("error");
       return;
     }
-    TableCommitter.Outcome outcome;
+    TableCommitter.Result result;
     try {
-      outcome = committer.commit(table, topic, files, b.expected(), b.next(),
+      result = committer.commit(table, files, b.expected(), b.next(), Map.copyOf(initial),
           Map.of("otlake.writer.rows", Long.toString(b.files().rows()),
               "otlake.writer.dead-letters", Long.toString(b.deadLetters())));
     } catch (RuntimeException e) {
       LOG.error("commit failed; re-reading from the last commit", e);
       PartitionedFiles.deleteAll(table, files);
-      rewind();
+      rewind("error");
       return;
     }
-    if (outcome == TableCommitter.Outcome.FENCED) {
+    if (result.outcome() == TableCommitter.Outcome.FENCED) {
+      metrics.fenced();
+      LOG.warn("fenced: {}; dropping the batch ({} rows in {} files, offsets {} -> {}) and re-reading from the"
+          + " table's position", result.reason(), b.files().rows(), files.size(), b.expected(), b.next());
       PartitionedFiles.deleteAll(table, files);
-      rewind();
+      rewind("fenced");
       return;
     }
-    stored.putAll(b.next());
+    initial.clear();
+    for (Integer p : new ArrayList<>(stored.keySet())) {
+      stored.put(p, result.offsets().get(p));
+    }
     long tookNanos = System.nanoTime() - started;
     commitMillis = (commitMillis * 3 + tookNanos / 1_000_000) / 4;
     metrics.committed(b.files().rows(), files.size(), tookNanos);
@@ -260,33 +289,131 @@ public final class PartitionPoller implements Runnable {
         b.files().filesFinishedEarly(), tookNanos / 1_000_000, b.next());
   }
 
-  /** Re-reads the stored offsets and seeks every assigned partition back to them. */
-  private void rewind() {
-    seekToStored(consumer.assignment());
+  /** Re-reads the table's position and seeks every assigned partition back to it. */
+  private void rewind(String reason) {
+    metrics.rewound(reason);
+    position(consumer.assignment(), "rewind after " + reason);
   }
 
-  /** Seeks each partition to the next offset the table holds for it (or to the configured start when none). */
-  private void seekToStored(Collection<TopicPartition> partitions) {
-    table.refresh();
-    Map<Integer, Long> offsets = KafkaOffsets.latest(((HasTableOperations) table).operations().current(), topic);
-    List<TopicPartition> unknown = new ArrayList<>();
+  /**
+   * Seeks each partition to the next offset the table holds for it; a table the group never committed to starts at
+   * {@code kafka.start-from}, a partition the topic gained since the position was written at its beginning, and a
+   * partition the table cannot say anything trustworthy about is paused (blocked) until it can.
+   */
+  private void position(Collection<TopicPartition> partitions, String why) {
+    if (partitions.isEmpty()) {
+      return;
+    }
+    nextBlockedCheck = clock.getAsLong() + BLOCKED_RECHECK_MILLIS;
+    Position position = committer.position(table);
+    partitions.forEach(tp -> initial.remove(tp.partition()));
+    Map<TopicPartition, Long> seeks = new TreeMap<>(PartitionPoller::compare);
+    List<TopicPartition> refused = new ArrayList<>();
+    String problem = position.problem();
+    switch (position.kind()) {
+      case BLOCKED -> refused.addAll(partitions);
+      case NEW -> {
+        Map<Integer, Long> starts = startOffsets(topicPartitions(partitions), startFromEarliest);
+        initial.putAll(starts);
+        partitions.forEach(tp -> seeks.put(tp, starts.get(tp.partition())));
+        metrics.positioned("start-from", partitions.size());
+      }
+      case FOUND -> {
+        if (position.rewound()) {
+          metrics.rewound("rollback");
+          LOG.warn("the table was rolled back behind the group's last commit: reading {} again from {}", topic,
+              position.source());
+        }
+        List<TopicPartition> added = new ArrayList<>();
+        for (TopicPartition tp : partitions) {
+          Long o = position.offset(tp.partition());
+          if (o != null) {
+            seeks.put(tp, o);
+          } else if (position.isNewPartition(tp.partition())) {
+            added.add(tp);
+          } else {
+            refused.add(tp);
+          }
+        }
+        if (!added.isEmpty()) {
+          // every partition above the highest stored one is new to the position: store them all with the next commit
+          Map<Integer, Long> starts = new HashMap<>(startOffsets(topicPartitions(added), true));
+          starts.keySet().removeIf(p -> !position.isNewPartition(p));
+          initial.putAll(starts);
+          added.forEach(tp -> seeks.put(tp, starts.get(tp.partition())));
+          metrics.positioned("new-partition", added.size());
+          LOG.info("partitions {} of {} are new to the table's position: reading them from their beginning", added,
+              topic);
+        }
+        if (!refused.isEmpty()) {
+          problem = "the table's position (" + position.source() + ") has offsets " + position.offsets()
+              + " but none for " + refused + ", which are below the highest partition it has: the value was edited;"
+              + " set the position explicitly: ./otlake position --config writer.yaml set <partition>=<offset>...";
+        }
+        metrics.positioned("table", seeks.size() - added.size());
+      }
+      default -> throw new IllegalStateException("unknown position kind " + position.kind());
+    }
+    List<TopicPartition> resumed = new ArrayList<>();
+    for (Map.Entry<TopicPartition, Long> e : seeks.entrySet()) {
+      TopicPartition tp = e.getKey();
+      consumer.seek(tp, e.getValue());
+      stored.put(tp.partition(), position.offset(tp.partition()));
+      if (blocked.remove(tp)) {
+        resumed.add(tp);
+      }
+    }
+    if (!resumed.isEmpty()) {
+      consumer.resume(resumed);
+      metrics.positioned("resumed", resumed.size());
+      LOG.info("{} no longer blocked: the table now gives a position ({})", resumed, position.source());
+    }
+    if (!refused.isEmpty()) {
+      consumer.pause(refused);
+      boolean fresh = blocked.addAll(refused);
+      refused.forEach(tp -> stored.remove(tp.partition()));
+      if (fresh) {
+        LOG.error("NOT consuming {} of group '{}': {}", refused, group, problem);
+      } else {
+        LOG.debug("still blocked: {}", refused);
+      }
+    }
+    metrics.blocked(blocked.size());
+    if (!seeks.isEmpty()) {
+      LOG.info("positioned {} ({}) from {}", seeks, why, position.source());
+    }
+  }
+
+  /** All partitions of the topic, as far as the consumer knows, plus those given. */
+  private List<TopicPartition> topicPartitions(Collection<TopicPartition> atLeast) {
+    Set<TopicPartition> all = new LinkedHashSet<>(atLeast);
+    var infos = consumer.partitionsFor(topic);
+    if (infos != null) {
+      infos.forEach(i -> all.add(new TopicPartition(topic, i.partition())));
+    }
+    return new ArrayList<>(all);
+  }
+
+  private Map<Integer, Long> startOffsets(List<TopicPartition> partitions, boolean earliest) {
+    Map<TopicPartition, Long> found = earliest ? consumer.beginningOffsets(partitions)
+        : consumer.endOffsets(partitions);
+    Map<Integer, Long> out = new HashMap<>();
+    found.forEach((tp, o) -> out.put(tp.partition(), o));
+    return out;
+  }
+
+  private static int compare(TopicPartition a, TopicPartition b) {
+    int c = a.topic().compareTo(b.topic());
+    return c != 0 ? c : Integer.compare(a.partition(), b.partition());
+  }
+
+  private void forget(Collection<TopicPartition> partitions) {
     for (TopicPartition tp : partitions) {
-      Long o = offsets.get(tp.partition());
-      stored.put(tp.partition(), o);
-      if (o != null) {
-        consumer.seek(tp, o);
-      } else {
-        unknown.add(tp);
-      }
+      stored.remove(tp.partition());
+      initial.remove(tp.partition());
+      blocked.remove(tp);
     }
-    if (!unknown.isEmpty()) {
-      if (startFromEarliest) {
-        consumer.seekToBeginning(unknown);
-      } else {
-        consumer.seekToEnd(unknown);
-      }
-    }
-    LOG.info("positioned {} at the table's offsets {}", partitions, offsets);
+    metrics.blocked(blocked.size());
   }
 
   private final class Rebalance implements ConsumerRebalanceListener {
@@ -295,29 +422,25 @@ public final class PartitionPoller implements Runnable {
       if (batch != null) {
         commit();
       }
-      partitions.forEach(tp -> stored.remove(tp.partition()));
+      forget(partitions);
     }
 
     @Override
     public void onPartitionsLost(Collection<TopicPartition> partitions) {
       abortBatch();
-      partitions.forEach(tp -> stored.remove(tp.partition()));
+      forget(partitions);
       rewindAssigned(partitions);
     }
 
     private void rewindAssigned(Collection<TopicPartition> lost) {
       List<TopicPartition> keep = new ArrayList<>(consumer.assignment());
       keep.removeAll(lost);
-      if (!keep.isEmpty()) {
-        seekToStored(keep);
-      }
+      position(keep, "rewind after partitions were lost");
     }
 
     @Override
     public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-      if (!partitions.isEmpty()) {
-        seekToStored(partitions);
-      }
+      position(partitions, "assigned");
     }
   }
 }

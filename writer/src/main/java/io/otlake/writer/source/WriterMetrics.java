@@ -1,12 +1,21 @@
 package io.otlake.writer.source;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
-/** Rows decoded and committed, files committed, records dead-lettered, commit latency. */
+/**
+ * Rows decoded and committed, files committed, records dead-lettered, commit latency; and the position's story:
+ * batches fenced, rewinds by reason ({@code fenced}, {@code error}, {@code rollback}), partitions positioned by where
+ * the offset came from ({@code table}, {@code start-from}, {@code new-partition}) and partitions blocked now.
+ */
 public final class WriterMetrics {
+  private final MeterRegistry registry;
+  private final Counter fenced;
+  private final AtomicInteger blocked = new AtomicInteger();
   private final Counter decoded;
   private final Counter committedRows;
   private final Counter committedFiles;
@@ -14,6 +23,12 @@ public final class WriterMetrics {
   private final Timer commits;
 
   public WriterMetrics(MeterRegistry registry) {
+    this.registry = registry;
+    fenced = Counter.builder("otlake.writer.fenced")
+        .description("batches dropped because the table's position was not where they started").register(registry);
+    Gauge.builder("otlake.writer.partitions.blocked", blocked, AtomicInteger::get)
+        .description("partitions not consumed because the table holds no position for them that can be trusted")
+        .register(registry);
     decoded = Counter.builder("otlake.writer.rows.decoded").description("rows decoded from Kafka records")
         .register(registry);
     committedRows = Counter.builder("otlake.writer.rows.committed").description("rows committed to Iceberg")
@@ -24,6 +39,28 @@ public final class WriterMetrics {
         .description("Kafka records sent to the dead-letter topic").register(registry);
     commits = Timer.builder("otlake.writer.commit.duration")
         .description("closing files and committing one batch").register(registry);
+  }
+
+  void fenced() {
+    fenced.increment();
+  }
+
+  void rewound(String reason) {
+    Counter.builder("otlake.writer.rewinds").tag("reason", reason)
+        .description("seeks back to the table's position after a fenced batch, an error or a rollback")
+        .register(registry).increment();
+  }
+
+  void positioned(String source, int partitions) {
+    if (partitions > 0) {
+      Counter.builder("otlake.writer.partitions.positioned").tag("source", source)
+          .description("partitions positioned on assignment or re-check, by where the offset came from")
+          .register(registry).increment(partitions);
+    }
+  }
+
+  void blocked(int partitions) {
+    blocked.set(partitions);
   }
 
   void rows(int n) {

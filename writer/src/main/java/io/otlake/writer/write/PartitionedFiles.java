@@ -10,11 +10,13 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import io.otlake.writer.parquet.ColumnsFile;
+import io.otlake.writer.table.TraceTable;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.DataFiles;
 import org.apache.iceberg.FileFormat;
 import org.apache.iceberg.MetricsConfig;
 import org.apache.iceberg.PartitionSpec;
+import org.apache.iceberg.Schema;
 import org.apache.iceberg.StructLike;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.TableProperties;
@@ -36,6 +38,7 @@ public final class PartitionedFiles {
 
   private final Table table;
   private final PartitionSpec spec;
+  private final Schema schema;
   private final MetricsConfig metricsConfig;
   private final OutputFileFactory files;
   private final long targetFileSize;
@@ -54,12 +57,8 @@ public final class PartitionedFiles {
   public PartitionedFiles(Table table, int writerId, long batchId, int maxOpenFiles, Executor closer) {
     this.closer = closer;
     this.table = table;
-    this.spec = table.spec();
-    if (spec.fields().size() != 2 || !spec.fields().get(0).transform().toString().equals("day")
-        || !spec.fields().get(1).transform().isIdentity()) {
-      throw new IllegalStateException("table " + table.name() + " is partitioned by " + spec
-          + "; the writer expects day(timestamp), service_name");
-    }
+    this.spec = writableSpec(table);
+    this.schema = writableSchema(table);
     long targetFileSize = PropertyUtil.propertyAsLong(table.properties(),
         TableProperties.WRITE_TARGET_FILE_SIZE_BYTES, TableProperties.WRITE_TARGET_FILE_SIZE_BYTES_DEFAULT);
     this.targetFileSize = targetFileSize;
@@ -69,6 +68,50 @@ public final class PartitionedFiles {
         .operationId(UUID.randomUUID().toString())
         .build();
     this.metricsConfig = MetricsConfig.forTable(table);
+  }
+
+  /**
+   * The spec files are written with: the table's, or when another engine changed the table's partitioning, the newest
+   * of its specs that is still {@code day(timestamp), service_name} (Iceberg takes files of any of a table's specs).
+   */
+  static PartitionSpec writableSpec(Table table) {
+    if (isDayAndService(table.spec())) {
+      return table.spec();
+    }
+    PartitionSpec best = null;
+    for (PartitionSpec s : table.specs().values()) {
+      if (isDayAndService(s) && (best == null || s.specId() > best.specId())) {
+        best = s;
+      }
+    }
+    if (best == null) {
+      throw new IllegalStateException("table " + table.name() + " is partitioned by " + table.spec()
+          + " and has no spec of day(timestamp), service_name; the writer cannot write it");
+    }
+    return best;
+  }
+
+  private static boolean isDayAndService(PartitionSpec spec) {
+    return spec.fields().size() == 2 && spec.fields().get(0).transform().toString().equals("day")
+        && spec.schema().findColumnName(spec.fields().get(0).sourceId()).equals("timestamp")
+        && spec.fields().get(1).transform().isIdentity()
+        && spec.schema().findColumnName(spec.fields().get(1).sourceId()).equals("service_name");
+  }
+
+  /**
+   * The table's schema cut to the columns the writer fills, with the table's field ids: a column another engine added
+   * is left out of the files (readers see null), a column the writer needs that was dropped or renamed is an error.
+   */
+  static Schema writableSchema(Table table) {
+    List<String> names = new ArrayList<>();
+    TraceTable.SCHEMA.columns().forEach(c -> names.add(c.name()));
+    for (String name : names) {
+      if (table.schema().findField(name) == null) {
+        throw new IllegalStateException("table " + table.name() + " has no column '" + name
+            + "' any more; the writer cannot write it");
+      }
+    }
+    return table.schema().select(names);
   }
 
   // the partition of the previous span: spans of a resource mostly follow one another
@@ -224,7 +267,7 @@ public final class PartitionedFiles {
 
     private void start() {
       output = files.newOutputFile(spec, partition);
-      file = new ColumnsFile(table.schema(), table.properties(), output.encryptingOutputFile());
+      file = new ColumnsFile(schema, table.properties(), output.encryptingOutputFile());
       columns = new SpanColumns(file);
     }
 

@@ -18,6 +18,23 @@ class KafkaOffsetsTest {
   @Test
   void refusesMalformedText() {
     assertThatThrownBy(() -> KafkaOffsets.parse("0=12")).hasMessageContaining("malformed");
-    assertThatThrownBy(() -> KafkaOffsets.parse("a:1")).isInstanceOf(NumberFormatException.class);
+    assertThatThrownBy(() -> KafkaOffsets.parse("a:1")).hasMessageContaining("malformed");
+    assertThatThrownBy(() -> KafkaOffsets.parse("0:-1")).hasMessageContaining("negative");
+  }
+
+  @Test
+  void keysNameTopicAndGroup() {
+    assertThat(KafkaOffsets.key("otlp_spans", "otlake-writer")).isEqualTo("otlake.kafka.offsets.otlp_spans.otlake-writer");
+  }
+
+  @Test
+  void storedPositionsRoundTripWithAndWithoutTheirSnapshot() {
+    StoredPosition p = new StoredPosition(Map.of(1, 5L, 0, 7L), 123L, 9L);
+    assertThat(p.format()).isEqualTo("0:7,1:5;snapshot=123;seq=9");
+    assertThat(StoredPosition.parse(p.format())).isEqualTo(p);
+    assertThat(StoredPosition.parse("0:7")).isEqualTo(new StoredPosition(Map.of(0, 7L), null, null));
+    assertThat(StoredPosition.parse("")).isEqualTo(new StoredPosition(Map.of(), null, null));
+    assertThatThrownBy(() -> StoredPosition.parse("0:7;snap=1")).hasMessageContaining("unknown part");
+    assertThatThrownBy(() -> StoredPosition.parse("0:7;seq=x")).hasMessageContaining("malformed position");
   }
 }

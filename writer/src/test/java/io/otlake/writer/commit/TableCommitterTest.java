@@ -23,7 +23,8 @@ import org.junit.jupiter.api.Test;
 /** Offset bookkeeping and fencing on Iceberg's own in-memory catalog (real commit protocol, no storage). */
 class TableCommitterTest {
   private static final String TOPIC = "otlp_spans";
-  private final TableCommitter committer = new TableCommitter(5, 1);
+  private static final String GROUP = "writers";
+  private final TableCommitter committer = new TableCommitter(TOPIC, GROUP, 5, 1);
   private Table table;
   private int fileNo;
 
@@ -55,16 +56,21 @@ class TableCommitterTest {
 
   private Map<Integer, Long> stored() {
     table.refresh();
-    return KafkaOffsets.latest(((org.apache.iceberg.HasTableOperations) table).operations().current(), TOPIC);
+    return TablePosition.resolve(((HasTableOperations) table).operations().current(), TOPIC, GROUP).offsets();
+  }
+
+  private TableCommitter.Result commit(Table t, List<DataFile> files, Map<Integer, Long> expected,
+      Map<Integer, Long> next) {
+    return committer.commit(t, files, expected, next, Map.of(), Map.of());
   }
 
   @Test
   void writersOfDifferentPartitionsMergeTheirOffsets() {
-    assertThat(committer.commit(table, TOPIC, List.of(file()), offsets(0, null), offsets(0, 10L), Map.of()))
+    assertThat(commit(table, List.of(file()), offsets(0, null), offsets(0, 10L)).outcome())
         .isEqualTo(TableCommitter.Outcome.COMMITTED);
-    assertThat(committer.commit(table, TOPIC, List.of(file()), offsets(1, null), offsets(1, 5L), Map.of()))
+    assertThat(commit(table, List.of(file()), offsets(1, null), offsets(1, 5L)).outcome())
         .isEqualTo(TableCommitter.Outcome.COMMITTED);
-    assertThat(committer.commit(table, TOPIC, List.of(file()), offsets(0, 10L), offsets(0, 25L), Map.of()))
+    assertThat(commit(table, List.of(file()), offsets(0, 10L), offsets(0, 25L)).outcome())
         .isEqualTo(TableCommitter.Outcome.COMMITTED);
     assertThat(stored()).containsOnly(Map.entry(0, 25L), Map.entry(1, 5L));
     assertThat(table.currentSnapshot().summary()).containsEntry("added-data-files", "1")
@@ -73,12 +79,12 @@ class TableCommitterTest {
 
   @Test
   void aBatchThatStartedBehindTheTableIsFencedAndCommitsNothing() {
-    committer.commit(table, TOPIC, List.of(file()), offsets(0, null), offsets(0, 10L), Map.of());
+    commit(table, List.of(file()), offsets(0, null), offsets(0, 10L));
     long snapshot = table.currentSnapshot().snapshotId();
     // a zombie writer that read partition 0 from offset 4 (before the commit above) tries to commit
-    assertThat(committer.commit(table, TOPIC, List.of(file()), offsets(0, 4L), offsets(0, 12L), Map.of()))
+    assertThat(commit(table, List.of(file()), offsets(0, 4L), offsets(0, 12L)).outcome())
         .isEqualTo(TableCommitter.Outcome.FENCED);
-    assertThat(committer.commit(table, TOPIC, List.of(file()), offsets(0, null), offsets(0, 12L), Map.of()))
+    assertThat(commit(table, List.of(file()), offsets(0, null), offsets(0, 12L)).outcome())
         .isEqualTo(TableCommitter.Outcome.FENCED);
     table.refresh();
     assertThat(table.currentSnapshot().snapshotId()).isEqualTo(snapshot);
@@ -87,10 +93,10 @@ class TableCommitterTest {
 
   @Test
   void aCommitThatAlreadyLandedIsRecognisedNotRepeated() {
-    committer.commit(table, TOPIC, List.of(file()), offsets(0, null), offsets(0, 10L), Map.of());
+    commit(table, List.of(file()), offsets(0, null), offsets(0, 10L));
     long snapshot = table.currentSnapshot().snapshotId();
     // as after an unknown commit state: the same batch again
-    assertThat(committer.commit(table, TOPIC, List.of(file()), offsets(0, null), offsets(0, 10L), Map.of()))
+    assertThat(commit(table, List.of(file()), offsets(0, null), offsets(0, 10L)).outcome())
         .isEqualTo(TableCommitter.Outcome.COMMITTED);
     table.refresh();
     assertThat(table.currentSnapshot().snapshotId()).isEqualTo(snapshot);
@@ -98,7 +104,7 @@ class TableCommitterTest {
 
   @Test
   void aCommitRacingAnotherWriterNeverLosesTheOtherWritersOffsets() {
-    committer.commit(table, TOPIC, List.of(file()), offsets(0, null), offsets(0, 10L), Map.of());
+    commit(table, List.of(file()), offsets(0, null), offsets(0, 10L));
     TableOperations real = ((HasTableOperations) table).operations();
     // the first time our commit reaches the catalog, another writer commits partition 1 just before it
     TableOperations racing = new ForwardingTableOperations(real) {
@@ -108,24 +114,49 @@ class TableCommitterTest {
       public void commit(TableMetadata base, TableMetadata metadata) {
         if (!raced) {
           raced = true;
-          committer.commit(table, TOPIC, List.of(file()), offsets(1, null), offsets(1, 7L), Map.of());
+          TableCommitterTest.this.commit(table, List.of(file()), offsets(1, null), offsets(1, 7L));
         }
         super.commit(base, metadata);
       }
     };
     Table ours = new BaseTable(racing, table.name());
-    assertThat(committer.commit(ours, TOPIC, List.of(file()), offsets(0, 10L), offsets(0, 20L), Map.of()))
+    assertThat(commit(ours, List.of(file()), offsets(0, 10L), offsets(0, 20L)).outcome())
         .isEqualTo(TableCommitter.Outcome.COMMITTED);
     assertThat(stored()).containsOnly(Map.entry(0, 20L), Map.entry(1, 7L));
     assertThat(table.currentSnapshot().summary()).containsEntry("total-data-files", "3");
   }
 
   @Test
+  void theFirstCommitStoresTheStartOfEveryPartitionAndTheSnapshotItWasCommittedIn() {
+    assertThat(committer.commit(table, List.of(file()), offsets(1, null), offsets(1, 8L), offsets(0, 3L, 1, 0L, 2, 5L),
+        Map.of()).offsets()).containsOnly(Map.entry(0, 3L), Map.entry(1, 8L), Map.entry(2, 5L));
+    StoredPosition stored = StoredPosition.parse(table.properties().get(KafkaOffsets.key(TOPIC, GROUP)));
+    assertThat(stored.offsets()).containsOnly(Map.entry(0, 3L), Map.entry(1, 8L), Map.entry(2, 5L));
+    assertThat(stored.snapshotId()).isEqualTo(table.currentSnapshot().snapshotId());
+    assertThat(stored.sequenceNumber()).isEqualTo(table.currentSnapshot().sequenceNumber());
+    assertThat(table.currentSnapshot().summary()).containsEntry(KafkaOffsets.key(TOPIC, GROUP), "0:3,1:8,2:5");
+    assertThat(table.properties()).containsKey(KafkaOffsets.firstCommitKey(TOPIC, GROUP));
+    // a later commit never replaces a stored offset by an initial one
+    commit(table, List.of(file()), offsets(0, 3L), offsets(0, 9L));
+    assertThat(committer.commit(table, List.of(file()), offsets(2, 5L), offsets(2, 6L), offsets(0, 0L, 2, 0L),
+        Map.of()).offsets()).containsOnly(Map.entry(0, 9L), Map.entry(1, 8L), Map.entry(2, 6L));
+  }
+
+  @Test
+  void aTableWhosePositionWasRemovedFencesEveryBatch() {
+    commit(table, List.of(file()), offsets(0, null), offsets(0, 10L));
+    table.updateProperties().remove(KafkaOffsets.key(TOPIC, GROUP)).commit();
+    TableCommitter.Result result = commit(table, List.of(file()), offsets(0, 10L), offsets(0, 12L));
+    assertThat(result.outcome()).isEqualTo(TableCommitter.Outcome.FENCED);
+    assertThat(result.reason()).contains("is missing").contains("./otlake position");
+  }
+
+  @Test
   void snapshotsOfOthersWithoutOffsetsAreSkippedWhenReading() {
-    committer.commit(table, TOPIC, List.of(file()), offsets(0, null), offsets(0, 10L), Map.of());
+    commit(table, List.of(file()), offsets(0, null), offsets(0, 10L));
     table.newFastAppend().appendFile(file()).commit(); // e.g. someone else's append or a rewrite
     assertThat(stored()).containsOnly(Map.entry(0, 10L));
-    assertThat(committer.commit(table, TOPIC, List.of(file()), offsets(0, 10L), offsets(0, 11L), Map.of()))
+    assertThat(commit(table, List.of(file()), offsets(0, 10L), offsets(0, 11L)).outcome())
         .isEqualTo(TableCommitter.Outcome.COMMITTED);
     assertThat(stored()).containsOnly(Map.entry(0, 11L));
   }

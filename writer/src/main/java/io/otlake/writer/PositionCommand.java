@@ -1,0 +1,204 @@
+package io.otlake.writer;
+
+import io.otlake.proto.config.ConfigException;
+import io.otlake.writer.commit.Position;
+import io.otlake.writer.commit.PositionSetter;
+import io.otlake.writer.commit.StoredPosition;
+import io.otlake.writer.commit.TablePosition;
+import io.otlake.writer.config.WriterConfig;
+import io.otlake.writer.table.Catalogs;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.iceberg.HasTableOperations;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.Catalog;
+import org.apache.iceberg.catalog.Namespace;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * {@code ./otlake position [--config FILE] show | set [--all earliest|latest] [PARTITION=OFFSET ...]}: shows or sets
+ * the writer group's position in its table (the group, topic and table of the writer's configuration). Setting it
+ * is how an operator resumes partitions the writer refused because the table held no trustworthy position.
+ */
+public final class PositionCommand {
+  static final String USAGE = """
+      usage: otlake position [--config FILE] show
+             otlake position [--config FILE] set [--all earliest|latest] [PARTITION=OFFSET ...]
+
+      Shows or sets where the writer group of the configuration (kafka.group-id) is in its topic, as the table
+      records it. 'set' replaces the whole position: with --all, every partition of the topic starts at its
+      beginning (earliest) or its end (latest); PARTITION=OFFSET pairs set single partitions (on top of --all, or of
+      the position the table holds). Offsets must lie within what Kafka still has. Running writers take the new
+      position at their next commit or re-check (within seconds).
+      """;
+
+  private PositionCommand() {}
+
+  public static void main(String[] args) {
+    System.exit(run(args, System.out, System.err));
+  }
+
+  public static int run(String[] args, PrintStream out, PrintStream err) {
+    Path file = null;
+    String command = null;
+    String all = null;
+    Map<Integer, Long> explicit = new TreeMap<>();
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      if (a.equals("--help") || a.equals("-h")) {
+        out.print(USAGE);
+        return 0;
+      } else if (a.equals("--config") || a.equals("--all")) {
+        if (i + 1 >= args.length) {
+          err.println("otlake position: " + a + " needs a value (see --help)");
+          return 2;
+        }
+        if (a.equals("--config")) {
+          file = Path.of(args[++i]);
+        } else {
+          all = args[++i];
+          if (!all.equals("earliest") && !all.equals("latest")) {
+            err.println("otlake position: --all takes earliest or latest, not '" + all + "'");
+            return 2;
+          }
+        }
+      } else if (command == null && (a.equals("show") || a.equals("set"))) {
+        command = a;
+      } else if ("set".equals(command) && a.matches("\\d+=\\d+")) {
+        String[] pair = a.split("=");
+        explicit.put(Integer.parseInt(pair[0]), Long.parseLong(pair[1]));
+      } else {
+        err.println("otlake position: unexpected argument '" + a + "' (see --help)");
+        return 2;
+      }
+    }
+    if (command == null) {
+      err.print(USAGE);
+      return 2;
+    }
+    if (command.equals("set") && all == null && explicit.isEmpty()) {
+      err.println("otlake position: set needs --all earliest|latest or PARTITION=OFFSET pairs");
+      return 2;
+    }
+    if (file == null && Files.exists(Path.of("writer.yaml"))) {
+      file = Path.of("writer.yaml");
+    }
+    WriterConfig config;
+    try {
+      config = WriterConfig.load(file, System.getenv(), Map.of());
+    } catch (ConfigException e) {
+      err.println("configuration error: " + e.getMessage());
+      return 2;
+    }
+    try {
+      return command.equals("show") ? show(config, out) : set(config, all, explicit, out, err);
+    } catch (RuntimeException e) {
+      err.println("otlake position: " + e.getMessage());
+      return 1;
+    }
+  }
+
+  private static int show(WriterConfig config, PrintStream out) {
+    try (Lake lake = Lake.open(config)) {
+      Position p = lake.position();
+      out.println("table " + lake.table.name() + ", topic " + config.tracesTopic() + ", group " + config.groupId()
+          + ": " + p.kind() + " (" + (p.problem() != null ? p.problem() : p.source()) + ")");
+      Map<TopicPartition, Long> begin = lake.kafka.beginningOffsets(lake.partitions());
+      Map<TopicPartition, Long> end = lake.kafka.endOffsets(lake.partitions());
+      for (TopicPartition tp : lake.partitions()) {
+        Long o = p.offset(tp.partition());
+        out.printf("  partition %d: table %s, Kafka has %d..%d%s%n", tp.partition(), o == null ? "-" : o,
+            begin.get(tp), end.get(tp), o == null ? "" : "  (lag " + Math.max(0, end.get(tp) - o) + ")");
+      }
+      return 0;
+    }
+  }
+
+  private static int set(WriterConfig config, String all, Map<Integer, Long> explicit, PrintStream out,
+      PrintStream err) {
+    try (Lake lake = Lake.open(config)) {
+      List<TopicPartition> parts = lake.partitions();
+      Map<TopicPartition, Long> begin = lake.kafka.beginningOffsets(parts);
+      Map<TopicPartition, Long> end = lake.kafka.endOffsets(parts);
+      Map<Integer, Long> offsets = new TreeMap<>();
+      if (all != null) {
+        (all.equals("earliest") ? begin : end).forEach((tp, o) -> offsets.put(tp.partition(), o));
+      } else {
+        offsets.putAll(lake.position().offsets());
+      }
+      for (Map.Entry<Integer, Long> e : explicit.entrySet()) {
+        TopicPartition tp = new TopicPartition(config.tracesTopic(), e.getKey());
+        if (!begin.containsKey(tp)) {
+          err.println("otlake position: topic " + config.tracesTopic() + " has no partition " + e.getKey());
+          return 2;
+        }
+        if (e.getValue() < begin.get(tp) || e.getValue() > end.get(tp)) {
+          err.println("otlake position: partition " + e.getKey() + " has offsets " + begin.get(tp) + ".."
+              + end.get(tp) + " in Kafka; " + e.getValue() + " is outside");
+          return 2;
+        }
+        offsets.put(e.getKey(), e.getValue());
+      }
+      for (TopicPartition tp : parts) {
+        if (!offsets.containsKey(tp.partition())) {
+          err.println("otlake position: partition " + tp.partition() + " would have no position; give it one"
+              + " (" + tp.partition() + "=OFFSET) or use --all earliest|latest");
+          return 2;
+        }
+      }
+      StoredPosition stored = PositionSetter.set(lake.table, config.tracesTopic(), config.groupId(), offsets);
+      out.println("set the position of group " + config.groupId() + " in " + config.tracesTopic() + " on "
+          + lake.table.name() + ": " + stored.format());
+      return 0;
+    }
+  }
+
+  /** The writer's table and a Kafka consumer that joins no group, for one command. */
+  private record Lake(Catalog catalog, Table table, KafkaConsumer<byte[], byte[]> kafka, String topic, String group)
+      implements AutoCloseable {
+    static Lake open(WriterConfig config) {
+      Catalog catalog = Catalogs.build(config.catalogName(), config.catalogProperties());
+      Table table = catalog.loadTable(TableIdentifier.of(Namespace.of(config.namespace()), config.tracesTable()));
+      KafkaConsumer<byte[], byte[]> kafka = new KafkaConsumer<>(WriterService.consumerProperties(config));
+      return new Lake(catalog, table, kafka, config.tracesTopic(), config.groupId());
+    }
+
+    Position position() {
+      table.refresh();
+      return TablePosition.resolve(((HasTableOperations) table).operations().current(), topic, group);
+    }
+
+    List<TopicPartition> partitions() {
+      List<TopicPartition> out = new ArrayList<>();
+      List<PartitionInfo> infos = kafka.partitionsFor(topic);
+      if (infos == null || infos.isEmpty()) {
+        throw new IllegalStateException("topic " + topic + " does not exist or has no partitions");
+      }
+      infos.forEach(i -> out.add(new TopicPartition(topic, i.partition())));
+      out.sort((a, b) -> Integer.compare(a.partition(), b.partition()));
+      return out;
+    }
+
+    @Override
+    public void close() {
+      kafka.close();
+      if (catalog instanceof Closeable c) {
+        try {
+          c.close();
+        } catch (IOException e) {
+          // closing a catalog after a one-off command: nothing to do about it
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,55 @@
+package io.otlake.writer.write;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.otlake.writer.table.Tables;
+import io.otlake.writer.table.TraceTable;
+import java.util.Map;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.expressions.Expressions;
+import org.apache.iceberg.inmemory.InMemoryCatalog;
+import org.apache.iceberg.types.Types;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** What the writer writes when another engine changed the table's schema or partitioning. */
+class WritableLayoutTest {
+  private Table table;
+
+  @BeforeEach
+  void createTable() {
+    InMemoryCatalog catalog = new InMemoryCatalog();
+    catalog.initialize("test", Map.of());
+    table = Tables.loadOrCreate(catalog, TableIdentifier.of("otel", "traces"), TraceTable.SCHEMA,
+        TraceTable.SPEC, TraceTable.SORT_ORDER, TraceTable.properties(1 << 20));
+  }
+
+  @Test
+  void aColumnAddedByAnotherEngineIsLeftOutWithTheTableFieldIdsKept() {
+    table.updateSchema().addColumn("added", Types.StringType.get()).commit();
+    var schema = PartitionedFiles.writableSchema(table);
+    assertThat(schema.findField("added")).isNull();
+    assertThat(schema.columns()).hasSize(TraceTable.SCHEMA.columns().size());
+    assertThat(schema.findField("span_id").fieldId()).isEqualTo(table.schema().findField("span_id").fieldId());
+  }
+
+  @Test
+  void aDroppedColumnTheWriterNeedsIsAClearError() {
+    table.updateSchema().deleteColumn("trace_state").commit();
+    assertThatThrownBy(() -> PartitionedFiles.writableSchema(table)).hasMessageContaining("no column 'trace_state'");
+  }
+
+  @Test
+  void anEvolvedSpecFallsBackToTheNewestSpecOfDayAndService() {
+    int original = table.spec().specId();
+    table.updateSpec().addField(Expressions.bucket("span_kind", 4)).commit();
+    assertThat(table.spec().specId()).isNotEqualTo(original);
+    assertThat(PartitionedFiles.writableSpec(table).specId()).isEqualTo(original);
+    table.updateSpec().removeField(Expressions.bucket("span_kind", 4)).commit();
+    assertThat(PartitionedFiles.writableSpec(table).specId()).isEqualTo(table.spec().specId());
+    table.updateSpec().removeField("service_name").commit();
+    assertThat(PartitionedFiles.writableSpec(table).fields()).hasSize(2);
+  }
+}
