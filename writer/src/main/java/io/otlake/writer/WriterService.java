@@ -75,6 +75,7 @@ public final class WriterService implements AutoCloseable {
         config.commitInterval(),
         config.maxBufferedBytes(),
         config.maxOpenFiles(),
+        config.maxPartitionsPerCommit(),
         closer,
         System::currentTimeMillis,
         new WriterMetrics(metrics.registry()),
@@ -91,7 +92,9 @@ public final class WriterService implements AutoCloseable {
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
     p.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, config.startFrom());
+    // every partition is positioned explicitly from the table (kafka.start-from only decides a new table's start);
+    // this applies only when a stored offset is no longer in Kafka (retention deleted it): the oldest record left
+    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     p.putIfAbsent(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 8 << 20);
     // records are whole traces (a few kB); the default of 500 per poll makes the poll loop, not the data, the cost
     p.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);

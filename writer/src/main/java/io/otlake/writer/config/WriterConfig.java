@@ -23,6 +23,7 @@ public record WriterConfig(
     String tracesTable,
     long targetFileSize,
     int maxOpenFiles,
+    int maxPartitionsPerCommit,
     int closeThreads,
     Duration commitInterval,
     long maxBufferedBytes,
@@ -45,8 +46,9 @@ public record WriterConfig(
           "encoding of records without an otlake.encoding header (e.g. written by an OTel Collector)",
           v -> v.equals("otlp_proto") || v.equals("otlp_json"), "otlp_proto or otlp_json")
       .define("kafka.start-from", Type.STRING, "earliest",
-          "where to start in a partition the table holds no offset for", v -> v.equals("earliest") || v.equals("latest"),
-          "earliest or latest")
+          "where the group starts in a table it never committed to (a table that holds its data but no position is"
+              + " refused, never read from here; partitions the topic gains later start at their beginning)",
+          v -> v.equals("earliest") || v.equals("latest"), "earliest or latest")
       .define("iceberg.catalog-name", Type.STRING, "otlake",
           "the catalog's name (JDBC catalogs key their rows by it: every process must use the same)",
           ConfigDef.nonEmpty(), "non-empty")
@@ -56,6 +58,10 @@ public record WriterConfig(
           "write.target-file-size-bytes of tables the writer creates", ConfigDef.between(1 << 20, 1L << 40), ">= 1MiB")
       .define("write.max-open-files", Type.INT, 2000,
           "data files open at once (~0.3 MiB heap each on demo data); past it the fullest open file is finished early",
+          ConfigDef.between(1, 100_000), "1..100000")
+      .define("commit.max-partitions", Type.INT, 1000,
+          "distinct partitions (day, service_name) one batch may write; a record that would start past it commits the"
+              + " batch first (each partition is at least one file and one manifest entry per commit)",
           ConfigDef.between(1, 100_000), "1..100000")
       .define("write.close-threads", Type.INT, 8,
           "threads finishing and uploading a commit's data files in parallel (each file is one upload on close)",
@@ -90,6 +96,7 @@ public record WriterConfig(
         c.getString("table.traces"),
         c.getLong("table.target-file-size"),
         c.getInt("write.max-open-files"),
+        c.getInt("commit.max-partitions"),
         c.getInt("write.close-threads"),
         c.getDuration("commit.interval"),
         c.getLong("commit.max-buffered-bytes"),

@@ -68,6 +68,7 @@ public final class PartitionPoller implements Runnable {
   private final long commitIntervalMillis;
   private final long maxBufferedBytes;
   private final int maxOpenFiles;
+  private final int maxPartitionsPerCommit;
   private final java.util.concurrent.Executor closer;
   private final LongSupplier clock;
   private final WriterMetrics metrics;
@@ -92,7 +93,8 @@ public final class PartitionPoller implements Runnable {
 
   public PartitionPoller(Consumer<byte[], byte[]> consumer, Table table, TableCommitter committer,
       DeadLetters deadLetters, Encoding defaultEncoding, boolean startFromEarliest, Duration commitInterval,
-      long maxBufferedBytes, int maxOpenFiles, java.util.concurrent.Executor closer, LongSupplier clock,
+      long maxBufferedBytes, int maxOpenFiles, int maxPartitionsPerCommit, java.util.concurrent.Executor closer,
+      LongSupplier clock,
       WriterMetrics metrics, int writerId) {
     this.closer = closer;
     this.consumer = consumer;
@@ -106,6 +108,7 @@ public final class PartitionPoller implements Runnable {
     this.commitIntervalMillis = commitInterval.toMillis();
     this.maxBufferedBytes = maxBufferedBytes;
     this.maxOpenFiles = maxOpenFiles;
+    this.maxPartitionsPerCommit = maxPartitionsPerCommit;
     this.clock = clock;
     this.metrics = metrics;
     this.writerId = writerId;
@@ -162,6 +165,13 @@ public final class PartitionPoller implements Runnable {
   }
 
   private void take(ConsumerRecord<byte[], byte[]> r) {
+    if (batch != null && batch.files().partitionsTouched() >= maxPartitionsPerCommit) {
+      // a batch over many days or services becomes many files and a slow commit: commit what it has first
+      metrics.committedEarly("partitions");
+      LOG.info("batch reached {} partitions (commit.max-partitions); committing early",
+          batch.files().partitionsTouched());
+      commit();
+    }
     if (batch == null) {
       batch = new Batch(new PartitionedFiles(table, writerId, batchSeq++, maxOpenFiles, closer), clock.getAsLong());
     }

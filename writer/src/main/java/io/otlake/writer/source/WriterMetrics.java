@@ -59,6 +59,12 @@ public final class WriterMetrics {
     }
   }
 
+  void committedEarly(String reason) {
+    Counter.builder("otlake.writer.commits.early").tag("reason", reason)
+        .description("batches committed before their interval because they reached a bound")
+        .register(registry).increment();
+  }
+
   void blocked(int partitions) {
     blocked.set(partitions);
   }

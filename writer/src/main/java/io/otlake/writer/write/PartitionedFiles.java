@@ -45,6 +45,8 @@ public final class PartitionedFiles {
   private final int maxOpenFiles;
   private final Executor closer;
   private final Map<PartitionId, OpenFile> open = new HashMap<>();
+  /** Every partition this batch wrote to, so the batch can be committed before it fans out too far. */
+  private final java.util.Set<PartitionId> touched = new java.util.HashSet<>();
   private final List<DataFile> finished = new ArrayList<>();
   private long rows;
   private long filesFinishedEarly;
@@ -136,6 +138,7 @@ public final class PartitionedFiles {
       }
       file = new OpenFile(id.toStruct());
       open.put(id, file);
+      touched.add(id);
     }
     file.write(span);
     rows++;
@@ -163,6 +166,11 @@ public final class PartitionedFiles {
       lastFile = null;
     }
     finished.add(file.finish());
+  }
+
+  /** How many distinct partitions (day, service) this batch has written to. */
+  public int partitionsTouched() {
+    return touched.size();
   }
 
   /** How many partitions' files were finished early to stay within the open-file bound. */
