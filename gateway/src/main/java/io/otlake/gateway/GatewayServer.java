@@ -5,14 +5,17 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.otlake.gateway.config.GatewayConfig;
 import io.otlake.gateway.http.OtlpHttpServer;
 import io.otlake.gateway.kafka.KafkaSink;
+import io.otlake.gateway.receiver.GrpcAnswers;
 import io.otlake.gateway.receiver.ReceiverMetrics;
 import io.otlake.gateway.receiver.SpanValidator;
 import io.otlake.gateway.receiver.TraceReceiver;
 import io.otlake.proto.TraceSplitter;
 import io.otlake.proto.ops.MetricsEndpoint;
+import io.otlake.proto.ops.ThrottledLog;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,6 +23,9 @@ import org.slf4j.LoggerFactory;
 /** The gateway's lifecycle: start the OTLP servers and the Kafka sink; shut down draining within a deadline. */
 public final class GatewayServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(GatewayServer.class);
+
+  /** At most one log line per kind of gRPC refusal per this interval. */
+  static final Duration LOG_INTERVAL = Duration.ofSeconds(10);
 
   private final GatewayConfig config;
   private final KafkaSink sink;
@@ -40,16 +46,19 @@ public final class GatewayServer implements AutoCloseable {
   public static GatewayServer start(GatewayConfig config) {
     MetricsEndpoint metrics = MetricsEndpoint.start(config.metricsHost(), config.metricsPort());
     KafkaSink sink = KafkaSink.create(config);
+    ReceiverMetrics receiverMetrics = new ReceiverMetrics(metrics.registry());
     TraceReceiver traces = new TraceReceiver(
         new SpanValidator(() -> System.currentTimeMillis() * 1_000_000L),
         new TraceSplitter(config.maxRecordBytes()),
         sink,
         System::currentTimeMillis,
-        new ReceiverMetrics(metrics.registry()));
+        receiverMetrics);
+    GrpcLogs.quietTransportWarnings();
     Server grpc = NettyServerBuilder.forAddress(new InetSocketAddress(config.grpcHost(), config.grpcPort()))
         .maxInboundMessageSize(config.maxRequestBytes())
         .directExecutor()
-        .addService(traces.service())
+        .addStreamTracerFactory(new GrpcAnswers(receiverMetrics, ThrottledLog.warnings(LOG, LOG_INTERVAL)))
+        .addService(traces.service(config.maxRequestBytes(), GatewayConfig.GRPC_MAX_REQUEST_BYTES))
         .build();
     try {
       grpc.start();

@@ -32,14 +32,17 @@ public record GatewayConfig(
     Map<String, String> producerProperties) {
 
   public static final String ENV_PREFIX = "OTLAKE_GATEWAY_";
+  /** The key of the OTLP/gRPC message size limit, named in the answer to a larger message. */
+  public static final String GRPC_MAX_REQUEST_BYTES = "grpc.max-request-bytes";
 
   public static final ConfigDef DEF = new ConfigDef()
       .define("grpc.host", Type.STRING, "0.0.0.0", "address the OTLP/gRPC server binds to", ConfigDef.nonEmpty(),
           "a host name or address")
       .define("grpc.port", Type.INT, 4317, "OTLP/gRPC port (0 picks a free port)", ConfigDef.between(0, 65535),
           "0..65535")
-      .define("grpc.max-request-bytes", Type.SIZE, 4L << 20,
-          "largest OTLP request accepted (after decompression); larger ones get RESOURCE_EXHAUSTED",
+      .define(GRPC_MAX_REQUEST_BYTES, Type.SIZE, 4L << 20,
+          "largest OTLP/gRPC message accepted, as sent and once decompressed; larger ones get RESOURCE_EXHAUSTED"
+              + " (without RetryInfo: not retried)",
           ConfigDef.between(1024, 1L << 30), "1KiB..1GiB")
       .define("http.host", Type.STRING, "0.0.0.0", "address the OTLP/HTTP server binds to", ConfigDef.nonEmpty(),
           "a host name or address")
@@ -90,7 +93,7 @@ public record GatewayConfig(
     GatewayConfig g = new GatewayConfig(
         c.getString("grpc.host"),
         c.getInt("grpc.port"),
-        (int) c.getLong("grpc.max-request-bytes"),
+        (int) c.getLong(GRPC_MAX_REQUEST_BYTES),
         c.getString("http.host"),
         c.getInt("http.port"),
         (int) c.getLong("http.max-request-bytes"),

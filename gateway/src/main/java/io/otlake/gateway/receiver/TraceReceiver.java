@@ -40,26 +40,32 @@ public final class TraceReceiver {
     this.metrics = metrics;
   }
 
-  /** The gRPC service: {@code opentelemetry.proto.collector.trace.v1.TraceService/Export} taking raw bytes. */
-  public ServerServiceDefinition service() {
-    MethodDescriptor<byte[], ExportTraceServiceResponse> export = TraceServiceGrpc.getExportMethod()
-        .toBuilder(RawBytes.INSTANCE, ProtoUtils.marshaller(OK))
+  /**
+   * The gRPC service: {@code opentelemetry.proto.collector.trace.v1.TraceService/Export} taking raw bytes. A message
+   * over {@code maxRequestBytes} once decompressed is answered RESOURCE_EXHAUSTED naming {@code limitKey}. Answers
+   * are counted by {@link GrpcAnswers}, which sees the calls gRPC refuses before this service too.
+   */
+  public ServerServiceDefinition service(int maxRequestBytes, String limitKey) {
+    MethodDescriptor<GrpcRequest, ExportTraceServiceResponse> export = TraceServiceGrpc.getExportMethod()
+        .toBuilder(new GrpcRequest.Marshaller(maxRequestBytes, limitKey), ProtoUtils.marshaller(OK))
         .build();
     return ServerServiceDefinition.builder(TraceServiceGrpc.SERVICE_NAME)
         .addMethod(export, ServerCalls.asyncUnaryCall(this::export))
         .build();
   }
 
-  private void export(byte[] request, StreamObserver<ExportTraceServiceResponse> response) {
-    export(request).whenComplete((ok, failure) -> {
+  private void export(GrpcRequest request, StreamObserver<ExportTraceServiceResponse> response) {
+    if (request.refusal() != null) {
+      metrics.refused(Signal.TRACES, 0);
+      response.onError(request.refusal().asRuntimeException());
+      return;
+    }
+    export(request.bytes()).whenComplete((ok, failure) -> {
       if (failure == null) {
-        metrics.answered("grpc", "OK");
         response.onNext(OK);
         response.onCompleted();
       } else {
-        io.grpc.StatusRuntimeException status = Outcomes.grpc(failure);
-        metrics.answered("grpc", status.getStatus().getCode().name());
-        response.onError(status);
+        response.onError(Outcomes.grpc(failure));
       }
     });
   }
