@@ -5,6 +5,7 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.otlake.gateway.config.GatewayConfig;
 import io.otlake.gateway.http.OtlpHttpServer;
 import io.otlake.gateway.kafka.KafkaSink;
+import io.otlake.gateway.receiver.FanOutLimits;
 import io.otlake.gateway.receiver.GrpcAnswers;
 import io.otlake.gateway.receiver.ReceiverMetrics;
 import io.otlake.gateway.receiver.SpanValidator;
@@ -48,8 +49,9 @@ public final class GatewayServer implements AutoCloseable {
     KafkaSink sink = KafkaSink.create(config);
     ReceiverMetrics receiverMetrics = new ReceiverMetrics(metrics.registry());
     TraceReceiver traces = new TraceReceiver(
-        new SpanValidator(() -> System.currentTimeMillis() * 1_000_000L),
-        new TraceSplitter(config.maxRecordBytes()),
+        new SpanValidator(() -> System.currentTimeMillis() * 1_000_000L, new FanOutLimits(
+            config.maxResourcesPerRequest(), config.maxServicesPerRequest(), config.maxPartitionsPerRequest())),
+        new TraceSplitter(config.maxRecordBytes(), config.maxSplitBytes()),
         sink,
         System::currentTimeMillis,
         receiverMetrics);

@@ -1,5 +1,7 @@
 package io.otlake.gateway.config;
 
+import io.otlake.gateway.receiver.FanOutLimits;
+import io.otlake.gateway.receiver.TraceReceiver;
 import io.otlake.proto.Signal;
 import io.otlake.proto.config.Config;
 import io.otlake.proto.config.ConfigDef;
@@ -21,6 +23,10 @@ public record GatewayConfig(
     String bootstrapServers,
     String tracesTopic,
     int maxRecordBytes,
+    int maxResourcesPerRequest,
+    int maxServicesPerRequest,
+    int maxPartitionsPerRequest,
+    long maxSplitBytes,
     Duration linger,
     int batchSize,
     Duration deliveryTimeout,
@@ -62,6 +68,20 @@ public record GatewayConfig(
       .define("kafka.max-record-bytes", Type.SIZE, 1_000_000L,
           "largest Kafka record value; a request is split into records keyed by trace id under this size",
           ConfigDef.between(1024, 64L << 20), "1KiB..64MiB")
+      .define(FanOutLimits.MAX_RESOURCES, Type.INT, 1000,
+          "most resource_spans one request may have (each is copied into the Kafka record of every trace it holds);"
+              + " more: INVALID_ARGUMENT / 400", ConfigDef.between(1, 1 << 20), "1..1048576")
+      .define(FanOutLimits.MAX_SERVICES, Type.INT, 100,
+          "most distinct service.name values one request may have (the writer makes a file per service and day);"
+              + " more: INVALID_ARGUMENT / 400", ConfigDef.between(1, 1 << 20), "1..1048576")
+      .define(FanOutLimits.MAX_PARTITIONS, Type.INT, 200,
+          "most table partitions (service.name and day of span start) one request's spans may fall into; more:"
+              + " INVALID_ARGUMENT / 400", ConfigDef.between(1, 1 << 20), "1..1048576")
+      .define(TraceReceiver.MAX_SPLIT_BYTES, Type.SIZE, 32L << 20,
+          "most Kafka record bytes one request may become once split by trace id (each record repeats its trace's"
+              + " resource and scope, so many traces under a large resource multiply the request); more:"
+              + " INVALID_ARGUMENT / 400, refused before the records are built",
+          ConfigDef.between(1 << 20, 1L << 40), ">= 1MiB")
       .define("kafka.linger", Type.DURATION, Duration.ofMillis(5), "producer linger.ms: how long a batch waits to fill",
           ConfigDef.atLeast(Duration.ZERO), ">= 0")
       .define("kafka.batch-size", Type.SIZE, 256L << 10, "producer batch.size per partition",
@@ -102,6 +122,10 @@ public record GatewayConfig(
         c.getString("kafka.bootstrap.servers"),
         c.getString("kafka.topic.traces"),
         (int) c.getLong("kafka.max-record-bytes"),
+        c.getInt(FanOutLimits.MAX_RESOURCES),
+        c.getInt(FanOutLimits.MAX_SERVICES),
+        c.getInt(FanOutLimits.MAX_PARTITIONS),
+        c.getLong(TraceReceiver.MAX_SPLIT_BYTES),
         c.getDuration("kafka.linger"),
         (int) c.getLong("kafka.batch-size"),
         c.getDuration("kafka.delivery-timeout"),

@@ -10,6 +10,7 @@ import io.opentelemetry.proto.collector.trace.v1.TraceServiceGrpc;
 import io.otlake.proto.OtlpRecord;
 import io.otlake.proto.RecordTooLargeException;
 import io.otlake.proto.Signal;
+import io.otlake.proto.SplitTooLargeException;
 import io.otlake.proto.TraceSplitter;
 import io.otlake.proto.wire.MalformedRequestException;
 import io.otlake.proto.wire.ScannedTraces;
@@ -23,6 +24,8 @@ import java.util.function.LongSupplier;
  * messages: gRPC hands over its bytes, and records are cut from them.
  */
 public final class TraceReceiver {
+  /** The key of the splitter's total bound, named when a request passes it. */
+  public static final String MAX_SPLIT_BYTES = "request.max-split-bytes";
   private static final ExportTraceServiceResponse OK = ExportTraceServiceResponse.getDefaultInstance();
 
   private final SpanValidator validator;
@@ -92,9 +95,14 @@ public final class TraceReceiver {
     List<OtlpRecord> records;
     try {
       records = splitter.split(scanned);
+    } catch (SplitTooLargeException e) {
+      metrics.refused(Signal.TRACES, scanned.spanCount());
+      return CompletableFuture.failedFuture(Outcomes.invalid("request would become more than " + e.limit()
+          + " bytes of Kafka records (each trace's record repeats its resource and scope), over " + MAX_SPLIT_BYTES
+          + "=" + e.limit() + "; send fewer traces per request or smaller resources"));
     } catch (RecordTooLargeException e) {
       metrics.refused(Signal.TRACES, scanned.spanCount());
-      return CompletableFuture.failedFuture(Outcomes.invalid(e.getMessage()));
+      return CompletableFuture.failedFuture(Outcomes.invalid(e.getMessage() + " (kafka.max-record-bytes)"));
     }
     if (records.isEmpty()) {
       return CompletableFuture.completedFuture(null);
