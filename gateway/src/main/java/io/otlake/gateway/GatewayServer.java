@@ -4,6 +4,7 @@ import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.otlake.gateway.config.GatewayConfig;
 import io.otlake.gateway.http.OtlpHttpServer;
+import io.otlake.gateway.kafka.KafkaReachability;
 import io.otlake.gateway.kafka.KafkaSink;
 import io.otlake.gateway.receiver.FanOutLimits;
 import io.otlake.gateway.receiver.GrpcAnswers;
@@ -12,11 +13,13 @@ import io.otlake.gateway.receiver.SpanValidator;
 import io.otlake.gateway.receiver.TraceReceiver;
 import io.otlake.proto.TraceSplitter;
 import io.otlake.proto.ops.MetricsEndpoint;
+import io.otlake.proto.ops.Readiness;
 import io.otlake.proto.ops.ThrottledLog;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,15 +33,17 @@ public final class GatewayServer implements AutoCloseable {
 
   private final GatewayConfig config;
   private final KafkaSink sink;
+  private final KafkaReachability kafkaCheck;
   private final MetricsEndpoint metrics;
   private final Server grpc;
   private final OtlpHttpServer http; // null when disabled
   private boolean closed;
 
-  private GatewayServer(GatewayConfig config, KafkaSink sink, MetricsEndpoint metrics, Server grpc,
-      OtlpHttpServer http) {
+  private GatewayServer(GatewayConfig config, KafkaSink sink, KafkaReachability kafkaCheck, MetricsEndpoint metrics,
+      Server grpc, OtlpHttpServer http) {
     this.config = config;
     this.sink = sink;
+    this.kafkaCheck = kafkaCheck;
     this.metrics = metrics;
     this.grpc = grpc;
     this.http = http;
@@ -47,6 +52,9 @@ public final class GatewayServer implements AutoCloseable {
   public static GatewayServer start(GatewayConfig config) {
     MetricsEndpoint metrics = MetricsEndpoint.start(config.metricsHost(), config.metricsPort());
     KafkaSink sink = KafkaSink.create(config);
+    KafkaReachability kafkaCheck = new KafkaReachability(KafkaSink.producerProperties(config), "otlake-gateway-ready");
+    metrics.readiness(Readiness.start(Map.of("kafka at " + config.bootstrapServers(), kafkaCheck::check),
+        config.readinessInterval(), config.readinessTimeout()));
     ReceiverMetrics receiverMetrics = new ReceiverMetrics(metrics.registry());
     TraceReceiver traces = new TraceReceiver(
         new SpanValidator(() -> System.currentTimeMillis() * 1_000_000L, new FanOutLimits(
@@ -67,6 +75,7 @@ public final class GatewayServer implements AutoCloseable {
     } catch (IOException e) {
       sink.close();
       metrics.close();
+      kafkaCheck.close();
       throw new UncheckedIOException("cannot listen for OTLP/gRPC on " + config.grpcHost() + ":" + config.grpcPort(), e);
     }
     OtlpHttpServer http = null;
@@ -78,13 +87,14 @@ public final class GatewayServer implements AutoCloseable {
         grpc.shutdownNow();
         sink.close();
         metrics.close();
+        kafkaCheck.close();
         throw e;
       }
     }
     LOG.info("OTLP/gRPC on {}:{}, OTLP/HTTP on {}, producing to {} at {}", config.grpcHost(), grpc.getPort(),
         http == null ? "(disabled)" : config.httpHost() + ":" + http.port(), config.tracesTopic(),
         config.bootstrapServers());
-    return new GatewayServer(config, sink, metrics, grpc, http);
+    return new GatewayServer(config, sink, kafkaCheck, metrics, grpc, http);
   }
 
   public int grpcPort() {
@@ -122,6 +132,7 @@ public final class GatewayServer implements AutoCloseable {
     }
     sink.close(java.time.Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
     metrics.close();
+    kafkaCheck.close();
     LOG.info("gateway stopped");
   }
 }

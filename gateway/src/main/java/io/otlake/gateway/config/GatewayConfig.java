@@ -35,6 +35,8 @@ public record GatewayConfig(
     Duration shutdownGrace,
     String metricsHost,
     int metricsPort,
+    Duration readinessInterval,
+    Duration readinessTimeout,
     Map<String, String> producerProperties) {
 
   public static final String ENV_PREFIX = "OTLAKE_GATEWAY_";
@@ -101,8 +103,15 @@ public record GatewayConfig(
           ConfigDef.atLeast(Duration.ZERO), ">= 0")
       .define("metrics.host", Type.STRING, "0.0.0.0", "address the Prometheus endpoint binds to",
           ConfigDef.nonEmpty(), "a host name or address")
-      .define("metrics.port", Type.INT, 9464, "port of GET /metrics and /healthz (0 picks one, -1 disables)",
-          ConfigDef.between(-1, 65535), "-1..65535")
+      .define("metrics.port", Type.INT, 9464,
+          "port of GET /metrics, /healthz (liveness) and /readyz (503 while Kafka does not answer metadata requests);"
+              + " 0 picks one, -1 disables", ConfigDef.between(-1, 65535), "-1..65535")
+      .define("readiness.interval", Type.DURATION, Duration.ofSeconds(5),
+          "how often /readyz's check asks Kafka for metadata, in the background (the probe reads the last answer)",
+          ConfigDef.atLeast(Duration.ofMillis(100)), ">= 100ms")
+      .define("readiness.timeout", Type.DURATION, Duration.ofSeconds(3),
+          "how long Kafka may take to answer the readiness check before /readyz says not ready",
+          ConfigDef.atLeast(Duration.ofMillis(100)), ">= 100ms")
       .passThrough("kafka.producer.", "the Kafka producer (e.g. kafka.producer.security.protocol)");
 
   public static GatewayConfig load(Path yamlFile, Map<String, String> env, Map<String, String> overrides) {
@@ -134,6 +143,8 @@ public record GatewayConfig(
         c.getDuration("shutdown.grace"),
         c.getString("metrics.host"),
         c.getInt("metrics.port"),
+        c.getDuration("readiness.interval"),
+        c.getDuration("readiness.timeout"),
         c.withPrefix("kafka.producer."));
     for (String owned : new String[] {"bootstrap.servers", "acks", "enable.idempotence", "compression.type",
         "key.serializer", "value.serializer"}) {
