@@ -4,15 +4,22 @@ import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.otlake.gateway.config.GatewayConfig;
 import io.otlake.gateway.http.OtlpHttpServer;
+import io.otlake.gateway.kafka.KafkaReachability;
 import io.otlake.gateway.kafka.KafkaSink;
+import io.otlake.gateway.receiver.FanOutLimits;
+import io.otlake.gateway.receiver.GrpcAnswers;
 import io.otlake.gateway.receiver.ReceiverMetrics;
 import io.otlake.gateway.receiver.SpanValidator;
 import io.otlake.gateway.receiver.TraceReceiver;
 import io.otlake.proto.TraceSplitter;
 import io.otlake.proto.ops.MetricsEndpoint;
+import io.otlake.proto.ops.Readiness;
+import io.otlake.proto.ops.ThrottledLog;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,17 +28,22 @@ import org.slf4j.LoggerFactory;
 public final class GatewayServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(GatewayServer.class);
 
+  /** At most one log line per kind of gRPC refusal per this interval. */
+  static final Duration LOG_INTERVAL = Duration.ofSeconds(10);
+
   private final GatewayConfig config;
   private final KafkaSink sink;
+  private final KafkaReachability kafkaCheck;
   private final MetricsEndpoint metrics;
   private final Server grpc;
   private final OtlpHttpServer http; // null when disabled
   private boolean closed;
 
-  private GatewayServer(GatewayConfig config, KafkaSink sink, MetricsEndpoint metrics, Server grpc,
-      OtlpHttpServer http) {
+  private GatewayServer(GatewayConfig config, KafkaSink sink, KafkaReachability kafkaCheck, MetricsEndpoint metrics,
+      Server grpc, OtlpHttpServer http) {
     this.config = config;
     this.sink = sink;
+    this.kafkaCheck = kafkaCheck;
     this.metrics = metrics;
     this.grpc = grpc;
     this.http = http;
@@ -40,22 +52,30 @@ public final class GatewayServer implements AutoCloseable {
   public static GatewayServer start(GatewayConfig config) {
     MetricsEndpoint metrics = MetricsEndpoint.start(config.metricsHost(), config.metricsPort());
     KafkaSink sink = KafkaSink.create(config);
+    KafkaReachability kafkaCheck = new KafkaReachability(KafkaSink.producerProperties(config), "otlake-gateway-ready");
+    metrics.readiness(Readiness.start(Map.of("kafka at " + config.bootstrapServers(), kafkaCheck::check),
+        config.readinessInterval(), config.readinessTimeout()));
+    ReceiverMetrics receiverMetrics = new ReceiverMetrics(metrics.registry());
     TraceReceiver traces = new TraceReceiver(
-        new SpanValidator(() -> System.currentTimeMillis() * 1_000_000L),
-        new TraceSplitter(config.maxRecordBytes()),
+        new SpanValidator(() -> System.currentTimeMillis() * 1_000_000L, new FanOutLimits(
+            config.maxResourcesPerRequest(), config.maxServicesPerRequest(), config.maxPartitionsPerRequest())),
+        new TraceSplitter(config.maxRecordBytes(), config.maxSplitBytes()),
         sink,
         System::currentTimeMillis,
-        new ReceiverMetrics(metrics.registry()));
+        receiverMetrics);
+    GrpcLogs.quietTransportWarnings();
     Server grpc = NettyServerBuilder.forAddress(new InetSocketAddress(config.grpcHost(), config.grpcPort()))
         .maxInboundMessageSize(config.maxRequestBytes())
         .directExecutor()
-        .addService(traces.service())
+        .addStreamTracerFactory(new GrpcAnswers(receiverMetrics, ThrottledLog.warnings(LOG, LOG_INTERVAL)))
+        .addService(traces.service(config.maxRequestBytes(), GatewayConfig.GRPC_MAX_REQUEST_BYTES))
         .build();
     try {
       grpc.start();
     } catch (IOException e) {
       sink.close();
       metrics.close();
+      kafkaCheck.close();
       throw new UncheckedIOException("cannot listen for OTLP/gRPC on " + config.grpcHost() + ":" + config.grpcPort(), e);
     }
     OtlpHttpServer http = null;
@@ -67,13 +87,14 @@ public final class GatewayServer implements AutoCloseable {
         grpc.shutdownNow();
         sink.close();
         metrics.close();
+        kafkaCheck.close();
         throw e;
       }
     }
     LOG.info("OTLP/gRPC on {}:{}, OTLP/HTTP on {}, producing to {} at {}", config.grpcHost(), grpc.getPort(),
         http == null ? "(disabled)" : config.httpHost() + ":" + http.port(), config.tracesTopic(),
         config.bootstrapServers());
-    return new GatewayServer(config, sink, metrics, grpc, http);
+    return new GatewayServer(config, sink, kafkaCheck, metrics, grpc, http);
   }
 
   public int grpcPort() {
@@ -111,6 +132,7 @@ public final class GatewayServer implements AutoCloseable {
     }
     sink.close(java.time.Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
     metrics.close();
+    kafkaCheck.close();
     LOG.info("gateway stopped");
   }
 }

@@ -1,7 +1,7 @@
 package io.otlake.proto;
 
 /** A single item does not fit in one Kafka record of the configured maximum size, even on its own. */
-public final class RecordTooLargeException extends Exception {
+public class RecordTooLargeException extends Exception {
   public RecordTooLargeException(String message) {
     super(message);
   }

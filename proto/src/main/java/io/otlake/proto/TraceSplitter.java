@@ -26,14 +26,29 @@ public final class TraceSplitter {
   private static final byte SPANS_TAG = 2 << 3 | 2;
 
   private final int maxRecordBytes;
+  private final long maxSplitBytes;
 
   public TraceSplitter(int maxRecordBytes) {
+    this(maxRecordBytes, Long.MAX_VALUE);
+  }
+
+  /**
+   * @param maxSplitBytes the most record bytes one request may become; the records are planned (sizes only) before
+   *     any is written, and past this bound {@link #split} throws {@link SplitTooLargeException} having allocated none
+   */
+  public TraceSplitter(int maxRecordBytes, long maxSplitBytes) {
     if (maxRecordBytes < 64) {
       throw new IllegalArgumentException("maxRecordBytes must be at least 64, was " + maxRecordBytes);
     }
     this.maxRecordBytes = maxRecordBytes;
+    this.maxSplitBytes = maxSplitBytes;
   }
 
+  /**
+   * The records of a request, in trace order. Throws {@link RecordTooLargeException} for a span that does not fit
+   * one record with its resource and scope, and its subclass {@link SplitTooLargeException} when the records would
+   * exceed the splitter's total bound; either before any record is written.
+   */
   public List<OtlpRecord> split(ScannedTraces t) throws RecordTooLargeException {
     Map<TraceKey, int[]> byTrace = new LinkedHashMap<>();
     byte[] buf = t.bytes();
@@ -49,43 +64,68 @@ public final class TraceSplitter {
       }
       list[++list[0]] = s; // list[0] holds the count
     }
-    List<OtlpRecord> records = new ArrayList<>(byTrace.size());
-    for (Map.Entry<TraceKey, int[]> e : byTrace.entrySet()) {
-      int[] list = e.getValue();
-      int first = list[1];
-      byte[] key = hexKey(buf, t.traceIdOffset(first), t.traceIdLength(first));
-      pack(t, key, list, records);
+    // plan every record (its trace and span range) before writing any, so the total is known first
+    List<int[]> traces = new ArrayList<>(byTrace.values());
+    int[] plan = new int[Math.max(4, traces.size() * 3)];
+    int pieces = 0;
+    long total = 0;
+    for (int trace = 0; trace < traces.size(); trace++) {
+      int[] list = traces.get(trace);
+      int count = list[0];
+      int from = 1;
+      long bytes = 0;
+      int lastScope = -1;
+      int lastResource = -1;
+      for (int i = 1; i <= count; i++) {
+        int s = list[i];
+        long cost = cost(t, s, lastResource, lastScope);
+        if (i > from && bytes + cost > maxRecordBytes) {
+          plan = piece(plan, pieces++, trace, from, i);
+          total += bytes;
+          from = i;
+          bytes = 0;
+          cost = cost(t, s, -1, -1);
+        }
+        if (cost > maxRecordBytes) {
+          throw new RecordTooLargeException("span " + Hex.encode(buf, t.spanIdOffset(s), t.spanIdLength(s))
+              + " of trace " + Hex.encode(buf, t.traceIdOffset(s), t.traceIdLength(s)) + " takes " + cost + " bytes with its resource and scope, over the maximum record size of " + maxRecordBytes
+              + " bytes");
+        }
+        bytes += cost;
+        lastScope = t.scopeOf(s);
+        lastResource = t.resourceOfScope(lastScope);
+      }
+      plan = piece(plan, pieces++, trace, from, count + 1);
+      total += bytes;
+      if (total > maxSplitBytes) {
+        throw new SplitTooLargeException(total, maxSplitBytes);
+      }
+    }
+    List<OtlpRecord> records = new ArrayList<>(pieces);
+    byte[] key = null;
+    int keyTrace = -1;
+    for (int p = 0; p < pieces; p++) {
+      int trace = plan[p * 3];
+      int[] list = traces.get(trace);
+      if (trace != keyTrace) {
+        int first = list[1];
+        key = hexKey(buf, t.traceIdOffset(first), t.traceIdLength(first));
+        keyTrace = trace;
+      }
+      records.add(write(t, key, list, plan[p * 3 + 1], plan[p * 3 + 2]));
     }
     return records;
   }
 
-  private void pack(ScannedTraces t, byte[] key, int[] list, List<OtlpRecord> out) throws RecordTooLargeException {
-    int count = list[0];
-    int from = 1;
-    long bytes = 0;
-    int lastScope = -1;
-    int lastResource = -1;
-    for (int i = 1; i <= count; i++) {
-      int s = list[i];
-      long cost = cost(t, s, lastResource, lastScope);
-      if (i > from && bytes + cost > maxRecordBytes) {
-        out.add(write(t, key, list, from, i));
-        from = i;
-        bytes = 0;
-        lastScope = -1;
-        lastResource = -1;
-        cost = cost(t, s, -1, -1);
-      }
-      if (cost > maxRecordBytes) {
-        throw new RecordTooLargeException("span " + Hex.encode(t.bytes(), t.spanIdOffset(s), t.spanIdLength(s))
-            + " of trace " + new String(key, StandardCharsets.US_ASCII) + " takes " + cost
-            + " bytes with its resource and scope, over the maximum record size of " + maxRecordBytes + " bytes");
-      }
-      bytes += cost;
-      lastScope = t.scopeOf(s);
-      lastResource = t.resourceOfScope(lastScope);
+  /** Appends record {@code index}: spans list[from..to) of trace {@code trace}. */
+  private static int[] piece(int[] plan, int index, int trace, int from, int to) {
+    if (index * 3 + 3 > plan.length) {
+      plan = Arrays.copyOf(plan, plan.length * 2);
     }
-    out.add(write(t, key, list, from, count + 1));
+    plan[index * 3] = trace;
+    plan[index * 3 + 1] = from;
+    plan[index * 3 + 2] = to;
+    return plan;
   }
 
   private static long cost(ScannedTraces t, int span, int lastResource, int lastScope) {

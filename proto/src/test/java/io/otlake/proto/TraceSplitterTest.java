@@ -79,6 +79,29 @@ class TraceSplitterTest {
   }
 
   @Test
+  void aRequestWhoseRecordsWouldRepeatALargeResourceTooOftenIsRefusedBeforeWriting() throws Exception {
+    // one 20 kB resource over 300 single-span traces: ~6 MB of records from a ~40 kB request
+    ResourceSpans.Builder rs = ResourceSpans.newBuilder().setResource(Resource.newBuilder().addAttributes(
+        KeyValue.newBuilder().setKey("k8s.pod.labels").setValue(AnyValue.newBuilder().setStringValue(
+            "x".repeat(20_000)))));
+    ScopeSpans.Builder ss = rs.addScopeSpansBuilder();
+    for (int i = 0; i < 300; i++) {
+      ss.addSpans(span(id(16, 5000 + i), i + 1));
+    }
+    byte[] request = ExportTraceServiceRequest.newBuilder().addResourceSpans(rs).build().toByteArray();
+    assertThat(request.length).isLessThan(50_000);
+    assertThatThrownBy(() -> new TraceSplitter(1 << 20, 1 << 20).split(ScannedTraces.scan(request)))
+        .isInstanceOfSatisfying(SplitTooLargeException.class, e -> {
+          assertThat(e.limit()).isEqualTo(1 << 20);
+          assertThat(e.bytes()).isGreaterThan(1 << 20);
+        });
+    List<OtlpRecord> records = new TraceSplitter(1 << 20, 8 << 20).split(ScannedTraces.scan(request));
+    assertThat(records).hasSize(300);
+    long total = records.stream().mapToLong(r -> r.value().length).sum();
+    assertThat(total).isBetween(6_000_000L, 8L << 20);
+  }
+
+  @Test
   void anEmptyRequestMakesNoRecords() throws Exception {
     assertThat(new TraceSplitter(4096).split(ScannedTraces.scan(new byte[0]))).isEmpty();
   }

@@ -35,13 +35,15 @@ public final class WriterService implements AutoCloseable {
   private final Catalog catalog;
   private final MetricsEndpoint metrics;
   private final DeadLetters deadLetters;
+  private final WriterReadiness readiness;
   private final PartitionPoller poller;
   private final Thread thread;
   private final java.util.concurrent.ExecutorService closer;
   private boolean closed;
 
-  private WriterService(Catalog catalog, MetricsEndpoint metrics, DeadLetters deadLetters, PartitionPoller poller,
-      java.util.concurrent.ExecutorService closer) {
+  private WriterService(Catalog catalog, MetricsEndpoint metrics, DeadLetters deadLetters, WriterReadiness readiness,
+      PartitionPoller poller, java.util.concurrent.ExecutorService closer) {
+    this.readiness = readiness;
     this.closer = closer;
     this.catalog = catalog;
     this.metrics = metrics;
@@ -52,12 +54,15 @@ public final class WriterService implements AutoCloseable {
 
   public static WriterService start(WriterConfig config) {
     Catalog catalog = Catalogs.build(config.catalogName(), config.catalogProperties());
-    Table table = Tables.loadOrCreate(catalog,
-        TableIdentifier.of(Namespace.of(config.namespace()), config.tracesTable()),
+    TableIdentifier tableId = TableIdentifier.of(Namespace.of(config.namespace()), config.tracesTable());
+    Table table = Tables.loadOrCreate(catalog, tableId,
         TraceTable.SCHEMA, TraceTable.SPEC, TraceTable.SORT_ORDER, TraceTable.properties(config.targetFileSize()));
     // the table's Parquet settings are read per data file; refuse bad ones now rather than at the first write
     ColumnsFile.checkProperties(table.name(), table.properties());
     MetricsEndpoint metrics = MetricsEndpoint.start(config.metricsHost(), config.metricsPort());
+    WriterReadiness readiness = WriterReadiness.start(consumerProperties(config), config.bootstrapServers(), catalog,
+        tableId, config.readinessInterval(), config.readinessTimeout());
+    metrics.readiness(readiness.readiness());
     DeadLetters deadLetters = new DeadLetters(new KafkaProducer<>(producerProperties(config)));
     java.util.concurrent.ExecutorService closer = java.util.concurrent.Executors.newFixedThreadPool(
         config.closeThreads(), r -> {
@@ -80,7 +85,7 @@ public final class WriterService implements AutoCloseable {
         System::currentTimeMillis,
         new WriterMetrics(metrics.registry()),
         ThreadLocalRandom.current().nextInt(1 << 20));
-    WriterService service = new WriterService(catalog, metrics, deadLetters, poller, closer);
+    WriterService service = new WriterService(catalog, metrics, deadLetters, readiness, poller, closer);
     service.thread.start();
     LOG.info("writing {} from {} (group {}) into {}", config.tracesTopic(), config.bootstrapServers(),
         config.groupId(), table.name());
@@ -141,6 +146,7 @@ public final class WriterService implements AutoCloseable {
     }
     closer.shutdown();
     deadLetters.close();
+    readiness.close();
     metrics.close();
     if (catalog instanceof Closeable c) {
       try {

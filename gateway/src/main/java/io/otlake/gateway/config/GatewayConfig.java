@@ -1,5 +1,7 @@
 package io.otlake.gateway.config;
 
+import io.otlake.gateway.receiver.FanOutLimits;
+import io.otlake.gateway.receiver.TraceReceiver;
 import io.otlake.proto.Signal;
 import io.otlake.proto.config.Config;
 import io.otlake.proto.config.ConfigDef;
@@ -21,6 +23,10 @@ public record GatewayConfig(
     String bootstrapServers,
     String tracesTopic,
     int maxRecordBytes,
+    int maxResourcesPerRequest,
+    int maxServicesPerRequest,
+    int maxPartitionsPerRequest,
+    long maxSplitBytes,
     Duration linger,
     int batchSize,
     Duration deliveryTimeout,
@@ -29,17 +35,22 @@ public record GatewayConfig(
     Duration shutdownGrace,
     String metricsHost,
     int metricsPort,
+    Duration readinessInterval,
+    Duration readinessTimeout,
     Map<String, String> producerProperties) {
 
   public static final String ENV_PREFIX = "OTLAKE_GATEWAY_";
+  /** The key of the OTLP/gRPC message size limit, named in the answer to a larger message. */
+  public static final String GRPC_MAX_REQUEST_BYTES = "grpc.max-request-bytes";
 
   public static final ConfigDef DEF = new ConfigDef()
       .define("grpc.host", Type.STRING, "0.0.0.0", "address the OTLP/gRPC server binds to", ConfigDef.nonEmpty(),
           "a host name or address")
       .define("grpc.port", Type.INT, 4317, "OTLP/gRPC port (0 picks a free port)", ConfigDef.between(0, 65535),
           "0..65535")
-      .define("grpc.max-request-bytes", Type.SIZE, 4L << 20,
-          "largest OTLP request accepted (after decompression); larger ones get RESOURCE_EXHAUSTED",
+      .define(GRPC_MAX_REQUEST_BYTES, Type.SIZE, 4L << 20,
+          "largest OTLP/gRPC message accepted, as sent and once decompressed; larger ones get RESOURCE_EXHAUSTED"
+              + " (without RetryInfo: not retried)",
           ConfigDef.between(1024, 1L << 30), "1KiB..1GiB")
       .define("http.host", Type.STRING, "0.0.0.0", "address the OTLP/HTTP server binds to", ConfigDef.nonEmpty(),
           "a host name or address")
@@ -59,6 +70,20 @@ public record GatewayConfig(
       .define("kafka.max-record-bytes", Type.SIZE, 1_000_000L,
           "largest Kafka record value; a request is split into records keyed by trace id under this size",
           ConfigDef.between(1024, 64L << 20), "1KiB..64MiB")
+      .define(FanOutLimits.MAX_RESOURCES, Type.INT, 1000,
+          "most resource_spans one request may have (each is copied into the Kafka record of every trace it holds);"
+              + " more: INVALID_ARGUMENT / 400", ConfigDef.between(1, 1 << 20), "1..1048576")
+      .define(FanOutLimits.MAX_SERVICES, Type.INT, 100,
+          "most distinct service.name values one request may have (the writer makes a file per service and day);"
+              + " more: INVALID_ARGUMENT / 400", ConfigDef.between(1, 1 << 20), "1..1048576")
+      .define(FanOutLimits.MAX_PARTITIONS, Type.INT, 200,
+          "most table partitions (service.name and day of span start) one request's spans may fall into; more:"
+              + " INVALID_ARGUMENT / 400", ConfigDef.between(1, 1 << 20), "1..1048576")
+      .define(TraceReceiver.MAX_SPLIT_BYTES, Type.SIZE, 32L << 20,
+          "most Kafka record bytes one request may become once split by trace id (each record repeats its trace's"
+              + " resource and scope, so many traces under a large resource multiply the request); more:"
+              + " INVALID_ARGUMENT / 400, refused before the records are built",
+          ConfigDef.between(1 << 20, 1L << 40), ">= 1MiB")
       .define("kafka.linger", Type.DURATION, Duration.ofMillis(5), "producer linger.ms: how long a batch waits to fill",
           ConfigDef.atLeast(Duration.ZERO), ">= 0")
       .define("kafka.batch-size", Type.SIZE, 256L << 10, "producer batch.size per partition",
@@ -78,8 +103,15 @@ public record GatewayConfig(
           ConfigDef.atLeast(Duration.ZERO), ">= 0")
       .define("metrics.host", Type.STRING, "0.0.0.0", "address the Prometheus endpoint binds to",
           ConfigDef.nonEmpty(), "a host name or address")
-      .define("metrics.port", Type.INT, 9464, "port of GET /metrics and /healthz (0 picks one, -1 disables)",
-          ConfigDef.between(-1, 65535), "-1..65535")
+      .define("metrics.port", Type.INT, 9464,
+          "port of GET /metrics, /healthz (liveness) and /readyz (503 while Kafka does not answer metadata requests);"
+              + " 0 picks one, -1 disables", ConfigDef.between(-1, 65535), "-1..65535")
+      .define("readiness.interval", Type.DURATION, Duration.ofSeconds(5),
+          "how often /readyz's check asks Kafka for metadata, in the background (the probe reads the last answer)",
+          ConfigDef.atLeast(Duration.ofMillis(100)), ">= 100ms")
+      .define("readiness.timeout", Type.DURATION, Duration.ofSeconds(3),
+          "how long Kafka may take to answer the readiness check before /readyz says not ready",
+          ConfigDef.atLeast(Duration.ofMillis(100)), ">= 100ms")
       .passThrough("kafka.producer.", "the Kafka producer (e.g. kafka.producer.security.protocol)");
 
   public static GatewayConfig load(Path yamlFile, Map<String, String> env, Map<String, String> overrides) {
@@ -90,7 +122,7 @@ public record GatewayConfig(
     GatewayConfig g = new GatewayConfig(
         c.getString("grpc.host"),
         c.getInt("grpc.port"),
-        (int) c.getLong("grpc.max-request-bytes"),
+        (int) c.getLong(GRPC_MAX_REQUEST_BYTES),
         c.getString("http.host"),
         c.getInt("http.port"),
         (int) c.getLong("http.max-request-bytes"),
@@ -99,6 +131,10 @@ public record GatewayConfig(
         c.getString("kafka.bootstrap.servers"),
         c.getString("kafka.topic.traces"),
         (int) c.getLong("kafka.max-record-bytes"),
+        c.getInt(FanOutLimits.MAX_RESOURCES),
+        c.getInt(FanOutLimits.MAX_SERVICES),
+        c.getInt(FanOutLimits.MAX_PARTITIONS),
+        c.getLong(TraceReceiver.MAX_SPLIT_BYTES),
         c.getDuration("kafka.linger"),
         (int) c.getLong("kafka.batch-size"),
         c.getDuration("kafka.delivery-timeout"),
@@ -107,6 +143,8 @@ public record GatewayConfig(
         c.getDuration("shutdown.grace"),
         c.getString("metrics.host"),
         c.getInt("metrics.port"),
+        c.getDuration("readiness.interval"),
+        c.getDuration("readiness.timeout"),
         c.withPrefix("kafka.producer."));
     for (String owned : new String[] {"bootstrap.servers", "acks", "enable.idempotence", "compression.type",
         "key.serializer", "value.serializer"}) {

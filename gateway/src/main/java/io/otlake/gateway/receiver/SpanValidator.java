@@ -7,8 +7,8 @@ import java.util.function.LongSupplier;
 
 /**
  * Checks what the writer relies on: ids of the right length and not all zero, timestamps present, ordered and
- * within sane bounds. Works on the scanned wire bytes (no decoding). Returns the first problem as a message a user
- * can act on, or null when the request is fine.
+ * within sane bounds, and what one request fans out to ({@link FanOutLimits}). Works on the scanned wire bytes (no
+ * decoding). Returns the first problem as a message a user can act on, or null when the request is fine.
  */
 public final class SpanValidator {
   /** 2000-01-01T00:00:00Z: anything earlier is an unset or mis-scaled clock. */
@@ -17,9 +17,16 @@ public final class SpanValidator {
   static final long MAX_FUTURE_NANOS = Duration.ofDays(1).toNanos();
 
   private final LongSupplier nowNanos;
+  private final FanOutLimits limits;
 
   public SpanValidator(LongSupplier nowNanos) {
+    this(nowNanos, FanOutLimits.NONE);
+  }
+
+  /** Also refuses requests past the {@link FanOutLimits}. */
+  public SpanValidator(LongSupplier nowNanos, FanOutLimits limits) {
     this.nowNanos = nowNanos;
+    this.limits = limits;
   }
 
   public String validate(ScannedTraces t) {
@@ -52,7 +59,7 @@ public final class SpanValidator {
         return where + problem;
       }
     }
-    return null;
+    return limits.check(t);
   }
 
   private static String id(String field, byte[] b, int off, int len, int expected, boolean optional) {

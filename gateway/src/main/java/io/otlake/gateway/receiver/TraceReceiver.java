@@ -10,6 +10,7 @@ import io.opentelemetry.proto.collector.trace.v1.TraceServiceGrpc;
 import io.otlake.proto.OtlpRecord;
 import io.otlake.proto.RecordTooLargeException;
 import io.otlake.proto.Signal;
+import io.otlake.proto.SplitTooLargeException;
 import io.otlake.proto.TraceSplitter;
 import io.otlake.proto.wire.MalformedRequestException;
 import io.otlake.proto.wire.ScannedTraces;
@@ -23,6 +24,8 @@ import java.util.function.LongSupplier;
  * messages: gRPC hands over its bytes, and records are cut from them.
  */
 public final class TraceReceiver {
+  /** The key of the splitter's total bound, named when a request passes it. */
+  public static final String MAX_SPLIT_BYTES = "request.max-split-bytes";
   private static final ExportTraceServiceResponse OK = ExportTraceServiceResponse.getDefaultInstance();
 
   private final SpanValidator validator;
@@ -40,26 +43,32 @@ public final class TraceReceiver {
     this.metrics = metrics;
   }
 
-  /** The gRPC service: {@code opentelemetry.proto.collector.trace.v1.TraceService/Export} taking raw bytes. */
-  public ServerServiceDefinition service() {
-    MethodDescriptor<byte[], ExportTraceServiceResponse> export = TraceServiceGrpc.getExportMethod()
-        .toBuilder(RawBytes.INSTANCE, ProtoUtils.marshaller(OK))
+  /**
+   * The gRPC service: {@code opentelemetry.proto.collector.trace.v1.TraceService/Export} taking raw bytes. A message
+   * over {@code maxRequestBytes} once decompressed is answered RESOURCE_EXHAUSTED naming {@code limitKey}. Answers
+   * are counted by {@link GrpcAnswers}, which sees the calls gRPC refuses before this service too.
+   */
+  public ServerServiceDefinition service(int maxRequestBytes, String limitKey) {
+    MethodDescriptor<GrpcRequest, ExportTraceServiceResponse> export = TraceServiceGrpc.getExportMethod()
+        .toBuilder(new GrpcRequest.Marshaller(maxRequestBytes, limitKey), ProtoUtils.marshaller(OK))
         .build();
     return ServerServiceDefinition.builder(TraceServiceGrpc.SERVICE_NAME)
         .addMethod(export, ServerCalls.asyncUnaryCall(this::export))
         .build();
   }
 
-  private void export(byte[] request, StreamObserver<ExportTraceServiceResponse> response) {
-    export(request).whenComplete((ok, failure) -> {
+  private void export(GrpcRequest request, StreamObserver<ExportTraceServiceResponse> response) {
+    if (request.refusal() != null) {
+      metrics.refused(Signal.TRACES, 0);
+      response.onError(request.refusal().asRuntimeException());
+      return;
+    }
+    export(request.bytes()).whenComplete((ok, failure) -> {
       if (failure == null) {
-        metrics.answered("grpc", "OK");
         response.onNext(OK);
         response.onCompleted();
       } else {
-        io.grpc.StatusRuntimeException status = Outcomes.grpc(failure);
-        metrics.answered("grpc", status.getStatus().getCode().name());
-        response.onError(status);
+        response.onError(Outcomes.grpc(failure));
       }
     });
   }
@@ -86,9 +95,14 @@ public final class TraceReceiver {
     List<OtlpRecord> records;
     try {
       records = splitter.split(scanned);
+    } catch (SplitTooLargeException e) {
+      metrics.refused(Signal.TRACES, scanned.spanCount());
+      return CompletableFuture.failedFuture(Outcomes.invalid("request would become more than " + e.limit()
+          + " bytes of Kafka records (each trace's record repeats its resource and scope), over " + MAX_SPLIT_BYTES
+          + "=" + e.limit() + "; send fewer traces per request or smaller resources"));
     } catch (RecordTooLargeException e) {
       metrics.refused(Signal.TRACES, scanned.spanCount());
-      return CompletableFuture.failedFuture(Outcomes.invalid(e.getMessage()));
+      return CompletableFuture.failedFuture(Outcomes.invalid(e.getMessage() + " (kafka.max-record-bytes)"));
     }
     if (records.isEmpty()) {
       return CompletableFuture.completedFuture(null);

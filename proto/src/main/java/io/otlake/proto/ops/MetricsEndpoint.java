@@ -9,10 +9,15 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 
-/** Serves a Prometheus registry at {@code GET /metrics} (and {@code /healthz}) on its own small HTTP server. */
+/**
+ * Serves a Prometheus registry at {@code GET /metrics} on its own small HTTP server, with {@code /healthz} (liveness:
+ * the process serves) and {@code /readyz} (readiness: 200 while every dependency of {@link #readiness} answers, else
+ * 503 with a line per one that does not).
+ */
 public final class MetricsEndpoint implements AutoCloseable {
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final HttpServer server;
+  private volatile Readiness readiness;
 
   private MetricsEndpoint(HttpServer server) {
     this.server = server;
@@ -45,8 +50,23 @@ public final class MetricsEndpoint implements AutoCloseable {
         out.write(body);
       }
     });
+    server.createContext("/readyz", exchange -> {
+      Readiness r = endpoint.readiness;
+      String problems = r == null ? "no readiness check yet\n" : r.problems();
+      byte[] body = (problems == null ? "ready\n" : problems).getBytes(StandardCharsets.UTF_8);
+      exchange.getResponseHeaders().add("Content-Type", "text/plain; charset=utf-8");
+      exchange.sendResponseHeaders(problems == null ? 200 : 503, body.length);
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(body);
+      }
+    });
     server.start();
     return endpoint;
+  }
+
+  /** The dependency checks {@code /readyz} reports; until set, it answers 503. Closed with this endpoint. */
+  public void readiness(Readiness checks) {
+    this.readiness = checks;
   }
 
   public PrometheusMeterRegistry registry() {
@@ -60,6 +80,10 @@ public final class MetricsEndpoint implements AutoCloseable {
 
   @Override
   public void close() {
+    Readiness r = readiness;
+    if (r != null) {
+      r.close();
+    }
     if (server != null) {
       server.stop(0);
     }

@@ -78,6 +78,11 @@ public final class ScannedTraces {
     return spans;
   }
 
+  /** How many resource_spans the request has (each one resource, repeated or not). */
+  public int resourceCount() {
+    return resources;
+  }
+
   /** The scope (index over all scopes) a span belongs to. */
   public int scopeOf(int span) {
     return spanScope[span];

@@ -29,6 +29,8 @@ public record WriterConfig(
     long maxBufferedBytes,
     String metricsHost,
     int metricsPort,
+    Duration readinessInterval,
+    Duration readinessTimeout,
     Map<String, String> consumerProperties,
     Map<String, String> producerProperties,
     Map<String, String> catalogProperties) {
@@ -74,8 +76,16 @@ public record WriterConfig(
           ConfigDef.between(1 << 10, 1L << 40), ">= 1KiB")
       .define("metrics.host", Type.STRING, "0.0.0.0", "address the Prometheus endpoint binds to",
           ConfigDef.nonEmpty(), "a host name or address")
-      .define("metrics.port", Type.INT, 9465, "port of GET /metrics and /healthz (0 picks one, -1 disables)",
-          ConfigDef.between(-1, 65535), "-1..65535")
+      .define("metrics.port", Type.INT, 9465,
+          "port of GET /metrics, /healthz (liveness) and /readyz (503 while Kafka or the catalog and its table do not"
+              + " answer); 0 picks one, -1 disables", ConfigDef.between(-1, 65535), "-1..65535")
+      .define("readiness.interval", Type.DURATION, Duration.ofSeconds(10),
+          "how often /readyz's checks ask Kafka for metadata and load the table from the catalog (reading its"
+              + " metadata file from storage), in the background (the probe reads the last answers)",
+          ConfigDef.atLeast(Duration.ofMillis(100)), ">= 100ms")
+      .define("readiness.timeout", Type.DURATION, Duration.ofSeconds(5),
+          "how long Kafka or the catalog may take to answer a readiness check before /readyz says not ready",
+          ConfigDef.atLeast(Duration.ofMillis(100)), ">= 100ms")
       .passThrough("kafka.consumer.", "the Kafka consumer (e.g. kafka.consumer.max.poll.records)")
       .passThrough("kafka.producer.", "the dead-letter Kafka producer")
       .passThrough("iceberg.catalog.", "Iceberg's CatalogUtil: type, uri, warehouse, io-impl, s3.endpoint, ...");
@@ -102,6 +112,8 @@ public record WriterConfig(
         c.getLong("commit.max-buffered-bytes"),
         c.getString("metrics.host"),
         c.getInt("metrics.port"),
+        c.getDuration("readiness.interval"),
+        c.getDuration("readiness.timeout"),
         c.withPrefix("kafka.consumer."),
         c.withPrefix("kafka.producer."),
         c.withPrefix("iceberg.catalog."));

@@ -1,0 +1,140 @@
+package io.otlake.gateway.receiver;
+
+import io.otlake.proto.wire.MalformedRequestException;
+import io.otlake.proto.wire.ScannedTraces;
+import io.otlake.proto.wire.WireReader;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Bounds what one request may fan out to downstream: resource_spans (each copied into the record of every trace it
+ * holds), distinct {@code service.name} values, and table partitions (distinct service name and day of span start,
+ * the writer's {@code day(timestamp), service_name} partitioning: each one becomes a Parquet file). Checked on the
+ * scan after validation, in one pass over the resources and one over the spans; a request past a limit is refused
+ * with a message naming its key.
+ */
+public final class FanOutLimits {
+  public static final String MAX_RESOURCES = "request.max-resources";
+  public static final String MAX_SERVICES = "request.max-services";
+  public static final String MAX_PARTITIONS = "request.max-partitions";
+
+  /** No limits. */
+  public static final FanOutLimits NONE = new FanOutLimits(Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE);
+
+  private static final byte[] SERVICE_NAME = "service.name".getBytes(StandardCharsets.UTF_8);
+  private static final long NANOS_PER_DAY = 86_400_000_000_000L;
+
+  private final int maxResources;
+  private final int maxServices;
+  private final int maxPartitions;
+
+  public FanOutLimits(int maxResources, int maxServices, int maxPartitions) {
+    this.maxResources = maxResources;
+    this.maxServices = maxServices;
+    this.maxPartitions = maxPartitions;
+  }
+
+  /** The first limit the request passes, as a message, or null. Spans' start times must already be validated. */
+  String check(ScannedTraces t) {
+    int resources = t.resourceCount();
+    if (resources > maxResources) {
+      return "request has " + resources + " resource_spans, over " + MAX_RESOURCES + "=" + maxResources
+          + "; send fewer resources per request";
+    }
+    if (maxServices == Integer.MAX_VALUE && maxPartitions == Integer.MAX_VALUE) {
+      return null;
+    }
+    int[] serviceOf = new int[resources];
+    Map<String, Integer> services = new HashMap<>();
+    for (int r = 0; r < resources; r++) {
+      Integer id = services.putIfAbsent(serviceName(t, r), services.size());
+      serviceOf[r] = id == null ? services.size() - 1 : id;
+      if (services.size() > maxServices) {
+        return "request has more than " + maxServices + " distinct service.name values, over " + MAX_SERVICES + "="
+            + maxServices + "; send the spans of fewer services per request";
+      }
+    }
+    Set<Long> partitions = new HashSet<>();
+    long last = -1;
+    for (int s = 0; s < t.spanCount(); s++) {
+      long day = Long.divideUnsigned(t.startTimeUnixNano(s), NANOS_PER_DAY);
+      long partition = (long) serviceOf[t.resourceOfScope(t.scopeOf(s))] << 32 | day;
+      if (partition != last && partitions.add(partition) && partitions.size() > maxPartitions) {
+        return "request's spans fall into more than " + maxPartitions + " table partitions (service.name and day of"
+            + " start time), over " + MAX_PARTITIONS + "=" + maxPartitions + "; send fewer services or days per request";
+      }
+      last = partition;
+    }
+    return null;
+  }
+
+  /** The resource's {@code service.name} string attribute, or "" without one (the writer's files group those too). */
+  static String serviceName(ScannedTraces t, int resource) {
+    byte[] b = t.bytes();
+    try {
+      for (int i = 0; i < t.resourceRangeCount(resource); i++) {
+        WireReader field = new WireReader(b, t.resourceRangeOffset(resource, i), t.resourceRangeLength(resource, i));
+        if (field.readTag() != (1 << 3 | WireReader.LEN)) {
+          continue; // schema_url or an unknown field
+        }
+        int len = field.readLength();
+        WireReader res = new WireReader(b, field.pos, len);
+        while (!res.atEnd()) {
+          int tag = res.readTag();
+          if (tag != (1 << 3 | WireReader.LEN)) {
+            res.skip(tag & 7);
+            continue;
+          }
+          int kvLen = res.readLength();
+          String value = serviceNameValue(b, res.pos, kvLen);
+          if (value != null) {
+            return value;
+          }
+          res.pos += kvLen;
+        }
+      }
+    } catch (MalformedRequestException e) {
+      // the scan checked these bytes already; treat the unreadable as unnamed
+    }
+    return "";
+  }
+
+  /** The string value of a KeyValue when its key is service.name, else null. */
+  private static String serviceNameValue(byte[] b, int off, int len) throws MalformedRequestException {
+    WireReader kv = new WireReader(b, off, len);
+    boolean isServiceName = false;
+    String value = null;
+    while (!kv.atEnd()) {
+      int tag = kv.readTag();
+      if (tag == (1 << 3 | WireReader.LEN)) {
+        int l = kv.readLength();
+        isServiceName = Arrays.equals(b, kv.pos, kv.pos + l, SERVICE_NAME, 0, SERVICE_NAME.length);
+        if (!isServiceName) {
+          return null;
+        }
+        kv.pos += l;
+      } else if (tag == (2 << 3 | WireReader.LEN)) {
+        int l = kv.readLength();
+        WireReader any = new WireReader(b, kv.pos, l);
+        while (!any.atEnd()) {
+          int t = any.readTag();
+          if (t == (1 << 3 | WireReader.LEN)) {
+            int sl = any.readLength();
+            value = new String(b, any.pos, sl, StandardCharsets.UTF_8);
+            any.pos += sl;
+          } else {
+            any.skip(t & 7);
+          }
+        }
+        kv.pos += l;
+      } else {
+        kv.skip(tag & 7);
+      }
+    }
+    return isServiceName ? (value == null ? "" : value) : null;
+  }
+}
