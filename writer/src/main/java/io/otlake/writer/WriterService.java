@@ -2,6 +2,7 @@ package io.otlake.writer;
 
 import io.otlake.proto.ops.MetricsEndpoint;
 import io.otlake.writer.commit.TableCommitter;
+import io.otlake.writer.dedup.Dedup;
 import io.otlake.writer.config.WriterConfig;
 import io.otlake.writer.deadletter.DeadLetters;
 import io.otlake.writer.source.PartitionPoller;
@@ -70,6 +71,9 @@ public final class WriterService implements AutoCloseable {
           t.setDaemon(true);
           return t;
         });
+    Dedup dedup = new Dedup(config.dedupWindow(), config.dedupMaxIds());
+    WriterMetrics writerMetrics = new WriterMetrics(metrics.registry());
+    writerMetrics.watch(dedup);
     PartitionPoller poller = new PartitionPoller(
         new KafkaConsumer<>(consumerProperties(config)),
         table,
@@ -81,9 +85,10 @@ public final class WriterService implements AutoCloseable {
         config.maxBufferedBytes(),
         config.maxOpenFiles(),
         config.maxPartitionsPerCommit(),
+        dedup,
         closer,
         System::currentTimeMillis,
-        new WriterMetrics(metrics.registry()),
+        writerMetrics,
         ThreadLocalRandom.current().nextInt(1 << 20));
     WriterService service = new WriterService(catalog, metrics, deadLetters, readiness, poller, closer);
     service.thread.start();

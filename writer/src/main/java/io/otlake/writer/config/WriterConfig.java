@@ -24,6 +24,8 @@ public record WriterConfig(
     long targetFileSize,
     int maxOpenFiles,
     int maxPartitionsPerCommit,
+    Duration dedupWindow,
+    int dedupMaxIds,
     int closeThreads,
     Duration commitInterval,
     long maxBufferedBytes,
@@ -65,6 +67,13 @@ public record WriterConfig(
           "distinct partitions (day, service_name) one batch may write; a record that would start past it commits the"
               + " batch first (each partition is at least one file and one manifest entry per commit)",
           ConfigDef.between(1, 100_000), "1..100000")
+      .define("dedup.window", Type.DURATION, Duration.ofMinutes(5),
+          "spans whose (trace id, span id) was read within this much record time are dropped as a client's retry"
+              + " (0 turns it off); covers the OTel SDKs' whole retry budget (~1 min) and the Collector's (5 min)",
+          ConfigDef.atLeast(Duration.ZERO), ">= 0")
+      .define("dedup.max-ids", Type.INT, 2_000_000,
+          "span ids remembered at most (24-48 bytes of heap each); at higher rates the window is shorter (counted in"
+              + " otlake_writer_dedup_window_shortened_total)", ConfigDef.between(1000, 500_000_000), "1000..500000000")
       .define("write.close-threads", Type.INT, 8,
           "threads finishing and uploading a commit's data files in parallel (each file is one upload on close)",
           ConfigDef.between(1, 256), "1..256")
@@ -107,6 +116,8 @@ public record WriterConfig(
         c.getLong("table.target-file-size"),
         c.getInt("write.max-open-files"),
         c.getInt("commit.max-partitions"),
+        c.getDuration("dedup.window"),
+        c.getInt("dedup.max-ids"),
         c.getInt("write.close-threads"),
         c.getDuration("commit.interval"),
         c.getLong("commit.max-buffered-bytes"),

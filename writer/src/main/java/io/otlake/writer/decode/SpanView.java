@@ -97,6 +97,15 @@ public final class SpanView {
     return spanId;
   }
 
+  /** The trace id's bytes as sent (the key duplicates are recognised by). */
+  public Slice rawTraceId() {
+    return rawTraceId;
+  }
+
+  public Slice rawSpanId() {
+    return rawSpanId;
+  }
+
   public Slice parentSpanId() {
     return orNull(parentSpanId);
   }

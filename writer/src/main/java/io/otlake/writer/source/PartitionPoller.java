@@ -3,11 +3,13 @@ package io.otlake.writer.source;
 import io.otlake.proto.Encoding;
 import io.otlake.proto.RecordHeaders;
 import io.otlake.writer.commit.Position;
+import io.otlake.writer.dedup.Dedup;
 import io.otlake.writer.commit.TableCommitter;
 import io.otlake.writer.deadletter.DeadLetters;
 import io.otlake.proto.json.OtlpJson;
 import io.otlake.proto.wire.MalformedRequestException;
 import io.otlake.proto.wire.ScannedTraces;
+import io.otlake.writer.decode.Slice;
 import io.otlake.writer.decode.SpanView;
 import io.otlake.writer.write.Batch;
 import io.otlake.writer.write.PartitionedFiles;
@@ -74,6 +76,12 @@ public final class PartitionPoller implements Runnable {
   private final WriterMetrics metrics;
   private final int writerId;
   private final SpanView view = new SpanView();
+  private final Dedup dedup;
+  /**
+   * Per partition being warmed up: the table's position. Records before it (from the start of the dedup window) are
+   * read only to remember their span ids, so that a client's retry straddling a restart or rebalance is recognised.
+   */
+  private final Map<Integer, Long> warmUntil = new HashMap<>();
 
   /** Per assigned partition: the next offset the table holds for it, or null when it holds none. */
   private final Map<Integer, Long> stored = new HashMap<>();
@@ -93,8 +101,8 @@ public final class PartitionPoller implements Runnable {
 
   public PartitionPoller(Consumer<byte[], byte[]> consumer, Table table, TableCommitter committer,
       DeadLetters deadLetters, Encoding defaultEncoding, boolean startFromEarliest, Duration commitInterval,
-      long maxBufferedBytes, int maxOpenFiles, int maxPartitionsPerCommit, java.util.concurrent.Executor closer,
-      LongSupplier clock,
+      long maxBufferedBytes, int maxOpenFiles, int maxPartitionsPerCommit, Dedup dedup,
+      java.util.concurrent.Executor closer, LongSupplier clock,
       WriterMetrics metrics, int writerId) {
     this.closer = closer;
     this.consumer = consumer;
@@ -109,6 +117,7 @@ public final class PartitionPoller implements Runnable {
     this.maxBufferedBytes = maxBufferedBytes;
     this.maxOpenFiles = maxOpenFiles;
     this.maxPartitionsPerCommit = maxPartitionsPerCommit;
+    this.dedup = dedup;
     this.clock = clock;
     this.metrics = metrics;
     this.writerId = writerId;
@@ -165,6 +174,14 @@ public final class PartitionPoller implements Runnable {
   }
 
   private void take(ConsumerRecord<byte[], byte[]> r) {
+    Long warm = warmUntil.get(r.partition());
+    if (warm != null) {
+      if (r.offset() < warm) {
+        remember(r);
+        return;
+      }
+      warmUntil.remove(r.partition());
+    }
     if (batch != null && batch.files().partitionsTouched() >= maxPartitionsPerCommit) {
       // a batch over many days or services becomes many files and a slow commit: commit what it has first
       metrics.committedEarly("partitions");
@@ -187,44 +204,88 @@ public final class PartitionPoller implements Runnable {
 
   /** Decodes one record's rows into the batch; returns why it could not, or null. */
   private String decodeInto(ConsumerRecord<byte[], byte[]> r) {
+    Decoded d = decode(r);
+    if (d.problem() != null) {
+      return d.problem();
+    }
+    // the scan checked every byte the view reads (structure, wire types, UTF-8), so writing cannot fail half-way
+    // through a record for a reason in the record: a bad record is refused above, before any of its rows is written
+    view.reset(d.scanned());
+    int spans = d.scanned().spanCount();
+    long at = r.timestamp() > 0 ? r.timestamp() : clock.getAsLong();
+    int written = 0;
+    for (int s = 0; s < spans; s++) {
+      view.moveTo(s);
+      if (isDuplicate(r.partition(), at)) {
+        continue;
+      }
+      batch.files().write(view);
+      written++;
+    }
+    metrics.rows(written);
+    if (written < spans) {
+      metrics.duplicates(spans - written);
+    }
+    return null;
+  }
+
+  /** Whether the span the view is on was read before within the dedup window (it is remembered if not). */
+  private boolean isDuplicate(int partition, long recordMillis) {
+    Slice trace = view.rawTraceId();
+    Slice span = view.rawSpanId();
+    return dedup.seen(partition, trace.buf, trace.off, trace.len, span.buf, span.off, span.len, recordMillis);
+  }
+
+  /** Remembers the span ids of a record before the table's position (warming the dedup window up). */
+  private void remember(ConsumerRecord<byte[], byte[]> r) {
+    metrics.warmupRecord();
+    Decoded d = decode(r);
+    if (d.problem() != null) {
+      return; // it was dead-lettered when it was first read
+    }
+    view.reset(d.scanned());
+    long at = r.timestamp() > 0 ? r.timestamp() : clock.getAsLong();
+    for (int s = 0; s < d.scanned().spanCount(); s++) {
+      view.moveTo(s);
+      isDuplicate(r.partition(), at);
+    }
+  }
+
+  /** A record's spans, scanned, or why the record cannot be read. */
+  private record Decoded(ScannedTraces scanned, String problem) {
+    static Decoded refused(String problem) {
+      return new Decoded(null, problem);
+    }
+  }
+
+  private Decoded decode(ConsumerRecord<byte[], byte[]> r) {
     if (r.value() == null) {
-      return "record has no value";
+      return Decoded.refused("record has no value");
     }
     String version = header(r, RecordHeaders.FORMAT_VERSION);
     if (version != null && !version.equals(RecordHeaders.CURRENT_FORMAT_VERSION)) {
-      return "unknown otlake format version '" + version + "'";
+      return Decoded.refused("unknown otlake format version '" + version + "'");
     }
     Encoding encoding;
     try {
       String e = header(r, RecordHeaders.ENCODING);
       encoding = e == null ? defaultEncoding : Encoding.fromId(e);
     } catch (IllegalArgumentException e) {
-      return e.getMessage();
+      return Decoded.refused(e.getMessage());
     }
     byte[] proto = r.value();
     if (encoding == Encoding.OTLP_JSON) {
       try {
         proto = OtlpJson.traceRequestToProto(proto);
       } catch (MalformedRequestException e) {
-        return "not a valid otlp_json ExportTraceServiceRequest: " + e.getMessage();
+        return Decoded.refused("not a valid otlp_json ExportTraceServiceRequest: " + e.getMessage());
       }
     }
-    ScannedTraces scanned;
     try {
-      scanned = ScannedTraces.scan(proto);
+      return new Decoded(ScannedTraces.scan(proto), null);
     } catch (MalformedRequestException e) {
-      return "not a valid otlp_proto ExportTraceServiceRequest: " + e.getMessage();
+      return Decoded.refused("not a valid otlp_proto ExportTraceServiceRequest: " + e.getMessage());
     }
-    // the scan checked every byte the view reads (structure, wire types, UTF-8), so writing cannot fail half-way
-    // through a record for a reason in the record: a bad record is refused above, before any of its rows is written
-    view.reset(scanned);
-    int spans = scanned.spanCount();
-    for (int s = 0; s < spans; s++) {
-      view.moveTo(s);
-      batch.files().write(view);
-    }
-    metrics.rows(spans);
-    return null;
   }
 
   private static String header(ConsumerRecord<byte[], byte[]> r, String name) {
@@ -364,10 +425,12 @@ public final class PartitionPoller implements Runnable {
       }
       default -> throw new IllegalStateException("unknown position kind " + position.kind());
     }
+    Map<TopicPartition, Long> warmFrom = warmUpStarts(seeks, position);
     List<TopicPartition> resumed = new ArrayList<>();
     for (Map.Entry<TopicPartition, Long> e : seeks.entrySet()) {
       TopicPartition tp = e.getKey();
-      consumer.seek(tp, e.getValue());
+      Long from = warmFrom.get(tp);
+      consumer.seek(tp, from != null ? from : e.getValue());
       stored.put(tp.partition(), position.offset(tp.partition()));
       if (blocked.remove(tp)) {
         resumed.add(tp);
@@ -381,7 +444,11 @@ public final class PartitionPoller implements Runnable {
     if (!refused.isEmpty()) {
       consumer.pause(refused);
       boolean fresh = blocked.addAll(refused);
-      refused.forEach(tp -> stored.remove(tp.partition()));
+      refused.forEach(tp -> {
+        stored.remove(tp.partition());
+        dedup.forget(tp.partition());
+        warmUntil.remove(tp.partition());
+      });
       if (fresh) {
         LOG.error("NOT consuming {} of group '{}': {}", refused, group, problem);
       } else {
@@ -392,6 +459,38 @@ public final class PartitionPoller implements Runnable {
     if (!seeks.isEmpty()) {
       LOG.info("positioned {} ({}) from {}", seeks, why, position.source());
     }
+  }
+
+  /**
+   * Where each partition positioned from the table starts reading to rebuild its dedup window: the first record of
+   * the window (by record time) when it lies before the table's position. The partition's remembered ids are dropped
+   * first, so ids of an aborted batch are never taken for duplicates when the batch is read again.
+   */
+  private Map<TopicPartition, Long> warmUpStarts(Map<TopicPartition, Long> seeks, Position position) {
+    Map<TopicPartition, Long> out = new HashMap<>();
+    Map<TopicPartition, Long> times = new HashMap<>();
+    for (Map.Entry<TopicPartition, Long> e : seeks.entrySet()) {
+      dedup.forget(e.getKey().partition());
+      warmUntil.remove(e.getKey().partition());
+      if (dedup.enabled() && position.offset(e.getKey().partition()) != null) {
+        times.put(e.getKey(), Math.max(0, clock.getAsLong() - dedup.windowMillis()));
+      }
+    }
+    if (times.isEmpty()) {
+      return out;
+    }
+    consumer.offsetsForTimes(times).forEach((tp, found) -> {
+      long until = seeks.get(tp);
+      if (found != null && found.offset() < until) {
+        out.put(tp, found.offset());
+        warmUntil.put(tp.partition(), until);
+      }
+    });
+    if (!out.isEmpty()) {
+      LOG.info("re-reading {} up to the table's position {} to remember the last {} s of span ids", out,
+          seeks, dedup.windowMillis() / 1000);
+    }
+    return out;
   }
 
   /** All partitions of the topic, as far as the consumer knows, plus those given. */
@@ -419,6 +518,8 @@ public final class PartitionPoller implements Runnable {
 
   private void forget(Collection<TopicPartition> partitions) {
     for (TopicPartition tp : partitions) {
+      dedup.forget(tp.partition());
+      warmUntil.remove(tp.partition());
       stored.remove(tp.partition());
       initial.remove(tp.partition());
       blocked.remove(tp);

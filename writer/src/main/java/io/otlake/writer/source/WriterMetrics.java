@@ -15,6 +15,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class WriterMetrics {
   private final MeterRegistry registry;
   private final Counter fenced;
+  private final Counter duplicates;
+  private final Counter warmup;
   private final AtomicInteger blocked = new AtomicInteger();
   private final Counter decoded;
   private final Counter committedRows;
@@ -26,6 +28,11 @@ public final class WriterMetrics {
     this.registry = registry;
     fenced = Counter.builder("otlake.writer.fenced")
         .description("batches dropped because the table's position was not where they started").register(registry);
+    duplicates = Counter.builder("otlake.writer.duplicates.dropped")
+        .description("spans dropped because the same (trace id, span id) was read within dedup.window")
+        .register(registry);
+    warmup = Counter.builder("otlake.writer.dedup.warmup.records")
+        .description("records before the table's position re-read to rebuild the dedup window").register(registry);
     Gauge.builder("otlake.writer.partitions.blocked", blocked, AtomicInteger::get)
         .description("partitions not consumed because the table holds no position for them that can be trusted")
         .register(registry);
@@ -67,6 +74,24 @@ public final class WriterMetrics {
 
   void blocked(int partitions) {
     blocked.set(partitions);
+  }
+
+  /** Reports the dedup window's size and how often it had to be cut short to stay within its memory bound. */
+  public void watch(io.otlake.writer.dedup.Dedup dedup) {
+    Gauge.builder("otlake.writer.dedup.ids", dedup, io.otlake.writer.dedup.Dedup::ids)
+        .description("span ids remembered to recognise a client's retries").register(registry);
+    io.micrometer.core.instrument.FunctionCounter.builder("otlake.writer.dedup.window.shortened", dedup,
+            io.otlake.writer.dedup.Dedup::timesShortened)
+        .description("times ids younger than dedup.window were forgotten to stay within dedup.max-ids")
+        .register(registry);
+  }
+
+  void duplicates(int n) {
+    duplicates.increment(n);
+  }
+
+  void warmupRecord() {
+    warmup.increment();
   }
 
   void rows(int n) {
