@@ -5,6 +5,7 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.otlake.gateway.config.GatewayConfig;
 import io.otlake.gateway.http.OtlpHttpServer;
 import io.otlake.gateway.kafka.KafkaSink;
+import io.otlake.gateway.receiver.Admission;
 import io.otlake.gateway.receiver.ReceiverMetrics;
 import io.otlake.gateway.receiver.SpanValidator;
 import io.otlake.gateway.receiver.TraceReceiver;
@@ -45,7 +46,8 @@ public final class GatewayServer implements AutoCloseable {
         new TraceSplitter(config.maxRecordBytes()),
         sink,
         System::currentTimeMillis,
-        new ReceiverMetrics(metrics.registry()));
+        new ReceiverMetrics(metrics.registry()),
+        new Admission(config.admissionMaxInFlightBytes()));
     Server grpc = NettyServerBuilder.forAddress(new InetSocketAddress(config.grpcHost(), config.grpcPort()))
         .maxInboundMessageSize(config.maxRequestBytes())
         .directExecutor()
@@ -61,7 +63,8 @@ public final class GatewayServer implements AutoCloseable {
     OtlpHttpServer http = null;
     if (config.httpPort() >= 0) {
       try {
-        http = OtlpHttpServer.start(config.httpHost(), config.httpPort(), config.httpMaxRequestBytes(),
+        http = OtlpHttpServer.start(config.httpHost(), config.httpPort(), new OtlpHttpServer.Limits(
+            config.httpMaxRequestBytes(), config.httpMaxPipelinedRequests(), config.httpMaxQueuedRequests()),
             config.httpCorsAllowedOrigins(), traces);
       } catch (RuntimeException e) {
         grpc.shutdownNow();

@@ -34,6 +34,11 @@ public final class TraceSplitter {
     this.maxRecordBytes = maxRecordBytes;
   }
 
+  /** The largest record value this splitter makes. */
+  public int maxRecordBytes() {
+    return maxRecordBytes;
+  }
+
   public List<OtlpRecord> split(ScannedTraces t) throws RecordTooLargeException {
     Map<TraceKey, int[]> byTrace = new LinkedHashMap<>();
     byte[] buf = t.bytes();

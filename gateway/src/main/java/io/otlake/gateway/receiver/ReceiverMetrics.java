@@ -13,6 +13,7 @@ public final class ReceiverMetrics {
   private final Map<Signal, Counter> failed = new EnumMap<>(Signal.class);
   private final MeterRegistry registry;
   private final Map<String, Counter> answers = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, Counter> refusedBytes = new java.util.concurrent.ConcurrentHashMap<>();
 
   public ReceiverMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -32,6 +33,22 @@ public final class ReceiverMetrics {
     answers.computeIfAbsent(transport + ' ' + code, k -> Counter.builder("otlake.gateway.requests")
         .tag("transport", transport).tag("code", code)
         .description("export requests answered, by transport and status code").register(registry)).increment();
+  }
+
+  /** Request bytes refused unread because the gateway had too much in flight, by transport. */
+  void refusedUnread(String transport, long bytes) {
+    refusedBytes.computeIfAbsent(transport, t -> Counter.builder("otlake.gateway.refused.bytes")
+        .tag("transport", t).tag("reason", "overloaded")
+        .description("request bytes refused unread because too many request bytes were in flight (retryable)")
+        .baseUnit("bytes").register(registry)).increment(bytes);
+  }
+
+  /** The request bytes holding an admission permit, as a gauge. */
+  void inFlightBytes(Admission admission) {
+    io.micrometer.core.instrument.Gauge.builder("otlake.gateway.in.flight.bytes", admission,
+            Admission::inFlightBytes)
+        .description("request bytes admitted and not yet answered (bound: admission.max-in-flight-bytes)")
+        .baseUnit("bytes").register(registry);
   }
 
   void accepted(Signal s, int n) {

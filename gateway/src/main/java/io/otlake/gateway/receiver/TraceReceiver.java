@@ -30,14 +30,29 @@ public final class TraceReceiver {
   private final RecordSink sink;
   private final LongSupplier clockMillis;
   private final ReceiverMetrics metrics;
+  private final Admission admission;
 
+  /** A receiver without a bound of its own on request bytes in flight (the sink's bound still holds). */
   public TraceReceiver(SpanValidator validator, TraceSplitter splitter, RecordSink sink, LongSupplier clockMillis,
       ReceiverMetrics metrics) {
+    this(validator, splitter, sink, clockMillis, metrics, new Admission(Long.MAX_VALUE));
+  }
+
+  /** A receiver whose requests of both transports share {@code admission}'s bound on request bytes in flight. */
+  public TraceReceiver(SpanValidator validator, TraceSplitter splitter, RecordSink sink, LongSupplier clockMillis,
+      ReceiverMetrics metrics, Admission admission) {
     this.validator = validator;
     this.splitter = splitter;
     this.sink = sink;
     this.clockMillis = clockMillis;
     this.metrics = metrics;
+    this.admission = admission;
+    metrics.inFlightBytes(admission);
+  }
+
+  /** The bound on request bytes in flight both transports take their permits from. */
+  public Admission admission() {
+    return admission;
   }
 
   /** The gRPC service: {@code opentelemetry.proto.collector.trace.v1.TraceService/Export} taking raw bytes. */
@@ -51,7 +66,17 @@ public final class TraceReceiver {
   }
 
   private void export(byte[] request, StreamObserver<ExportTraceServiceResponse> response) {
+    // admitted by size before the scan: a refusal costs a compare-and-set, not the request's processing
+    Admission.Permit permit = admission.tryAcquire(request.length);
+    if (permit == null) {
+      refusedOverloaded("grpc", request.length);
+      io.grpc.StatusRuntimeException status = Outcomes.grpc(Outcomes.overloaded(admission));
+      metrics.answered("grpc", status.getStatus().getCode().name());
+      response.onError(status);
+      return;
+    }
     export(request).whenComplete((ok, failure) -> {
+      permit.close();
       if (failure == null) {
         metrics.answered("grpc", "OK");
         response.onNext(OK);
@@ -88,7 +113,7 @@ public final class TraceReceiver {
       records = splitter.split(scanned);
     } catch (RecordTooLargeException e) {
       metrics.refused(Signal.TRACES, scanned.spanCount());
-      return CompletableFuture.failedFuture(Outcomes.invalid(e.getMessage()));
+      return CompletableFuture.failedFuture(Outcomes.recordTooLarge(e.getMessage(), splitter.maxRecordBytes()));
     }
     if (records.isEmpty()) {
       return CompletableFuture.completedFuture(null);
@@ -107,6 +132,14 @@ public final class TraceReceiver {
   /** Counts an OTLP/HTTP answer by its status code. */
   public void answeredHttp(int status) {
     metrics.answered("http", Integer.toString(status));
+  }
+
+  /**
+   * Counts a request refused by {@link #admission()} before anything was read of it: {@code bytes} its size as far as
+   * known (gRPC: the message; OTLP/HTTP: Content-Length, or the body so far).
+   */
+  public void refusedOverloaded(String transport, long bytes) {
+    metrics.refusedUnread(transport, bytes);
   }
 
   /** Counts a request refused before it reached {@link #export(byte[])} (e.g. an undecodable OTLP/JSON body). */
