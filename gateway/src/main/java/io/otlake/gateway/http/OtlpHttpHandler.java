@@ -3,7 +3,7 @@ package io.otlake.gateway.http;
 import com.google.protobuf.MessageLite;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderResult;
@@ -35,6 +35,7 @@ import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -65,6 +66,8 @@ final class OtlpHttpHandler extends ChannelInboundHandlerAdapter {
   private static final byte[] EMPTY_RESPONSE_JSON = OtlpJson.print(ExportTraceServiceResponse.getDefaultInstance());
   /** The array a chunked body (no Content-Length) starts with; it doubles as chunks arrive. */
   private static final int CHUNKED_INITIAL_BYTES = 8192;
+  /** How long a connection that got its last answer may go on sending before it is closed. */
+  static final int LINGER_SECONDS = 5;
 
   private final TraceReceiver traces;
   private final Admission admission;
@@ -97,6 +100,8 @@ final class OtlpHttpHandler extends ChannelInboundHandlerAdapter {
   /** One request: what its answer depends on, its body, its admission permit; or the answer decided at its head. */
   private static final class Exchange {
     final boolean keepAlive;
+    /** An HTTP/1.0 request asked to keep the connection: the answer says it is kept. */
+    boolean http10;
     final boolean json;
     final Bodies.Coding coding;
     Admission.Permit permit;
@@ -193,6 +198,7 @@ final class OtlpHttpHandler extends ChannelInboundHandlerAdapter {
     // a refused request that expects 100-continue may not send its body: the connection closes after the answer
     boolean closeIfRefused = HttpUtil.is100ContinueExpected(head);
     if (pending() >= maxPipelined) {
+      traces.refusedOverloaded("http", TraceReceiver.PIPELINED, Math.max(0, HttpUtil.getContentLength(head, 0L)));
       refuse(ctx, new Exchange(keepAlive && !closeIfRefused, answerJson, null), tooMany(answerJson), -1);
       return;
     }
@@ -235,12 +241,13 @@ final class OtlpHttpHandler extends ChannelInboundHandlerAdapter {
     }
     Admission.Permit permit = admission.tryAcquire(Math.max(0, announced));
     if (permit == null) {
-      traces.refusedOverloaded("http", Math.max(0, announced));
+      traces.refusedOverloaded("http", TraceReceiver.IN_FLIGHT_BYTES, Math.max(0, announced));
       refuse(ctx, new Exchange(keepAlive && !closeIfRefused, json, null), overloaded(json,
           Outcomes.overloaded(admission)), -1);
       return;
     }
     Exchange x = new Exchange(keepAlive, json, coding);
+    x.http10 = keepAlive && !head.protocolVersion().isKeepAliveDefault();
     x.permit = permit;
     x.body = new byte[announced >= 0 ? (int) announced : CHUNKED_INITIAL_BYTES];
     receiving = x;
@@ -285,7 +292,7 @@ final class OtlpHttpHandler extends ChannelInboundHandlerAdapter {
         receiving = null;
         long had = x.length;
         x.release();
-        traces.refusedOverloaded("http", had + n);
+        traces.refusedOverloaded("http", TraceReceiver.IN_FLIGHT_BYTES, had + n);
         refuse(ctx, new Exchange(x.keepAlive, x.json, null), overloaded(x.json, Outcomes.overloaded(admission)),
             last ? 0 : -1);
         return;
@@ -386,7 +393,7 @@ final class OtlpHttpHandler extends ChannelInboundHandlerAdapter {
           respond(ctx, x, protocolError(HttpResponseStatus.SERVICE_UNAVAILABLE, x.json,
               "the gateway is shutting down"));
         } else {
-          traces.refusedOverloaded("http", x.length);
+          traces.refusedOverloaded("http", TraceReceiver.WORK_QUEUE, x.length);
           respond(ctx, x, overloaded(x.json, Outcomes.overloaded("every OTLP/HTTP work thread is busy and the"
               + " queue of waiting requests is full (http.max-queued-requests); retry later")));
         }
@@ -407,7 +414,7 @@ final class OtlpHttpHandler extends ChannelInboundHandlerAdapter {
           Outcomes.status(Outcomes.invalid(e.getMessage()))));
       return;
     } catch (Bodies.OverloadedException e) {
-      traces.refusedOverloaded("http", x.length);
+      traces.refusedOverloaded("http", TraceReceiver.IN_FLIGHT_BYTES, x.length);
       finish(ctx, x, overloaded(x.json, Outcomes.overloaded(e.getMessage())));
       return;
     } catch (MalformedRequestException | RuntimeException e) {
@@ -456,7 +463,7 @@ final class OtlpHttpHandler extends ChannelInboundHandlerAdapter {
     }
     if (!x.keepAlive || x.closeAfter) {
       response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-      ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+      ctx.writeAndFlush(response).addListener(f -> closeAfterAnswer(ctx));
       closed = true;
       ending = true;
       Exchange rest;
@@ -465,9 +472,29 @@ final class OtlpHttpHandler extends ChannelInboundHandlerAdapter {
       }
       return;
     }
+    if (x.http10) {
+      response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+    }
     ctx.writeAndFlush(response);
     if (!ctx.channel().config().isAutoRead() && pending() < maxPipelined) {
       ctx.channel().config().setAutoRead(true);
+    }
+  }
+
+  /**
+   * Ends the connection after its last answer: shuts the output down (the client reads the answer, then end of
+   * stream) and closes once the client has closed its side or {@link #LINGER_SECONDS} passed. Closing at once while
+   * the client is still sending (a body that will not be read) would reset the connection, and the client could lose
+   * the answer.
+   */
+  private static void closeAfterAnswer(ChannelHandlerContext ctx) {
+    if (ctx.channel() instanceof DuplexChannel duplex && duplex.isActive()) {
+      ctx.channel().config().setAutoRead(true); // read and drop what the client still sends, to see its close
+      duplex.shutdownOutput().addListener(f -> ctx.executor().schedule(() -> {
+        ctx.close();
+      }, LINGER_SECONDS, TimeUnit.SECONDS));
+    } else {
+      ctx.close();
     }
   }
 

@@ -35,10 +35,14 @@ public final class ReceiverMetrics {
         .description("export requests answered, by transport and status code").register(registry)).increment();
   }
 
-  /** Request bytes refused unread because the gateway had too much in flight, by transport. */
-  void refusedUnread(String transport, long bytes) {
-    refusedBytes.computeIfAbsent(transport, t -> Counter.builder("otlake.gateway.refused.bytes")
-        .tag("transport", t).tag("reason", "overloaded")
+  /**
+   * Request bytes refused unread as overload, by transport and by the bound that refused them: {@code in_flight_bytes}
+   * (admission.max-in-flight-bytes), {@code pipelined} (http.max-pipelined-requests), {@code work_queue}
+   * (http.max-queued-requests).
+   */
+  void refusedUnread(String transport, String reason, long bytes) {
+    refusedBytes.computeIfAbsent(transport + ' ' + reason, k -> Counter.builder("otlake.gateway.refused.bytes")
+        .tag("transport", transport).tag("reason", reason)
         .description("request bytes refused unread because too many request bytes were in flight (retryable)")
         .baseUnit("bytes").register(registry)).increment(bytes);
   }

@@ -69,7 +69,7 @@ public final class TraceReceiver {
     // admitted by size before the scan: a refusal costs a compare-and-set, not the request's processing
     Admission.Permit permit = admission.tryAcquire(request.length);
     if (permit == null) {
-      refusedOverloaded("grpc", request.length);
+      refusedOverloaded("grpc", IN_FLIGHT_BYTES, request.length);
       io.grpc.StatusRuntimeException status = Outcomes.grpc(Outcomes.overloaded(admission));
       metrics.answered("grpc", status.getStatus().getCode().name());
       response.onError(status);
@@ -136,11 +136,19 @@ public final class TraceReceiver {
 
   /**
    * Counts a request refused by {@link #admission()} before anything was read of it: {@code bytes} its size as far as
-   * known (gRPC: the message; OTLP/HTTP: Content-Length, or the body so far).
+   * known (gRPC: the message; OTLP/HTTP: Content-Length, or the body so far); {@code reason} the bound that refused
+   * it ({@link #IN_FLIGHT_BYTES}, {@link #PIPELINED}, {@link #WORK_QUEUE}).
    */
-  public void refusedOverloaded(String transport, long bytes) {
-    metrics.refusedUnread(transport, bytes);
+  public void refusedOverloaded(String transport, String reason, long bytes) {
+    metrics.refusedUnread(transport, reason, bytes);
   }
+
+  /** Refused by {@code admission.max-in-flight-bytes}. */
+  public static final String IN_FLIGHT_BYTES = "in_flight_bytes";
+  /** Refused by {@code http.max-pipelined-requests}. */
+  public static final String PIPELINED = "pipelined";
+  /** Refused by {@code http.max-queued-requests}. */
+  public static final String WORK_QUEUE = "work_queue";
 
   /** Counts a request refused before it reached {@link #export(byte[])} (e.g. an undecodable OTLP/JSON body). */
   public void refusedUnread() {
