@@ -102,6 +102,8 @@ final class OtlpHttpHandler extends ChannelInboundHandlerAdapter {
     final boolean keepAlive;
     /** An HTTP/1.0 request asked to keep the connection: the answer says it is kept. */
     boolean http10;
+    /** The body has no Content-Length: its bytes are admitted as they arrive. */
+    boolean chunked;
     final boolean json;
     final Bodies.Coding coding;
     Admission.Permit permit;
@@ -249,6 +251,7 @@ final class OtlpHttpHandler extends ChannelInboundHandlerAdapter {
     Exchange x = new Exchange(keepAlive, json, coding);
     x.http10 = keepAlive && !head.protocolVersion().isKeepAliveDefault();
     x.permit = permit;
+    x.chunked = announced < 0;
     x.body = new byte[announced >= 0 ? (int) announced : CHUNKED_INITIAL_BYTES];
     receiving = x;
     if (closeIfRefused && pending() == 1) {
@@ -286,8 +289,8 @@ final class OtlpHttpHandler extends ChannelInboundHandlerAdapter {
       tooLarge(ctx, x.json);
       return;
     }
-    if (x.length + n > x.body.length) {
-      // a chunked body: its bytes are admitted as they arrive
+    if (x.chunked) {
+      // no Content-Length: the body's bytes are admitted as they arrive
       if (!x.permit.grow(n)) {
         receiving = null;
         long had = x.length;
@@ -297,7 +300,10 @@ final class OtlpHttpHandler extends ChannelInboundHandlerAdapter {
             last ? 0 : -1);
         return;
       }
-      x.body = Arrays.copyOf(x.body, (int) Math.min(maxRequestBytes, Math.max(x.length + n, x.body.length * 2L)));
+      if (x.length + n > x.body.length) {
+        x.body = Arrays.copyOf(x.body,
+            (int) Math.min(maxRequestBytes, Math.max(x.length + n, x.body.length * 2L)));
+      }
     }
     b.getBytes(b.readerIndex(), x.body, x.length, n);
     x.length += n;

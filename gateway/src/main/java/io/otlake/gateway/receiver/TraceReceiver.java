@@ -75,7 +75,13 @@ public final class TraceReceiver {
       response.onError(status);
       return;
     }
-    export(request).whenComplete((ok, failure) -> {
+    CompletableFuture<Void> exported;
+    try {
+      exported = export(request);
+    } catch (RuntimeException e) {
+      exported = CompletableFuture.failedFuture(e); // a bug, not the data's fault: answered, and the permit returned
+    }
+    exported.whenComplete((ok, failure) -> {
       permit.close();
       if (failure == null) {
         metrics.answered("grpc", "OK");

@@ -391,6 +391,47 @@ class OtlpHttpServerTest {
   }
 
   @Test
+  void aChunkedBodyIsAdmittedChunkByChunk() throws Exception {
+    Admission admission = new Admission(1 << 20);
+    OtlpHttpServer s = serve(OtlpHttpServer.Limits.of(64 << 10), admission, 1 << 20);
+    byte[] body = request(3).toByteArray();
+    byte[] chunked = chunked(body);
+    Admission.Permit held = admission.tryAcquire(admission.maxBytes() - body.length / 2); // room for half of it
+    try (Socket socket = new Socket("127.0.0.1", s.port())) {
+      socket.setSoTimeout(10_000);
+      OutputStream out = socket.getOutputStream();
+      InputStream in = socket.getInputStream();
+      out.write(chunked);
+      out.flush();
+      Answer refused = readAnswer(in);
+      assertThat(refused.statusLine()).startsWith("HTTP/1.1 429");
+      assertThat(refused.headers()).containsEntry("retry-after", "1");
+      held.close();
+      out.write(chunked); // the same connection, in step after the refused body was dropped
+      out.flush();
+      assertThat(readAnswer(in).statusLine()).startsWith("HTTP/1.1 200");
+    }
+    assertThat(stored).hasSize(3);
+    // refused by the chunk that passed the bound: about half the body had arrived
+    assertThat(refusedBytes(TraceReceiver.IN_FLIGHT_BYTES)).isBetween(body.length / 2.0, body.length / 2.0 + 16);
+  }
+
+  /** A request whose body is sent in chunks of 16 bytes, without Content-Length. */
+  private static byte[] chunked(byte[] body) throws IOException {
+    ByteArrayOutputStream b = new ByteArrayOutputStream();
+    b.write(("POST /v1/traces HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-protobuf\r\n"
+        + "Transfer-Encoding: chunked\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+    for (int i = 0; i < body.length; i += 16) {
+      int n = Math.min(16, body.length - i);
+      b.write((Integer.toHexString(n) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+      b.write(body, i, n);
+      b.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+    }
+    b.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+    return b.toByteArray();
+  }
+
+  @Test
   void pipeliningPastTheBoundIsAnsweredInOrderWith429AndBufferedBodiesCountAsInFlight() throws Exception {
     Admission admission = new Admission(1 << 20);
     OtlpHttpServer s = serve(new OtlpHttpServer.Limits(64 << 10, 3, 256), admission, 1 << 20);
