@@ -23,14 +23,14 @@ public final class BenchMain {
 
   public static void main(String[] args) throws Exception {
     boolean quickFlag = false;
-    String onlyFlag = "gateway,writer,freshness,heap,jmh";
+    String onlyFlag = "gateway,overload,writer,freshness,heap,jmh";
     for (int i = 0; i < args.length; i++) {
       if (args[i].equals("--quick")) {
         quickFlag = true;
       } else if (args[i].equals("--only") && i + 1 < args.length) {
         onlyFlag = args[++i];
       } else {
-        System.err.println("usage: bench/run [--quick] [--only gateway,writer,freshness,heap,jmh]");
+        System.err.println("usage: bench/run [--quick] [--only gateway,overload,writer,freshness,heap,jmh]");
         System.exit(2);
       }
     }
@@ -44,13 +44,14 @@ public final class BenchMain {
     Map<String, Object> run = results.section("run");
     run.put("date", Instant.now().toString());
     run.put("mode", quick ? "quick" : "full");
-    run.put("command", "bench/run" + (quick ? " --quick" : ""));
+    run.put("command", "bench/run" + (quick ? " --quick" : "")
+        + (only.equals("gateway,overload,writer,freshness,heap,jmh") ? "" : " --only " + only));
     run.put("cpus", Runtime.getRuntime().availableProcessors());
     run.put("max_heap_mib", Runtime.getRuntime().maxMemory() >> 20);
     run.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
     run.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
     long started = System.nanoTime();
-    if (only.contains("gateway")) {
+    if (java.util.Arrays.asList(only.split(",")).contains("gateway")) {
       // its own broker: the gateway benchmark leaves gigabytes in Kafka, and the writer measured ~20% slower on a
       // broker still flushing them
       Path gatewayLake = Files.createTempDirectory(out, "lake-gateway-");
@@ -58,6 +59,13 @@ public final class BenchMain {
         step("gateway vs a plain Kafka producer", () -> GatewayBench.run(infra, quick, results));
       }
       deleteQuietly(gatewayLake);
+    }
+    if (only.contains("overload")) {
+      Path overloadLake = Files.createTempDirectory(out, "lake-overload-");
+      try (LocalInfra infra = LocalInfra.start(overloadLake, 0, 0, 4)) {
+        step("gateway under 10x overload", () -> OverloadBench.run(infra, quick, results));
+      }
+      deleteQuietly(overloadLake);
     }
     try (LocalInfra infra = LocalInfra.start(lake, 0, 0, 4)) {
       if (only.contains("writer")) {

@@ -20,6 +20,9 @@ final class Report {
     sb.append("| headline | value | target |\n|---|---|---|\n");
     row(sb, results, "gateway_ratio", "acknowledged spans/s through the gateway (OTLP/gRPC) / Kafka producer ceiling", ">= 0.8");
     row(sb, results, "gateway_http_ratio", "the same over OTLP/HTTP with protobuf bodies", ">= 0.8");
+    row(sb, results, "gateway_overload_ratio",
+        "acknowledged spans/s over OTLP/gRPC under 10x offered load / the same gateway unloaded", "near 1");
+    row(sb, results, "gateway_http_overload_ratio", "the same over OTLP/HTTP (10x the connections)", "near 1");
     row(sb, results, "writer_ratio", "committed spans/s / Iceberg generic writer rows/s", ">= 2.5");
     row(sb, results, "bytes_per_span", "data file bytes per span at rest", "<= 30");
     row(sb, results, "freshness_p99_s", "acknowledgement to visible in the table, p99 (s)", "<= 10");

@@ -8,6 +8,7 @@ import io.otlake.gateway.kafka.KafkaReachability;
 import io.otlake.gateway.kafka.KafkaSink;
 import io.otlake.gateway.receiver.FanOutLimits;
 import io.otlake.gateway.receiver.GrpcAnswers;
+import io.otlake.gateway.receiver.Admission;
 import io.otlake.gateway.receiver.ReceiverMetrics;
 import io.otlake.gateway.receiver.SpanValidator;
 import io.otlake.gateway.receiver.TraceReceiver;
@@ -62,7 +63,8 @@ public final class GatewayServer implements AutoCloseable {
         new TraceSplitter(config.maxRecordBytes(), config.maxSplitBytes()),
         sink,
         System::currentTimeMillis,
-        receiverMetrics);
+        receiverMetrics,
+        new Admission(config.admissionMaxInFlightBytes()));
     GrpcLogs.quietTransportWarnings();
     Server grpc = NettyServerBuilder.forAddress(new InetSocketAddress(config.grpcHost(), config.grpcPort()))
         .maxInboundMessageSize(config.maxRequestBytes())
@@ -81,7 +83,8 @@ public final class GatewayServer implements AutoCloseable {
     OtlpHttpServer http = null;
     if (config.httpPort() >= 0) {
       try {
-        http = OtlpHttpServer.start(config.httpHost(), config.httpPort(), config.httpMaxRequestBytes(),
+        http = OtlpHttpServer.start(config.httpHost(), config.httpPort(), new OtlpHttpServer.Limits(
+            config.httpMaxRequestBytes(), config.httpMaxPipelinedRequests(), config.httpMaxQueuedRequests()),
             config.httpCorsAllowedOrigins(), traces);
       } catch (RuntimeException e) {
         grpc.shutdownNow();

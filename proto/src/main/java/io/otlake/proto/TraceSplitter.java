@@ -44,6 +44,11 @@ public final class TraceSplitter {
     this.maxSplitBytes = maxSplitBytes;
   }
 
+  /** The largest record value this splitter makes. */
+  public int maxRecordBytes() {
+    return maxRecordBytes;
+  }
+
   /**
    * The records of a request, in trace order. Throws {@link RecordTooLargeException} for a span that does not fit
    * one record with its resource and scope, and its subclass {@link SplitTooLargeException} when the records would

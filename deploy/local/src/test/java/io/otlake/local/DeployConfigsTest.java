@@ -22,6 +22,9 @@ class DeployConfigsTest {
     assertThat(c.grpcPort()).isEqualTo(4317);
     assertThat(c.httpPort()).isEqualTo(4318);
     assertThat(c.maxRequestBytes()).isEqualTo(4 << 20);
+    assertThat(c.httpMaxPipelinedRequests()).isEqualTo(8);
+    assertThat(c.httpMaxQueuedRequests()).isEqualTo(256);
+    assertThat(c.admissionMaxInFlightBytes()).isBetween(16L << 20, 1L << 30);
     assertThat(c.producerProperties()).containsEntry("client.id", "otlake-gateway");
   }
 

@@ -19,7 +19,10 @@ public record GatewayConfig(
     String httpHost,
     int httpPort,
     int httpMaxRequestBytes,
+    int httpMaxPipelinedRequests,
+    int httpMaxQueuedRequests,
     java.util.List<String> httpCorsAllowedOrigins,
+    long admissionMaxInFlightBytes,
     String bootstrapServers,
     String tracesTopic,
     int maxRecordBytes,
@@ -43,6 +46,14 @@ public record GatewayConfig(
   /** The key of the OTLP/gRPC message size limit, named in the answer to a larger message. */
   public static final String GRPC_MAX_REQUEST_BYTES = "grpc.max-request-bytes";
 
+  /**
+   * The default of {@code admission.max-in-flight-bytes}: an eighth of the maximum heap (a request's bytes are held
+   * about three times over while in work: as received, decompressed or decoded, and as split records), at least
+   * 16 MiB and at most 1 GiB.
+   */
+  static final long DEFAULT_ADMISSION_BYTES =
+      Math.max(16L << 20, Math.min(1L << 30, Runtime.getRuntime().maxMemory() / 8));
+
   public static final ConfigDef DEF = new ConfigDef()
       .define("grpc.host", Type.STRING, "0.0.0.0", "address the OTLP/gRPC server binds to", ConfigDef.nonEmpty(),
           "a host name or address")
@@ -60,9 +71,22 @@ public record GatewayConfig(
       .define("http.max-request-bytes", Type.SIZE, 4L << 20,
           "largest OTLP/HTTP body accepted, as sent and once decompressed; larger ones get 413",
           ConfigDef.between(1024, 1L << 30), "1KiB..1GiB")
+      .define("http.max-pipelined-requests", Type.INT, 8,
+          "requests one OTLP/HTTP connection may have received and not yet answered (HTTP/1.1 pipelining); later ones"
+              + " are answered 429 with Retry-After, in order, without their bodies being kept",
+          ConfigDef.between(1, 1024), "1..1024")
+      .define("http.max-queued-requests", Type.INT, 256,
+          "OTLP/HTTP requests waiting for a work thread (one per connection at most); past it 429 with Retry-After",
+          ConfigDef.between(1, 1 << 20), "1..1048576")
       .define("http.cors.allowed-origins", Type.STRING, "",
           "browser origins allowed to export over OTLP/HTTP, comma-separated (e.g. https://shop.example.com), * for"
               + " any; empty: no CORS", v -> true, "comma-separated origins, * or empty")
+      .define("admission.max-in-flight-bytes", Type.SIZE, DEFAULT_ADMISSION_BYTES,
+          "request bytes admitted and not yet answered, both transports together (gRPC messages; OTLP/HTTP bodies as"
+              + " sent, buffered pipelined ones included, plus their decompressed size); a request arriving past it is"
+              + " refused unread with RESOURCE_EXHAUSTED + RetryInfo / HTTP 429 + Retry-After (default: an eighth of"
+              + " the maximum heap, 16MiB..1GiB)",
+          ConfigDef.between(1 << 20, 1L << 40), "1MiB..1TiB")
       .define("kafka.bootstrap.servers", Type.STRING, "localhost:9092", "Kafka brokers, host:port[,host:port]",
           ConfigDef.nonEmpty(), "non-empty")
       .define("kafka.topic.traces", Type.STRING, Signal.TRACES.defaultTopic(), "topic spans are produced to",
@@ -126,8 +150,11 @@ public record GatewayConfig(
         c.getString("http.host"),
         c.getInt("http.port"),
         (int) c.getLong("http.max-request-bytes"),
+        c.getInt("http.max-pipelined-requests"),
+        c.getInt("http.max-queued-requests"),
         java.util.Arrays.stream(c.getString("http.cors.allowed-origins").split(",")).map(String::trim)
             .filter(o -> !o.isEmpty()).toList(),
+        c.getLong("admission.max-in-flight-bytes"),
         c.getString("kafka.bootstrap.servers"),
         c.getString("kafka.topic.traces"),
         (int) c.getLong("kafka.max-record-bytes"),

@@ -25,6 +25,18 @@ final class Bodies {
     }
   }
 
+  /** Decompressing would pass the bound on request bytes in flight: the request is refused as overload. */
+  static final class OverloadedException extends Exception {
+    OverloadedException(String message) {
+      super(message);
+    }
+  }
+
+  /** Takes memory for a growing decompressed body from the bound on bytes in flight; false when it is full. */
+  interface Reserve {
+    boolean take(long bytes);
+  }
+
   private Bodies() {}
 
   /** The coding named by a {@code Content-Encoding} header, or null when it is not one we take. */
@@ -40,14 +52,21 @@ final class Bodies {
     };
   }
 
-  static byte[] decode(byte[] body, Coding coding, int maxBytes) throws TooLargeException, MalformedRequestException {
+  /**
+   * The body decompressed, never larger than {@code maxBytes}; the output buffer is taken from {@code reserve} as it
+   * grows, so that decompression stops as soon as the gateway has too much in flight.
+   */
+  static byte[] decode(byte[] body, Coding coding, int maxBytes, Reserve reserve)
+      throws TooLargeException, MalformedRequestException, OverloadedException {
     if (coding == Coding.IDENTITY) {
       return body;
     }
     try (InputStream in = coding == Coding.GZIP
         ? new GZIPInputStream(new java.io.ByteArrayInputStream(body), 8192)
         : new InflaterInputStream(new java.io.ByteArrayInputStream(body))) {
-      byte[] out = new byte[Math.min(maxBytes, Math.max(1024, body.length * 8))];
+      int initial = (int) Math.min(maxBytes, Math.max(1024, body.length * 8L));
+      take(reserve, initial);
+      byte[] out = new byte[initial];
       int n = 0;
       while (true) {
         if (n == out.length) {
@@ -57,7 +76,9 @@ final class Bodies {
             }
             throw new TooLargeException("the request is larger than " + maxBytes + " bytes once decompressed");
           }
-          out = Arrays.copyOf(out, (int) Math.min(maxBytes, out.length * 2L));
+          int grown = (int) Math.min(maxBytes, out.length * 2L);
+          take(reserve, grown - out.length);
+          out = Arrays.copyOf(out, grown);
         }
         int r = in.read(out, n, out.length - n);
         if (r < 0) {
@@ -73,6 +94,13 @@ final class Bodies {
       // an EOFException for a truncated stream; nothing here does real I/O
       throw new MalformedRequestException("the body is not valid " + coding.name().toLowerCase(Locale.ROOT) + " data: "
           + e);
+    }
+  }
+
+  private static void take(Reserve reserve, long bytes) throws OverloadedException {
+    if (!reserve.take(bytes)) {
+      throw new OverloadedException("the gateway has too many request bytes in flight to decompress this one"
+          + " (admission.max-in-flight-bytes); retry later");
     }
   }
 }

@@ -14,24 +14,13 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
-import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpMessage;
-import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.cors.CorsConfig;
 import io.netty.handler.codec.http.cors.CorsConfigBuilder;
 import io.netty.handler.codec.http.cors.CorsHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.util.List;
-import io.otlake.gateway.receiver.Outcomes;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.otlake.gateway.receiver.TraceReceiver;
 import java.io.IOException;
@@ -39,19 +28,33 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The OTLP/HTTP server (HTTP/1.1 on Netty, epoll where available). Event loops parse HTTP and move bytes; the
- * exports run on a fixed pool of work threads (twice the cores): decompressing and reading JSON are CPU work that
- * should not hold up the other connections of a loop. A connection has one request in work at a time, so what waits
- * for a work thread is bounded by the connections.
+ * The OTLP/HTTP server (HTTP/1.1 on Netty, epoll where available). Event loops parse HTTP, decide admission and move
+ * bytes; the exports run on a fixed pool of work threads (twice the cores): decompressing and reading JSON are CPU work
+ * that should not hold up the other connections of a loop. A connection has one request in work at a time, and at
+ * most {@link Limits#maxQueuedRequests} wait for a work thread; past that a request is answered 429 on its event
+ * loop. The header block is bounded by Netty's decoder defaults (request line 4 KiB, headers 8 KiB; past them 414 and
+ * 431).
  */
 public final class OtlpHttpServer implements AutoCloseable {
   /** Keep-alive connections without traffic for this long are closed (clients reconnect on their next export). */
   static final int IDLE_TIMEOUT_SECONDS = 120;
+
+  /**
+   * The server's bounds: {@code http.max-request-bytes}, {@code http.max-pipelined-requests},
+   * {@code http.max-queued-requests}.
+   */
+  public record Limits(int maxRequestBytes, int maxPipelinedRequests, int maxQueuedRequests) {
+    /** The configured defaults for pipelining and the work queue, with the given body bound. */
+    public static Limits of(int maxRequestBytes) {
+      return new Limits(maxRequestBytes, 8, 256);
+    }
+  }
 
   private final EventLoopGroup loops;
   private final ExecutorService work;
@@ -71,6 +74,12 @@ public final class OtlpHttpServer implements AutoCloseable {
    */
   public static OtlpHttpServer start(String host, int port, int maxRequestBytes, List<String> corsOrigins,
       TraceReceiver traces) {
+    return start(host, port, Limits.of(maxRequestBytes), corsOrigins, traces);
+  }
+
+  /** {@link #start(String, int, int, List, TraceReceiver)} with all of the server's bounds given. */
+  public static OtlpHttpServer start(String host, int port, Limits limits, List<String> corsOrigins,
+      TraceReceiver traces) {
     CorsConfig cors = corsOrigins.isEmpty() ? null
         : (corsOrigins.contains("*") ? CorsConfigBuilder.forAnyOrigin()
             : CorsConfigBuilder.forOrigins(corsOrigins.toArray(String[]::new)))
@@ -83,8 +92,10 @@ public final class OtlpHttpServer implements AutoCloseable {
     IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
     EventLoopGroup loops = new MultiThreadIoEventLoopGroup(Runtime.getRuntime().availableProcessors(),
         new DefaultThreadFactory("otlp-http-loop", true), io);
-    ExecutorService work = Executors.newFixedThreadPool(2 * Runtime.getRuntime().availableProcessors(),
-        daemonThreads("otlp-http-export"));
+    int threads = 2 * Runtime.getRuntime().availableProcessors();
+    ExecutorService work = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS,
+        new ArrayBlockingQueue<>(limits.maxQueuedRequests()), daemonThreads("otlp-http-export"),
+        new ThreadPoolExecutor.AbortPolicy());
     AtomicInteger inFlight = new AtomicInteger();
     Class<? extends ServerChannel> channel = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
     try {
@@ -102,9 +113,7 @@ public final class OtlpHttpServer implements AutoCloseable {
               }
               ch.pipeline()
                   .addLast(new IdleStateHandler(0, 0, IDLE_TIMEOUT_SECONDS, TimeUnit.SECONDS))
-                  .addLast(new HttpServerKeepAliveHandler())
-                  .addLast(new Aggregator(maxRequestBytes, traces))
-                  .addLast(new OtlpHttpHandler(traces, work, maxRequestBytes, inFlight));
+                  .addLast(new OtlpHttpHandler(traces, work, limits, inFlight));
             }
           })
           .bind(new InetSocketAddress(host, port))
@@ -142,35 +151,6 @@ public final class OtlpHttpServer implements AutoCloseable {
   @Override
   public void close() {
     close(Duration.ofSeconds(10));
-  }
-
-  /**
-   * Aggregates a request's body (answering {@code Expect: 100-continue}); a body over the limit as sent gets 413 with
-   * a {@code google.rpc.Status} in the request's encoding, as OTLP/HTTP asks of every error, and the connection closes.
-   */
-  private static final class Aggregator extends HttpObjectAggregator {
-    private final int maxRequestBytes;
-    private final TraceReceiver traces;
-
-    Aggregator(int maxRequestBytes, TraceReceiver traces) {
-      super(maxRequestBytes);
-      this.maxRequestBytes = maxRequestBytes;
-      this.traces = traces;
-    }
-
-    @Override
-    protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
-      boolean json = OtlpHttpHandler.JSON.equals(
-          OtlpHttpHandler.mediaType(oversized.headers().get(HttpHeaderNames.CONTENT_TYPE)));
-      FullHttpResponse r = OtlpHttpHandler.error(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, json,
-          Outcomes.status(Outcomes.invalid("the request is larger than " + maxRequestBytes
-              + " bytes (http.max-request-bytes)")));
-      r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-      HttpUtil.setContentLength(r, r.content().readableBytes());
-      traces.refusedUnread();
-      traces.answeredHttp(r.status().code());
-      ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
-    }
   }
 
   private static java.util.concurrent.ThreadFactory daemonThreads(String prefix) {

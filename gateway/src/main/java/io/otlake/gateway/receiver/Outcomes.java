@@ -12,6 +12,19 @@ import java.util.concurrent.CompletionException;
  * The one place failures are classified and mapped to the answers the OTLP specification defines (its "Failures"
  * and "Throttling" sections), for OTLP/gRPC and OTLP/HTTP alike: bad data is not retryable, overload and an
  * unavailable Kafka are.
+ *
+ * <p>Overload is decided before the expensive work: {@link Admission} refuses a request by its size on arrival
+ * (gRPC RESOURCE_EXHAUSTED with RetryInfo, HTTP 429 with Retry-After), and so do the OTLP/HTTP server's bounds on its
+ * work queue and on requests pipelined per connection. A sink whose in-flight buffer is full refuses the same way.
+ *
+ * <p>A span that does not fit in one Kafka record even on its own ({@link #recordTooLarge}) is a 400 /
+ * INVALID_ARGUMENT naming {@code kafka.max-record-bytes} and its value, not a 413: the request as a whole may be
+ * well within {@code http.max-request-bytes}, and 413 says the body is too large, which it is not; the OTLP
+ * specification answers data that can never be accepted with 400 Bad Request, and a client must not retry it (413 is
+ * not retryable in OTLP either, so the choice changes the hint, not the client's behaviour).
+ *
+ * <p>Protocol errors of OTLP/HTTP (404, 405, 415, 431, 414, a malformed request) carry a {@code google.rpc.Status}
+ * too ({@link #protocolStatus}), as the specification asks of every error answer.
  */
 public final class Outcomes {
   /** The retry delay suggested to clients when the gateway is overloaded. */
@@ -22,6 +35,42 @@ public final class Outcomes {
   /** The request can never succeed as sent. */
   public static Rejection invalid(String message) {
     return new Rejection(Rejection.Kind.INVALID, message);
+  }
+
+  /** The gateway has too many request bytes in flight: retryable after {@link #RETRY_AFTER_SECONDS}. */
+  public static Rejection overloaded(Admission admission) {
+    return new Rejection(Rejection.Kind.OVERLOADED, "the gateway has " + admission.maxBytes()
+        + " request bytes in flight (admission.max-in-flight-bytes); retry later");
+  }
+
+  /** An overload of some other bound, named in {@code message}: retryable after {@link #RETRY_AFTER_SECONDS}. */
+  public static Rejection overloaded(String message) {
+    return new Rejection(Rejection.Kind.OVERLOADED, message);
+  }
+
+  /**
+   * A span that does not fit in one record of {@code kafka.max-record-bytes} even on its own: it can never be
+   * accepted as sent, so 400 / INVALID_ARGUMENT (see the class comment for why not 413).
+   */
+  public static Rejection recordTooLarge(String splitterMessage, int maxRecordBytes) {
+    return invalid(splitterMessage + " (the gateway's kafka.max-record-bytes is " + maxRecordBytes
+        + "); this span can never be accepted: make it smaller (fewer attributes, events or links) or raise"
+        + " kafka.max-record-bytes");
+  }
+
+  /**
+   * The {@code google.rpc.Status} of an OTLP/HTTP answer that is not about the data: 404 NOT_FOUND, 405 UNIMPLEMENTED,
+   * 429 RESOURCE_EXHAUSTED, 503 UNAVAILABLE, any other 4xx (400, 413, 414, 415, 431) INVALID_ARGUMENT.
+   */
+  public static com.google.rpc.Status protocolStatus(int httpStatus, String message) {
+    int code = switch (httpStatus) {
+      case 404 -> Code.NOT_FOUND_VALUE;
+      case 405 -> Code.UNIMPLEMENTED_VALUE;
+      case 429 -> Code.RESOURCE_EXHAUSTED_VALUE;
+      case 503 -> Code.UNAVAILABLE_VALUE;
+      default -> httpStatus >= 500 ? Code.INTERNAL_VALUE : Code.INVALID_ARGUMENT_VALUE;
+    };
+    return com.google.rpc.Status.newBuilder().setCode(code).setMessage(message).build();
   }
 
   /** Maps a failure of the sink to a rejection: a full in-flight buffer is overload, anything else unavailability. */

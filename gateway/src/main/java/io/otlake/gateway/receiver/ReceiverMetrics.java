@@ -13,6 +13,7 @@ public final class ReceiverMetrics {
   private final Map<Signal, Counter> failed = new EnumMap<>(Signal.class);
   private final MeterRegistry registry;
   private final Map<String, Counter> answers = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, Counter> refusedBytes = new java.util.concurrent.ConcurrentHashMap<>();
 
   public ReceiverMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -32,6 +33,26 @@ public final class ReceiverMetrics {
     answers.computeIfAbsent(transport + ' ' + code, k -> Counter.builder("otlake.gateway.requests")
         .tag("transport", transport).tag("code", code)
         .description("export requests answered, by transport and status code").register(registry)).increment();
+  }
+
+  /**
+   * Request bytes refused unread as overload, by transport and by the bound that refused them: {@code in_flight_bytes}
+   * (admission.max-in-flight-bytes), {@code pipelined} (http.max-pipelined-requests), {@code work_queue}
+   * (http.max-queued-requests).
+   */
+  void refusedUnread(String transport, String reason, long bytes) {
+    refusedBytes.computeIfAbsent(transport + ' ' + reason, k -> Counter.builder("otlake.gateway.refused.bytes")
+        .tag("transport", transport).tag("reason", reason)
+        .description("request bytes refused unread because too many request bytes were in flight (retryable)")
+        .baseUnit("bytes").register(registry)).increment(bytes);
+  }
+
+  /** The request bytes holding an admission permit, as a gauge. */
+  void inFlightBytes(Admission admission) {
+    io.micrometer.core.instrument.Gauge.builder("otlake.gateway.in.flight.bytes", admission,
+            Admission::inFlightBytes)
+        .description("request bytes admitted and not yet answered (bound: admission.max-in-flight-bytes)")
+        .baseUnit("bytes").register(registry);
   }
 
   void accepted(Signal s, int n) {

@@ -33,14 +33,29 @@ public final class TraceReceiver {
   private final RecordSink sink;
   private final LongSupplier clockMillis;
   private final ReceiverMetrics metrics;
+  private final Admission admission;
 
+  /** A receiver without a bound of its own on request bytes in flight (the sink's bound still holds). */
   public TraceReceiver(SpanValidator validator, TraceSplitter splitter, RecordSink sink, LongSupplier clockMillis,
       ReceiverMetrics metrics) {
+    this(validator, splitter, sink, clockMillis, metrics, new Admission(Long.MAX_VALUE));
+  }
+
+  /** A receiver whose requests of both transports share {@code admission}'s bound on request bytes in flight. */
+  public TraceReceiver(SpanValidator validator, TraceSplitter splitter, RecordSink sink, LongSupplier clockMillis,
+      ReceiverMetrics metrics, Admission admission) {
     this.validator = validator;
     this.splitter = splitter;
     this.sink = sink;
     this.clockMillis = clockMillis;
     this.metrics = metrics;
+    this.admission = admission;
+    metrics.inFlightBytes(admission);
+  }
+
+  /** The bound on request bytes in flight both transports take their permits from. */
+  public Admission admission() {
+    return admission;
   }
 
   /**
@@ -63,7 +78,22 @@ public final class TraceReceiver {
       response.onError(request.refusal().asRuntimeException());
       return;
     }
-    export(request.bytes()).whenComplete((ok, failure) -> {
+    // admitted by size before the scan: a refusal costs a compare-and-set, not the request's processing
+    // (every gRPC answer is counted by GrpcAnswers)
+    Admission.Permit permit = admission.tryAcquire(request.bytes().length);
+    if (permit == null) {
+      refusedOverloaded("grpc", IN_FLIGHT_BYTES, request.bytes().length);
+      response.onError(Outcomes.grpc(Outcomes.overloaded(admission)));
+      return;
+    }
+    CompletableFuture<Void> exported;
+    try {
+      exported = export(request.bytes());
+    } catch (RuntimeException e) {
+      exported = CompletableFuture.failedFuture(e); // a bug, not the data's fault: answered, and the permit returned
+    }
+    exported.whenComplete((ok, failure) -> {
+      permit.close();
       if (failure == null) {
         response.onNext(OK);
         response.onCompleted();
@@ -102,7 +132,7 @@ public final class TraceReceiver {
           + "=" + e.limit() + "; send fewer traces per request or smaller resources"));
     } catch (RecordTooLargeException e) {
       metrics.refused(Signal.TRACES, scanned.spanCount());
-      return CompletableFuture.failedFuture(Outcomes.invalid(e.getMessage() + " (kafka.max-record-bytes)"));
+      return CompletableFuture.failedFuture(Outcomes.recordTooLarge(e.getMessage(), splitter.maxRecordBytes()));
     }
     if (records.isEmpty()) {
       return CompletableFuture.completedFuture(null);
@@ -122,6 +152,22 @@ public final class TraceReceiver {
   public void answeredHttp(int status) {
     metrics.answered("http", Integer.toString(status));
   }
+
+  /**
+   * Counts a request refused by {@link #admission()} before anything was read of it: {@code bytes} its size as far as
+   * known (gRPC: the message; OTLP/HTTP: Content-Length, or the body so far); {@code reason} the bound that refused
+   * it ({@link #IN_FLIGHT_BYTES}, {@link #PIPELINED}, {@link #WORK_QUEUE}).
+   */
+  public void refusedOverloaded(String transport, String reason, long bytes) {
+    metrics.refusedUnread(transport, reason, bytes);
+  }
+
+  /** Refused by {@code admission.max-in-flight-bytes}. */
+  public static final String IN_FLIGHT_BYTES = "in_flight_bytes";
+  /** Refused by {@code http.max-pipelined-requests}. */
+  public static final String PIPELINED = "pipelined";
+  /** Refused by {@code http.max-queued-requests}. */
+  public static final String WORK_QUEUE = "work_queue";
 
   /** Counts a request refused before it reached {@link #export(byte[])} (e.g. an undecodable OTLP/JSON body). */
   public void refusedUnread() {

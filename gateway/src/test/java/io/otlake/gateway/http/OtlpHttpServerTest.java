@@ -9,6 +9,7 @@ import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
+import io.otlake.gateway.receiver.Admission;
 import io.otlake.gateway.receiver.ReceiverMetrics;
 import io.otlake.gateway.receiver.RecordSink;
 import io.otlake.gateway.receiver.SinkException;
@@ -46,9 +47,14 @@ class OtlpHttpServerTest {
   private static final long NOW = 1_800_000_000_000_000_000L;
 
   /** What the fake sink does with the next request. */
-  private enum Mode { STORE, OVERLOADED, UNAVAILABLE }
+  private enum Mode { STORE, OVERLOADED, UNAVAILABLE, BLOCK }
 
   private volatile Mode mode = Mode.STORE;
+  /** In BLOCK mode, sends wait on their work thread for this latch, counted in {@link #blocked}. */
+  private final java.util.concurrent.CountDownLatch unblock = new java.util.concurrent.CountDownLatch(1);
+  private final java.util.concurrent.atomic.AtomicInteger blocked = new java.util.concurrent.atomic.AtomicInteger();
+  private RecordSink sink;
+  private final List<OtlpHttpServer> others = new CopyOnWriteArrayList<>();
   private final List<OtlpRecord> stored = new CopyOnWriteArrayList<>();
   private OtlpHttpServer server;
   private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -56,7 +62,17 @@ class OtlpHttpServerTest {
 
   @BeforeEach
   void start() {
-    RecordSink sink = (signal, records, receivedAtMs) -> switch (mode) {
+    sink = (signal, records, receivedAtMs) -> switch (mode) {
+      case BLOCK -> {
+        blocked.incrementAndGet();
+        try {
+          unblock.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        stored.addAll(records);
+        yield CompletableFuture.completedFuture(null);
+      }
       case STORE -> {
         stored.addAll(records);
         yield CompletableFuture.completedFuture(null);
@@ -73,7 +89,18 @@ class OtlpHttpServerTest {
 
   @AfterEach
   void stop() {
+    unblock.countDown();
     server.close(Duration.ofSeconds(5));
+    others.forEach(o -> o.close(Duration.ofSeconds(5)));
+  }
+
+  /** Another server on the same fake sink, with the given bounds, admission and record size. */
+  private OtlpHttpServer serve(OtlpHttpServer.Limits limits, Admission admission, int maxRecordBytes) {
+    TraceReceiver traces = new TraceReceiver(new SpanValidator(() -> NOW), new TraceSplitter(maxRecordBytes), sink,
+        System::currentTimeMillis, new ReceiverMetrics(registry), admission);
+    OtlpHttpServer s = OtlpHttpServer.start("127.0.0.1", 0, limits, List.of(), traces);
+    others.add(s);
+    return s;
   }
 
   @Test
@@ -160,15 +187,30 @@ class OtlpHttpServerTest {
   @Test
   void wrongPathsMethodsTypesAndSizesGetTheirHttpAnswers() throws Exception {
     byte[] body = request(1).toByteArray();
-    assertThat(post("/v1/logs", "application/x-protobuf", null, body).statusCode()).isEqualTo(404);
+    // each answer a google.rpc.Status in the request's encoding: protobuf, or JSON when it is JSON or unknown
+    HttpResponse<byte[]> notFound = post("/v1/logs", "application/x-protobuf", null, body);
+    assertThat(notFound.statusCode()).isEqualTo(404);
+    assertThat(notFound.headers().firstValue("content-type")).hasValue("application/x-protobuf");
+    com.google.rpc.Status notFoundStatus = com.google.rpc.Status.parseFrom(notFound.body());
+    assertThat(notFoundStatus.getCode()).isEqualTo(com.google.rpc.Code.NOT_FOUND_VALUE);
+    assertThat(notFoundStatus.getMessage()).contains("/v1/logs").contains("/v1/traces");
+    HttpResponse<byte[]> notFoundJson = post("/v1/metrics", "application/json", null, "{}".getBytes());
+    assertThat(notFoundJson.statusCode()).isEqualTo(404);
+    assertThat(jsonStatus(notFoundJson).getCode()).isEqualTo(com.google.rpc.Code.NOT_FOUND_VALUE);
     HttpResponse<byte[]> get = client.send(HttpRequest.newBuilder(uri("/v1/traces")).GET().build(),
         HttpResponse.BodyHandlers.ofByteArray());
     assertThat(get.statusCode()).isEqualTo(405);
     assertThat(get.headers().firstValue("allow")).hasValue("POST");
+    assertThat(get.headers().firstValue("content-type")).hasValue("application/json");
+    assertThat(jsonStatus(get).getCode()).isEqualTo(com.google.rpc.Code.UNIMPLEMENTED_VALUE);
     HttpResponse<byte[]> text = post("/v1/traces", "text/plain", null, body);
     assertThat(text.statusCode()).isEqualTo(415);
-    assertThat(new String(text.body(), StandardCharsets.UTF_8)).contains("application/x-protobuf");
-    assertThat(post("/v1/traces", "application/x-protobuf", "br", body).statusCode()).isEqualTo(415);
+    com.google.rpc.Status textStatus = jsonStatus(text);
+    assertThat(textStatus.getCode()).isEqualTo(com.google.rpc.Code.INVALID_ARGUMENT_VALUE);
+    assertThat(textStatus.getMessage()).contains("application/x-protobuf");
+    HttpResponse<byte[]> brotli = post("/v1/traces", "application/x-protobuf", "br", body);
+    assertThat(brotli.statusCode()).isEqualTo(415);
+    assertThat(com.google.rpc.Status.parseFrom(brotli.body()).getMessage()).contains("Content-Encoding");
     // over the limit as sent, and a small gzip body that inflates past it
     HttpResponse<byte[]> tooLarge = post("/v1/traces", "application/x-protobuf", null, new byte[100 << 10]);
     assertThat(tooLarge.statusCode()).isEqualTo(413);
@@ -183,7 +225,7 @@ class OtlpHttpServerTest {
     assertThat(requests("200")).isEqualTo(1);
     assertThat(requests("413")).isEqualTo(2);
     assertThat(requests("415")).isEqualTo(2);
-    assertThat(requests("404") + requests("405")).isEqualTo(2);
+    assertThat(requests("404") + requests("405")).isEqualTo(3);
   }
 
   @Test
@@ -276,6 +318,298 @@ class OtlpHttpServerTest {
       }
     }
     assertThat(stored).hasSize(3);
+  }
+
+  @Test
+  void aFullWorkQueueGets429WithRetryAfterAndAStatusDecidedOnTheEventLoop() throws Exception {
+    int threads = 2 * Runtime.getRuntime().availableProcessors(); // the server's work threads
+    OtlpHttpServer s = serve(new OtlpHttpServer.Limits(64 << 10, 8, 1), new Admission(Long.MAX_VALUE), 1 << 20);
+    mode = Mode.BLOCK;
+    byte[] body = request(1).toByteArray();
+    List<CompletableFuture<HttpResponse<byte[]>>> holding = new java.util.ArrayList<>();
+    for (int i = 0; i < threads; i++) {
+      holding.add(postAsync(s.port(), body)); // each on its own connection, each holding a work thread
+    }
+    await(() -> blocked.get() == threads);
+    List<CompletableFuture<HttpResponse<byte[]>>> more = new java.util.ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      more.add(postAsync(s.port(), body)); // one waits in the queue of one, two are refused
+    }
+    await(() -> more.stream().filter(CompletableFuture::isDone).count() == 2);
+    for (CompletableFuture<HttpResponse<byte[]>> f : more) {
+      if (f.isDone()) {
+        HttpResponse<byte[]> r = f.get();
+        assertThat(r.statusCode()).isEqualTo(429);
+        assertThat(r.headers().firstValue("retry-after")).hasValue("1");
+        com.google.rpc.Status status = com.google.rpc.Status.parseFrom(r.body());
+        assertThat(status.getCode()).isEqualTo(com.google.rpc.Code.RESOURCE_EXHAUSTED_VALUE);
+        assertThat(status.getMessage()).contains("http.max-queued-requests");
+      }
+    }
+    assertThat(stored).isEmpty();
+    unblock.countDown();
+    for (CompletableFuture<HttpResponse<byte[]>> f : holding) {
+      assertThat(f.get(10, java.util.concurrent.TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+    }
+    assertThat(more.stream().filter(f -> f.join().statusCode() == 200).count()).as("the queued one").isEqualTo(1);
+    assertThat(stored).hasSize(threads + 1);
+    assertThat(refusedBytes(TraceReceiver.WORK_QUEUE)).isEqualTo(2.0 * body.length);
+  }
+
+  @Test
+  void pastTheInFlightBoundRequestsGet429AndTheirBodiesAreNeverRead() throws Exception {
+    Admission admission = new Admission(1 << 20);
+    OtlpHttpServer s = serve(OtlpHttpServer.Limits.of(64 << 10), admission, 1 << 20);
+    byte[] notProto = {0x0a, 0x05, 1};
+    byte[] notJson = "{\"resourceSpans\":[".getBytes(StandardCharsets.UTF_8);
+    byte[] notGzip = request(1).toByteArray();
+    Admission.Permit held = admission.tryAcquire(admission.maxBytes()); // other requests fill the bound
+
+    HttpResponse<byte[]> proto = post(s.port(), "application/x-protobuf", null, notProto);
+    assertThat(proto.statusCode()).isEqualTo(429);
+    assertThat(proto.headers().firstValue("retry-after")).hasValue("1");
+    com.google.rpc.Status status = com.google.rpc.Status.parseFrom(proto.body());
+    assertThat(status.getCode()).isEqualTo(com.google.rpc.Code.RESOURCE_EXHAUSTED_VALUE);
+    assertThat(status.getMessage()).contains("admission.max-in-flight-bytes");
+    HttpResponse<byte[]> json = post(s.port(), "application/json", null, notJson);
+    assertThat(json.statusCode()).isEqualTo(429);
+    assertThat(jsonStatus(json).getCode()).isEqualTo(com.google.rpc.Code.RESOURCE_EXHAUSTED_VALUE);
+    assertThat(post(s.port(), "application/x-protobuf", "gzip", notGzip).statusCode()).isEqualTo(429);
+    assertThat(refusedBytes(TraceReceiver.IN_FLIGHT_BYTES))
+        .isEqualTo(notProto.length + notJson.length + notGzip.length);
+
+    // with room again, the same bodies are read, parsed and decompressed, and found bad: so they were not before
+    held.close();
+    assertThat(post(s.port(), "application/x-protobuf", null, notProto).statusCode()).isEqualTo(400);
+    assertThat(post(s.port(), "application/json", null, notJson).statusCode()).isEqualTo(400);
+    HttpResponse<byte[]> gz = post(s.port(), "application/x-protobuf", "gzip", notGzip);
+    assertThat(gz.statusCode()).isEqualTo(400);
+    assertThat(com.google.rpc.Status.parseFrom(gz.body()).getMessage()).contains("not valid gzip");
+    assertThat(stored).isEmpty();
+    assertThat(admission.inFlightBytes()).as("each permit given back with its answer").isZero();
+    assertThat(requests("429")).isEqualTo(3);
+  }
+
+  @Test
+  void aChunkedBodyIsAdmittedChunkByChunk() throws Exception {
+    Admission admission = new Admission(1 << 20);
+    OtlpHttpServer s = serve(OtlpHttpServer.Limits.of(64 << 10), admission, 1 << 20);
+    byte[] body = request(3).toByteArray();
+    byte[] chunked = chunked(body);
+    Admission.Permit held = admission.tryAcquire(admission.maxBytes() - body.length / 2); // room for half of it
+    try (Socket socket = new Socket("127.0.0.1", s.port())) {
+      socket.setSoTimeout(10_000);
+      OutputStream out = socket.getOutputStream();
+      InputStream in = socket.getInputStream();
+      out.write(chunked);
+      out.flush();
+      Answer refused = readAnswer(in);
+      assertThat(refused.statusLine()).startsWith("HTTP/1.1 429");
+      assertThat(refused.headers()).containsEntry("retry-after", "1");
+      held.close();
+      out.write(chunked); // the same connection, in step after the refused body was dropped
+      out.flush();
+      assertThat(readAnswer(in).statusLine()).startsWith("HTTP/1.1 200");
+    }
+    assertThat(stored).hasSize(3);
+    // refused by the chunk that passed the bound: about half the body had arrived
+    assertThat(refusedBytes(TraceReceiver.IN_FLIGHT_BYTES)).isBetween(body.length / 2.0, body.length / 2.0 + 16);
+  }
+
+  /** A request whose body is sent in chunks of 16 bytes, without Content-Length. */
+  private static byte[] chunked(byte[] body) throws IOException {
+    ByteArrayOutputStream b = new ByteArrayOutputStream();
+    b.write(("POST /v1/traces HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-protobuf\r\n"
+        + "Transfer-Encoding: chunked\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+    for (int i = 0; i < body.length; i += 16) {
+      int n = Math.min(16, body.length - i);
+      b.write((Integer.toHexString(n) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+      b.write(body, i, n);
+      b.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+    }
+    b.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+    return b.toByteArray();
+  }
+
+  @Test
+  void pipeliningPastTheBoundIsAnsweredInOrderWith429AndBufferedBodiesCountAsInFlight() throws Exception {
+    Admission admission = new Admission(1 << 20);
+    OtlpHttpServer s = serve(new OtlpHttpServer.Limits(64 << 10, 3, 256), admission, 1 << 20);
+    mode = Mode.BLOCK;
+    byte[] body = request(1).toByteArray();
+    byte[] one = wire("application/x-protobuf", body);
+    try (Socket socket = new Socket("127.0.0.1", s.port())) {
+      socket.setSoTimeout(10_000);
+      OutputStream out = socket.getOutputStream();
+      for (int i = 0; i < 6; i++) {
+        out.write(one);
+      }
+      out.flush();
+      // one in work, two buffered, three refused at their heads without their bodies being kept
+      await(() -> blocked.get() == 1 && refusedBytes(TraceReceiver.PIPELINED) == 3.0 * body.length);
+      assertThat(admission.inFlightBytes()).as("the request in work and the two buffered behind it")
+          .isEqualTo(3L * body.length);
+      mode = Mode.STORE;
+      unblock.countDown();
+      InputStream in = socket.getInputStream();
+      for (int i = 0; i < 6; i++) {
+        Answer a = readAnswer(in);
+        if (i < 3) {
+          assertThat(a.statusLine()).as("answer " + i).startsWith("HTTP/1.1 200");
+        } else {
+          assertThat(a.statusLine()).as("answer " + i).startsWith("HTTP/1.1 429");
+          assertThat(a.headers()).containsEntry("retry-after", "1");
+          com.google.rpc.Status status = com.google.rpc.Status.parseFrom(a.body());
+          assertThat(status.getCode()).isEqualTo(com.google.rpc.Code.RESOURCE_EXHAUSTED_VALUE);
+          assertThat(status.getMessage()).contains("http.max-pipelined-requests");
+        }
+      }
+      // the connection serves on
+      out.write(one);
+      out.flush();
+      assertThat(readAnswer(in).statusLine()).startsWith("HTTP/1.1 200");
+    }
+    assertThat(stored).hasSize(4);
+    await(() -> admission.inFlightBytes() == 0);
+  }
+
+  @Test
+  void aHeaderBlockOverTheLimitGets431AndTheConnectionCloses() throws Exception {
+    try (Socket socket = new Socket("127.0.0.1", server.port())) {
+      socket.setSoTimeout(10_000);
+      OutputStream out = socket.getOutputStream();
+      out.write(("POST /v1/traces HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(64 << 10)
+          + "\r\nContent-Type: application/x-protobuf\r\nContent-Length: 0\r\n\r\n")
+          .getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      InputStream in = socket.getInputStream();
+      Answer a = readAnswer(in);
+      assertThat(a.statusLine()).startsWith("HTTP/1.1 431");
+      assertThat(a.headers()).containsEntry("connection", "close");
+      assertThat(jsonStatus(a).getMessage()).contains("header");
+      assertThat(in.read()).as("closed after the answer").isEqualTo(-1);
+    }
+    assertThat(requests("431")).isEqualTo(1);
+  }
+
+  @Test
+  void aMalformedRequestIsAnsweredInItsTurnAndThenTheConnectionCloses() throws Exception {
+    byte[] good = wire("application/x-protobuf", request(1).toByteArray());
+    byte[] badChunk = ("POST /v1/traces HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-protobuf\r\n"
+        + "Transfer-Encoding: chunked\r\n\r\nZZZ\r\nxx\r\n").getBytes(StandardCharsets.US_ASCII);
+    byte[] badLine = "\u0001GARBAGE\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+    for (byte[] bad : List.of(badChunk, badLine)) {
+      boolean proto = bad == badChunk; // answered in the request's encoding; JSON when there is none
+      try (Socket socket = new Socket("127.0.0.1", server.port())) {
+        socket.setSoTimeout(10_000);
+        OutputStream out = socket.getOutputStream();
+        out.write(good);
+        out.write(bad);
+        out.write(good); // never read: nothing after a malformed request can be found
+        out.flush();
+        InputStream in = socket.getInputStream();
+        assertThat(readAnswer(in).statusLine()).startsWith("HTTP/1.1 200");
+        Answer a = readAnswer(in);
+        assertThat(a.statusLine()).startsWith("HTTP/1.1 400");
+        assertThat(a.headers()).containsEntry("connection", "close");
+        assertThat(a.headers()).containsEntry("content-type", proto ? "application/x-protobuf" : "application/json");
+        com.google.rpc.Status status = proto ? com.google.rpc.Status.parseFrom(a.body()) : jsonStatus(a);
+        assertThat(status.getMessage()).startsWith("malformed HTTP request");
+        assertThat(in.read()).as("closed after the answer").isEqualTo(-1);
+      }
+    }
+    assertThat(stored).hasSize(2);
+  }
+
+  @Test
+  void aSpanOverTheRecordLimitGets400NamingTheLimit() throws Exception {
+    OtlpHttpServer s = serve(OtlpHttpServer.Limits.of(64 << 10), new Admission(1 << 20), 1024);
+    ExportTraceServiceRequest r = request(1);
+    ExportTraceServiceRequest big = r.toBuilder().setResourceSpans(0, r.getResourceSpans(0).toBuilder()
+        .setScopeSpans(0, r.getResourceSpans(0).getScopeSpans(0).toBuilder().setSpans(0,
+            r.getResourceSpans(0).getScopeSpans(0).getSpans(0).toBuilder().setName("x".repeat(2000))))).build();
+    HttpResponse<byte[]> answer = post(s.port(), "application/x-protobuf", null, big.toByteArray());
+    assertThat(answer.statusCode()).isEqualTo(400);
+    assertThat(answer.headers().firstValue("retry-after")).isEmpty();
+    com.google.rpc.Status status = com.google.rpc.Status.parseFrom(answer.body());
+    assertThat(status.getCode()).isEqualTo(com.google.rpc.Code.INVALID_ARGUMENT_VALUE);
+    assertThat(status.getMessage()).contains("kafka.max-record-bytes is 1024").contains("can never be accepted");
+    assertThat(stored).isEmpty();
+  }
+
+  /** One response read off a socket. */
+  private record Answer(String statusLine, java.util.Map<String, String> headers, byte[] body) {}
+
+  private static Answer readAnswer(InputStream in) throws IOException {
+    StringBuilder head = new StringBuilder();
+    while (!head.toString().endsWith("\r\n\r\n")) {
+      int c = in.read();
+      if (c < 0) {
+        throw new IOException("connection closed after " + head);
+      }
+      head.append((char) c);
+    }
+    String[] lines = head.toString().split("\r\n");
+    java.util.Map<String, String> headers = new java.util.HashMap<>();
+    for (int i = 1; i < lines.length; i++) {
+      int colon = lines[i].indexOf(':');
+      headers.put(lines[i].substring(0, colon).trim().toLowerCase(java.util.Locale.ROOT),
+          lines[i].substring(colon + 1).trim());
+    }
+    int length = Integer.parseInt(headers.getOrDefault("content-length", "0"));
+    return new Answer(lines[0], headers, in.readNBytes(length));
+  }
+
+  private static com.google.rpc.Status jsonStatus(Answer a) throws Exception {
+    assertThat(a.headers()).containsEntry("content-type", "application/json");
+    com.google.rpc.Status.Builder b = com.google.rpc.Status.newBuilder();
+    com.google.protobuf.util.JsonFormat.parser().merge(new String(a.body(), StandardCharsets.UTF_8), b);
+    return b.build();
+  }
+
+  private static byte[] wire(String type, byte[] body) {
+    byte[] head = ("POST /v1/traces HTTP/1.1\r\nHost: x\r\nContent-Type: " + type + "\r\nContent-Length: "
+        + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+    byte[] all = java.util.Arrays.copyOf(head, head.length + body.length);
+    System.arraycopy(body, 0, all, head.length, body.length);
+    return all;
+  }
+
+  private double refusedBytes(String reason) {
+    io.micrometer.core.instrument.Counter c = registry.find("otlake.gateway.refused.bytes")
+        .tags("transport", "http", "reason", reason).counter();
+    return c == null ? 0 : c.count();
+  }
+
+  private static void await(java.util.function.BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (!condition.getAsBoolean()) {
+      assertThat(System.nanoTime()).as("waited 10 s for the condition").isLessThan(deadline);
+      Thread.sleep(5);
+    }
+  }
+
+  private HttpResponse<byte[]> post(int port, String type, String encoding, byte[] body) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/traces"))
+        .header("Content-Type", type).POST(HttpRequest.BodyPublishers.ofByteArray(body));
+    if (encoding != null) {
+      b.header("Content-Encoding", encoding);
+    }
+    return client.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+  }
+
+  private CompletableFuture<HttpResponse<byte[]>> postAsync(int port, byte[] body) {
+    return client.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/traces"))
+        .header("Content-Type", "application/x-protobuf").POST(HttpRequest.BodyPublishers.ofByteArray(body))
+        .build(), HttpResponse.BodyHandlers.ofByteArray());
+  }
+
+  /** A JSON body parsed as a {@code google.rpc.Status}, as an OTLP/HTTP client would. */
+  private static com.google.rpc.Status jsonStatus(HttpResponse<byte[]> r) throws Exception {
+    assertThat(r.headers().firstValue("content-type")).hasValue("application/json");
+    com.google.rpc.Status.Builder b = com.google.rpc.Status.newBuilder();
+    com.google.protobuf.util.JsonFormat.parser().merge(new String(r.body(), StandardCharsets.UTF_8), b);
+    return b.build();
   }
 
   private double requests(String code) {
