@@ -101,6 +101,24 @@ final class OtherEngine {
     table.manageSnapshots().rollbackTo(snapshotId).commit();
   }
 
+  /**
+   * {@code ALTER TABLE ... ADD COLUMN}: Iceberg does not retry a schema change that raced another commit (an engine
+   * fails the statement and the user runs it again), so this tries again on a refreshed table, as the user would.
+   */
+  static void addColumn(Table table, String name) {
+    for (int attempt = 1; ; attempt++) {
+      table.refresh();
+      try {
+        table.updateSchema().addColumn(name, org.apache.iceberg.types.Types.StringType.get()).commit();
+        return;
+      } catch (org.apache.iceberg.exceptions.CommitFailedException e) {
+        if (attempt == 20) {
+          throw e;
+        }
+      }
+    }
+  }
+
   /** The snapshot {@code steps} parents back from the current one. */
   static long ancestor(Table table, int steps) {
     table.refresh();

@@ -32,7 +32,6 @@ import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.data.Record;
-import org.apache.iceberg.types.Types;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -137,8 +136,7 @@ class PositionSurvivesMaintenanceIT {
       assertThat(count(afterRollback, "otlake.writer.rewinds", "reason", "rollback")).isGreaterThanOrEqualTo(1);
       afterRollback.close();
 
-      table.refresh();
-      table.updateSchema().addColumn("added_by_another_engine", Types.StringType.get()).commit();
+      OtherEngine.addColumn(table, "added_by_another_engine");
       writerRound(topic, name, load, catalog, "a schema change adding a column").close();
     }
   }
@@ -170,8 +168,7 @@ class PositionSurvivesMaintenanceIT {
         ChildJvm.sleep(2500);
         OtherEngine.rollbackTo(table, olderWriterCommit(table, topic));
         ChildJvm.sleep(2500);
-        table.refresh();
-        table.updateSchema().addColumn("added_under_load", Types.StringType.get()).commit();
+        OtherEngine.addColumn(table, "added_under_load");
         ChildJvm.sleep(2500);
       } finally {
         sending.set(false);
