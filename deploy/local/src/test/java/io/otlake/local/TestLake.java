@@ -64,6 +64,9 @@ final class TestLake {
     o.put("http.port", "0");
     o.put("metrics.host", "127.0.0.1");
     o.put("metrics.port", "0");
+    // the default budget (4 s) is about clients' export timeouts; a busy 2-core test machine can stall a broker
+    // longer than that, and a test client that is answered UNAVAILABLE does not retry
+    o.put("kafka.delivery-timeout", "30s");
     o.putAll(extra);
     return GatewayServer.start(GatewayConfig.load(null, Map.of(), o));
   }

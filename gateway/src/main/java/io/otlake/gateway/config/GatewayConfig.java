@@ -112,8 +112,11 @@ public record GatewayConfig(
           ConfigDef.atLeast(Duration.ZERO), ">= 0")
       .define("kafka.batch-size", Type.SIZE, 256L << 10, "producer batch.size per partition",
           ConfigDef.between(1024, 64L << 20), "1KiB..64MiB")
-      .define("kafka.delivery-timeout", Type.DURATION, Duration.ofSeconds(30),
-          "producer delivery.timeout.ms: after this a request not acknowledged by Kafka is answered UNAVAILABLE",
+      .define("kafka.delivery-timeout", Type.DURATION, Duration.ofSeconds(4),
+          "producer delivery.timeout.ms (and the bound on waiting for metadata): after this a request not"
+              + " acknowledged by Kafka is answered UNAVAILABLE; below the OTel SDKs' default export timeout (10 s) and"
+              + " the Collector's OTLP exporter timeout (5 s), so a client hears of the failure before it gives up on"
+              + " the attempt (a record Kafka stores after the answer is dropped by the writer's dedup.window)",
           ConfigDef.atLeast(Duration.ofSeconds(1)), ">= 1s")
       .define("kafka.max-in-flight-bytes", Type.SIZE, 64L << 20,
           "record bytes waiting for Kafka's acknowledgement; past it requests get RESOURCE_EXHAUSTED (retryable)",

@@ -82,7 +82,8 @@ public final class KafkaSink implements RecordSink, AutoCloseable {
     p.putIfAbsent(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG,
         (int) Math.min(30_000, config.deliveryTimeout().toMillis() - config.linger().toMillis()));
     p.putIfAbsent(ProducerConfig.BUFFER_MEMORY_CONFIG, Math.max(32L << 20, config.maxInFlightBytes() * 2));
-    p.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
+    // a sender thread waits this long only while a topic's metadata is missing: within the delivery budget too
+    p.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) Math.min(10_000, config.deliveryTimeout().toMillis()));
     p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     p.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "otlake-gateway");
