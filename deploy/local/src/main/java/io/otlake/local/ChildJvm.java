@@ -25,6 +25,11 @@ final class ChildJvm implements AutoCloseable {
     this.log = log;
   }
 
+  /** The child's process id (for fault-injection tests that pause it). */
+  long pid() {
+    return process.pid();
+  }
+
   static ChildJvm start(String name, Path libDir, List<String> jvmArgs, String mainClass, List<String> args, Path log) {
     if (!Files.isDirectory(libDir)) {
       throw new IllegalStateException(name + " jars not found in " + libDir

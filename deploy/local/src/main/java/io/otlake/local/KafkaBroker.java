@@ -109,6 +109,11 @@ public final class KafkaBroker implements AutoCloseable {
     return "127.0.0.1:" + port;
   }
 
+  /** The server's process id. */
+  public long pid() {
+    return jvm.pid();
+  }
+
   @Override
   public void close() {
     jvm.close();

@@ -91,6 +91,16 @@ public final class LocalInfra implements AutoCloseable {
     return kafka.bootstrapServers();
   }
 
+  /** The Kafka broker's process id (fault-injection tests pause it with SIGSTOP). */
+  public long kafkaPid() {
+    return kafka.pid();
+  }
+
+  /** The S3 server's process id. */
+  public long s3Pid() {
+    return s3.pid();
+  }
+
   public String s3Endpoint() {
     return s3.endpoint();
   }

@@ -57,6 +57,11 @@ public final class S3Server implements AutoCloseable {
     return "http://127.0.0.1:" + port;
   }
 
+  /** The server's process id. */
+  public long pid() {
+    return jvm.pid();
+  }
+
   @Override
   public void close() {
     jvm.close();
