@@ -68,7 +68,8 @@ final class JsonToProto {
       Out out = t.buffer(0);
       t.message(root, out, 0);
       if (reader.peek() != JsonToken.END_DOCUMENT) {
-        throw new MalformedRequestException("not valid JSON: more after the object at " + reader.getPath());
+        throw new MalformedRequestException("not valid JSON: more after the object at "
+            + shortened(reader.getPath()));
       }
       return Arrays.copyOf(out.buf, out.len);
     } catch (CharacterCodingException e) {
@@ -76,19 +77,19 @@ final class JsonToProto {
     } catch (MalformedJsonException | java.io.EOFException e) {
       throw new MalformedRequestException("not valid JSON" + position(e.getMessage()));
     } catch (IOException e) {
-      throw new MalformedRequestException("not valid JSON: " + e.getMessage());
+      throw new MalformedRequestException("not valid JSON: " + shortened(String.valueOf(e.getMessage())));
     } catch (IllegalStateException e) {
       // a token of the wrong kind, e.g. an object where a string must be (Gson names the path)
       String m = String.valueOf(e.getMessage());
       int advice = m.indexOf('\n'); // Gson appends a troubleshooting link on its own line
       throw new MalformedRequestException("not a valid OTLP/JSON " + root.getName() + ": "
-          + (advice < 0 ? m : m.substring(0, advice)));
+          + shortened(advice < 0 ? m : m.substring(0, advice)));
     }
   }
 
   private void message(Descriptor d, Out out, int depth) throws IOException, MalformedRequestException {
     if (depth > MAX_DEPTH) {
-      throw new MalformedRequestException("nested deeper than " + MAX_DEPTH + " at " + in.getPath());
+      throw new MalformedRequestException("nested deeper than " + MAX_DEPTH + at());
     }
     Map<String, FieldDescriptor> fields = fieldsOf(d);
     in.beginObject();
@@ -277,7 +278,7 @@ final class JsonToProto {
     JsonToken t = in.peek();
     if (t != JsonToken.NUMBER && t != JsonToken.STRING) {
       throw new MalformedRequestException(f.getJsonName() + " must be " + kind.description + " but was " + t
-          + " at " + in.getPath());
+          + at());
     }
     return integer(f, in.nextString(), kind);
   }
@@ -286,7 +287,7 @@ final class JsonToProto {
     try {
       return JsonNumbers.integer(s, kind);
     } catch (JsonNumbers.NotANumber e) {
-      throw new MalformedRequestException(f.getJsonName() + ": " + e.getMessage() + " at " + in.getPreviousPath());
+      throw new MalformedRequestException(f.getJsonName() + ": " + e.getMessage() + atValue());
     }
   }
 
@@ -294,13 +295,13 @@ final class JsonToProto {
     JsonToken t = in.peek();
     if (t != JsonToken.NUMBER && t != JsonToken.STRING) {
       throw new MalformedRequestException(f.getJsonName() + " must be " + (isFloat ? "a float" : "a double")
-          + " but was " + t + " at " + in.getPath());
+          + " but was " + t + at());
     }
     String s = in.nextString(); // not nextDouble: Gson refuses what overflows to infinity with a misleading message
     try {
       return JsonNumbers.floating(s, t == JsonToken.STRING, isFloat);
     } catch (JsonNumbers.NotANumber e) {
-      throw new MalformedRequestException(f.getJsonName() + ": " + e.getMessage() + " at " + in.getPreviousPath());
+      throw new MalformedRequestException(f.getJsonName() + ": " + e.getMessage() + atValue());
     }
   }
 
@@ -309,7 +310,7 @@ final class JsonToProto {
       case "true" -> true;
       case "false" -> false;
       default -> throw new MalformedRequestException(f.getJsonName() + ": " + JsonNumbers.quote(s)
-          + " is not a boolean at " + in.getPreviousPath());
+          + " is not a boolean at " + shortened(in.getPreviousPath()));
     };
   }
 
@@ -319,14 +320,14 @@ final class JsonToProto {
         return Hex.decodeBytes(s);
       } catch (IllegalArgumentException e) {
         throw new MalformedRequestException(f.getJsonName() + " must be hex (" + e.getMessage() + ") at "
-            + in.getPath());
+            + shortened(in.getPath()));
       }
     }
     try {
       return s.indexOf('-') >= 0 || s.indexOf('_') >= 0 ? Base64.getUrlDecoder().decode(s)
           : Base64.getDecoder().decode(s);
     } catch (IllegalArgumentException e) {
-      throw new MalformedRequestException(f.getJsonName() + " must be base64 at " + in.getPath());
+      throw new MalformedRequestException(f.getJsonName() + " must be base64 at " + shortened(in.getPath()));
     }
   }
 
@@ -365,7 +366,41 @@ final class JsonToProto {
       return ": " + message;
     }
     int end = message.indexOf('\n', at);
-    return message.substring(at, end < 0 ? message.length() : end);
+    return shortened(message.substring(at, end < 0 ? message.length() : end));
+  }
+
+  /** " at " and where the reader is (the value to be read next). */
+  private String at() {
+    return " at " + shortened(in.getPath());
+  }
+
+  /** " at " and the path of the value just read. */
+  private String atValue() {
+    return " at " + shortened(in.getPreviousPath());
+  }
+
+  /**
+   * A path (or a message of Gson's holding one) fit for an error message: a key may be megabytes long and keys may
+   * nest 255 deep, so every name is cut to 32 characters and the whole to about 300.
+   */
+  static String shortened(String path) {
+    if (path.length() <= 120) {
+      return path;
+    }
+    StringBuilder b = new StringBuilder(Math.min(path.length(), 512));
+    int run = 0;
+    for (int i = 0; i < path.length(); i++) {
+      char c = path.charAt(i);
+      if (c == '.' || c == '[' || c == ']' || c == ' ') {
+        run = 0;
+        b.append(c);
+      } else if (++run <= 32) {
+        b.append(c);
+      } else if (run == 33) {
+        b.append("...");
+      }
+    }
+    return b.length() <= 300 ? b.toString() : b.substring(0, 100) + " ... " + b.substring(b.length() - 200);
   }
 
   /** A growable byte buffer with protobuf's wire primitives. */
