@@ -15,7 +15,8 @@ package io.otlake.proto.json;
  *       minus sign at all, not even {@code -0}.</li>
  *   <li>Floating point (double, float): a JSON number, a string holding exactly a JSON number, or one of the
  *       strings {@code "NaN"}, {@code "Infinity"}, {@code "-Infinity"}. A finite number too large for the type (such
- *       as {@code 1e400}) is out of range, as in JsonFormat; one too small becomes zero; {@code -0} keeps its sign.</li>
+ *       as {@code 1e400}) is out of range, as in JsonFormat; one too small becomes zero; {@code -0} keeps its
+ *       sign.</li>
  *   <li>No number is longer than {@link #MAX_CHARS} characters (Gson refuses longer number tokens too).</li>
  * </ul>
  * Anything else is a {@link NotANumber} whose message says what is wrong; the caller adds the field and where.
@@ -256,7 +257,6 @@ final class JsonNumbers {
       trailingIntegerZeros = intStart + intDigits - 1 - last;
     }
     n.exponent = exponent - lastFracPosition + trailingIntegerZeros;
-    assert fracDigits >= lastFracPosition;
     return n;
   }
 

@@ -73,7 +73,8 @@ class JsonNumbersTest {
     assertRefused(start("1.5"), "\"1.5\" is not an integer, as a uint64 must be");
     assertRefused(start("1500e-3"), "\"1500e-3\" is not an integer, as a uint64 must be");
     assertRefused(start("\"1e-1\""), "\"1e-1\" is not an integer, as a uint64 must be");
-    assertRefused(start("\"1544712660000000000.5\""), "\"1544712660000000000.5\" is not an integer, as a uint64 must be");
+    assertRefused(start("\"1544712660000000000.5\""),
+        "\"1544712660000000000.5\" is not an integer, as a uint64 must be");
     assertRefused(start("\"1e-30000000\""), "\"1e-30000000\" is not an integer, as a uint64 must be");
   }
 
@@ -122,7 +123,8 @@ class JsonNumbersTest {
     assertRefused(intValue("\"-9223372036854775809\""), "\"-9223372036854775809\" is out of range for an int64",
         VALUE_PATH + ".intValue");
     assertRefused(intValue("\"-1e19\""), "\"-1e19\" is out of range for an int64", VALUE_PATH + ".intValue");
-    assertRefused(intValue("\"-1e30000000\""), "\"-1e30000000\" is out of range for an int64", VALUE_PATH + ".intValue");
+    assertRefused(intValue("\"-1e30000000\""), "\"-1e30000000\" is out of range for an int64",
+        VALUE_PATH + ".intValue");
     assertRefused(intValue("\"-0.5\""), "\"-0.5\" is not an integer, as an int64 must be", VALUE_PATH + ".intValue");
   }
 
@@ -162,7 +164,8 @@ class JsonNumbersTest {
     assertThat(doubleValue("\"1.5\"")).isEqualTo(1.5);
     assertThat(doubleValue("-2.5E-3")).isEqualTo(-0.0025);
     assertThat(Double.doubleToRawLongBits((Double) doubleValue("-0"))).isEqualTo(Double.doubleToRawLongBits(-0.0));
-    assertThat(Double.doubleToRawLongBits((Double) doubleValue("\"-0.0\""))).isEqualTo(Double.doubleToRawLongBits(-0.0));
+    assertThat(Double.doubleToRawLongBits((Double) doubleValue("\"-0.0\"")))
+        .isEqualTo(Double.doubleToRawLongBits(-0.0));
     assertThat(doubleValue("1e-400")).isEqualTo(0.0); // too small: zero, as protobuf reads it
     assertThat(doubleValue("\"1e-30000000\"")).isEqualTo(0.0);
     assertThat(doubleValue("2.2250738585072012e-308")).isEqualTo(2.2250738585072014E-308);

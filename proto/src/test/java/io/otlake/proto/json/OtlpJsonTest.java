@@ -89,9 +89,11 @@ class OtlpJsonTest {
         .isInstanceOf(MalformedRequestException.class).hasMessage("not valid JSON at line 1 column 52 path $.resourceSpans[0].scopeSpans[0].spans[0].name");
     assertThatThrownBy(() -> parse("[1,2]"))
         .isInstanceOf(MalformedRequestException.class).hasMessageContaining("must be a JSON object");
-    assertThatThrownBy(() -> parse("{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[{\"startTimeUnixNano\":\"soon\"}]}]}]}"))
+    assertThatThrownBy(() -> parse(
+        "{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[{\"startTimeUnixNano\":\"soon\"}]}]}]}"))
         .isInstanceOf(MalformedRequestException.class).hasMessage("startTimeUnixNano: \"soon\" is not a uint64 (a JSON"
-            + " number, or a string holding exactly one) at $.resourceSpans[0].scopeSpans[0].spans[0].startTimeUnixNano");
+            + " number, or a string holding exactly one) at $.resourceSpans[0].scopeSpans[0].spans[0]"
+            + ".startTimeUnixNano");
     assertThatThrownBy(() -> parse("[".repeat(100_000)))
         .isInstanceOf(MalformedRequestException.class);
   }
