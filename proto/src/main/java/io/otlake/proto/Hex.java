@@ -41,17 +41,22 @@ public final class Hex {
   /** The bytes of a hex string (either case); IllegalArgumentException names what is wrong. */
   public static byte[] decodeBytes(String hex) {
     if ((hex.length() & 1) != 0) {
-      throw new IllegalArgumentException("odd number of hex digits: '" + hex + "'");
+      throw new IllegalArgumentException("odd number of hex digits: " + shown(hex));
     }
     byte[] out = new byte[hex.length() / 2];
     for (int i = 0; i < out.length; i++) {
       int hi = Character.digit(hex.charAt(2 * i), 16);
       int lo = Character.digit(hex.charAt(2 * i + 1), 16);
       if (hi < 0 || lo < 0) {
-        throw new IllegalArgumentException("not a hex string: '" + hex + "'");
+        throw new IllegalArgumentException("not a hex string: " + shown(hex));
       }
       out[i] = (byte) ((hi << 4) | lo);
     }
     return out;
+  }
+
+  /** The string in quotes for a message, cut short when long (an id field may hold megabytes). */
+  private static String shown(String s) {
+    return s.length() <= 40 ? "'" + s + "'" : "'" + s.substring(0, 32) + "...' (" + s.length() + " characters)";
   }
 }

@@ -117,6 +117,31 @@ class TraceSplitterTest {
     return null;
   }
 
+  @Test
+  void traceIdsChosenToShareAHashCodeDoNotMakeSplittingQuadratic() throws Exception {
+    // ids whose halves are x << 32 | x: all alike under the hash a record of two longs gets by default
+    int n = 80_000;
+    ScopeSpans.Builder ss = ScopeSpans.newBuilder();
+    for (int k = 1; k <= n; k++) {
+      long x = ((long) k << 32) | k;
+      byte[] t = java.nio.ByteBuffer.allocate(16).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(x).putLong(x).array();
+      ss.addSpans(span(ByteString.copyFrom(t), k));
+    }
+    byte[] request = ExportTraceServiceRequest.newBuilder().addResourceSpans(ResourceSpans.newBuilder()
+        .addScopeSpans(ss)).build().toByteArray();
+    java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+    long t0 = threads.getCurrentThreadCpuTime();
+    List<OtlpRecord> records = new TraceSplitter(1 << 20).split(ScannedTraces.scan(request));
+    long cpuMillis = (threads.getCurrentThreadCpuTime() - t0) / 1_000_000;
+    assertThat(records).hasSize(n);
+    // a guard against the pathological case (it took minutes), not a speed test: about a second is expected
+    assertThat(cpuMillis).as("CPU ms to split %d spans of colliding trace ids", n).isLessThan(10_000);
+    // whatever ids collide under whatever hash, a HashMap of Comparable keys stays O(log n) a lookup
+    Class<?> key = Class.forName("io.otlake.proto.TraceSplitter$TraceKey");
+    assertThat(java.util.Arrays.asList(key.getGenericInterfaces()).toString())
+        .contains("java.lang.Comparable<io.otlake.proto.TraceSplitter$TraceKey>");
+  }
+
   /** Spans of {@code traces} traces spread over resources and scopes in random order. */
   static ExportTraceServiceRequest randomRequest(int resources, int scopes, int spansPerScope, int traces) {
     List<ByteString> traceIds = new ArrayList<>();

@@ -12,7 +12,7 @@ import io.otlake.proto.wire.MalformedRequestException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.math.BigDecimal;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -24,11 +24,20 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Streams OTLP/JSON into protobuf wire bytes in one pass, driven by the message descriptors: no message objects, no
- * JSON tree. Field names in lowerCamelCase or as in the .proto file; integers as numbers or strings; enums as
- * integers or names; bytes as base64, except trace and span ids, which OTLP/JSON writes as hex; null and unknown
- * fields are skipped; proto3 defaults are left out as a protobuf encoder would. Fields come out in the order the
- * JSON has them, which protobuf allows. What this does not check (UTF-8 is Java's own here; ids' lengths, required
- * times) the wire scan that follows does.
+ * JSON tree. Field names in lowerCamelCase or as in the .proto file; enums as integers or names; bytes as base64,
+ * except trace and span ids, which OTLP/JSON writes as hex; null and unknown fields are skipped; proto3 defaults are
+ * left out as a protobuf encoder would. Fields come out in the order the JSON has them, which protobuf allows. What
+ * this does not check (ids' lengths, required times) the wire scan that follows does.
+ *
+ * <p>Numbers follow {@link JsonNumbers}: integers as JSON numbers or strings holding exactly a JSON number, exponent
+ * and fraction forms only when integral ({@code 1e3}, {@code "1.0"}), each within its field's range, unsigned fields
+ * with no minus sign ({@code "-0"} too is refused); doubles as numbers or strings, or {@code "NaN"},
+ * {@code "Infinity"}, {@code "-Infinity"}; at most {@value JsonNumbers#MAX_CHARS} characters a number, read without
+ * big-number arithmetic. Anything else is refused with a message naming the field and its path.
+ *
+ * <p>Every cost is linear in the input: the body must be UTF-8 (malformed bytes are refused, not replaced); messages
+ * nest at most {@value #MAX_DEPTH} deep (Gson's reader also stops unknown values at 255 levels); strings, base64 and
+ * hex are decoded once; error messages quote at most a few dozen characters of any value.
  */
 final class JsonToProto {
   private static final int MAX_DEPTH = 64;
@@ -47,8 +56,9 @@ final class JsonToProto {
   }
 
   static byte[] transcode(byte[] json, Descriptor root) throws MalformedRequestException {
-    JsonReader reader =
-        new JsonReader(new InputStreamReader(new ByteArrayInputStream(json), StandardCharsets.UTF_8));
+    // a decoder of its own reports malformed UTF-8 (InputStreamReader given a charset would replace it with U+FFFD)
+    JsonReader reader = new JsonReader(
+        new InputStreamReader(new ByteArrayInputStream(json), StandardCharsets.UTF_8.newDecoder()));
     reader.setStrictness(Strictness.STRICT); // RFC 8259 only: no comments, single quotes or bare words
     JsonToProto t = new JsonToProto(reader);
     try {
@@ -58,26 +68,28 @@ final class JsonToProto {
       Out out = t.buffer(0);
       t.message(root, out, 0);
       if (reader.peek() != JsonToken.END_DOCUMENT) {
-        throw new MalformedRequestException("not valid JSON: more after the object at " + reader.getPath());
+        throw new MalformedRequestException("not valid JSON: more after the object at "
+            + shortened(reader.getPath()));
       }
       return Arrays.copyOf(out.buf, out.len);
+    } catch (CharacterCodingException e) {
+      throw new MalformedRequestException("not valid JSON: the body is not valid UTF-8");
     } catch (MalformedJsonException | java.io.EOFException e) {
       throw new MalformedRequestException("not valid JSON" + position(e.getMessage()));
     } catch (IOException e) {
-      throw new MalformedRequestException("not valid JSON: " + e.getMessage());
-    } catch (IllegalStateException | NumberFormatException | ArithmeticException e) {
-      // a token of the wrong kind (Gson names the path) or a number out of its field's range
+      throw new MalformedRequestException("not valid JSON: " + shortened(String.valueOf(e.getMessage())));
+    } catch (IllegalStateException e) {
+      // a token of the wrong kind, e.g. an object where a string must be (Gson names the path)
       String m = String.valueOf(e.getMessage());
       int advice = m.indexOf('\n'); // Gson appends a troubleshooting link on its own line
       throw new MalformedRequestException("not a valid OTLP/JSON " + root.getName() + ": "
-          + (advice < 0 ? m : m.substring(0, advice))
-          + (e instanceof IllegalStateException ? "" : " at " + reader.getPath()));
+          + shortened(advice < 0 ? m : m.substring(0, advice)));
     }
   }
 
   private void message(Descriptor d, Out out, int depth) throws IOException, MalformedRequestException {
     if (depth > MAX_DEPTH) {
-      throw new MalformedRequestException("nested deeper than " + MAX_DEPTH + " at " + in.getPath());
+      throw new MalformedRequestException("nested deeper than " + MAX_DEPTH + at());
     }
     Map<String, FieldDescriptor> fields = fieldsOf(d);
     in.beginObject();
@@ -154,13 +166,13 @@ final class JsonToProto {
         }
       }
       case BOOL -> {
-        boolean v = in.peek() == JsonToken.STRING ? parseBool(in.nextString()) : in.nextBoolean();
+        boolean v = in.peek() == JsonToken.STRING ? parseBool(f, in.nextString()) : in.nextBoolean();
         if (always || v) {
           varintField(out, n, packed, v ? 1 : 0);
         }
       }
       case DOUBLE -> {
-        long bits = Double.doubleToRawLongBits(number());
+        long bits = Double.doubleToRawLongBits(number(f, false));
         if (always || bits != 0) {
           if (!packed) {
             out.tag(n, I64);
@@ -169,7 +181,7 @@ final class JsonToProto {
         }
       }
       case FLOAT -> {
-        int bits = Float.floatToRawIntBits((float) number());
+        int bits = Float.floatToRawIntBits((float) number(f, true));
         if (always || bits != 0) {
           if (!packed) {
             out.tag(n, I32);
@@ -180,20 +192,24 @@ final class JsonToProto {
       case ENUM -> {
         int v;
         if (in.peek() == JsonToken.STRING) {
-          EnumValueDescriptor e = f.getEnumType().findValueByName(in.nextString());
-          if (e == null) {
-            return; // an enum value this build does not know: ignored, like an unknown field
+          String s = in.nextString();
+          EnumValueDescriptor e = f.getEnumType().findValueByName(s);
+          if (e != null) {
+            v = e.getNumber();
+          } else if (!s.isEmpty() && (s.charAt(0) == '-' || (s.charAt(0) >= '0' && s.charAt(0) <= '9'))) {
+            v = (int) integer(f, s, JsonNumbers.IntKind.INT32); // a number in a string, as JsonFormat reads it
+          } else {
+            return; // a name this build does not know: ignored, like an unknown field
           }
-          v = e.getNumber();
         } else {
-          v = (int) integer(Integer.MIN_VALUE, Integer.MAX_VALUE, false);
+          v = (int) integer(f, JsonNumbers.IntKind.INT32);
         }
         if (always || v != 0) {
           varintField(out, n, packed, v); // negative enums are sign-extended, as int32
         }
       }
       case INT32, SINT32, SFIXED32 -> {
-        int v = (int) integer(Integer.MIN_VALUE, Integer.MAX_VALUE, false);
+        int v = (int) integer(f, JsonNumbers.IntKind.INT32);
         if (always || v != 0) {
           switch (f.getType()) {
             case SINT32 -> varintField(out, n, packed, ((v << 1) ^ (v >> 31)) & 0xffffffffL);
@@ -203,7 +219,7 @@ final class JsonToProto {
         }
       }
       case UINT32, FIXED32 -> {
-        int v = (int) integer(0, 0xffffffffL, false);
+        int v = (int) integer(f, JsonNumbers.IntKind.UINT32);
         if (always || v != 0) {
           if (f.getType() == FieldDescriptor.Type.FIXED32) {
             fixed32Field(out, n, packed, v);
@@ -213,7 +229,7 @@ final class JsonToProto {
         }
       }
       case INT64, SINT64, SFIXED64 -> {
-        long v = integer(Long.MIN_VALUE, Long.MAX_VALUE, false);
+        long v = integer(f, JsonNumbers.IntKind.INT64);
         if (always || v != 0) {
           switch (f.getType()) {
             case SINT64 -> varintField(out, n, packed, (v << 1) ^ (v >> 63));
@@ -223,7 +239,7 @@ final class JsonToProto {
         }
       }
       case UINT64, FIXED64 -> {
-        long v = integer(0, 0, true);
+        long v = integer(f, JsonNumbers.IntKind.UINT64);
         if (always || v != 0) {
           if (f.getType() == FieldDescriptor.Type.FIXED64) {
             fixed64Field(out, n, packed, v);
@@ -257,51 +273,44 @@ final class JsonToProto {
     out.fixed64(v);
   }
 
-  /** An integer given as a JSON number or string, in {@code [min, max]}, or any unsigned 64-bit value. */
-  private long integer(long min, long max, boolean unsigned64) throws IOException, MalformedRequestException {
+  /** An integer given as a JSON number or string ({@link JsonNumbers} says which spellings), of the field's kind. */
+  private long integer(FieldDescriptor f, JsonNumbers.IntKind kind) throws IOException, MalformedRequestException {
     JsonToken t = in.peek();
     if (t != JsonToken.NUMBER && t != JsonToken.STRING) {
-      throw new MalformedRequestException("expected an integer but was " + t + " at " + in.getPath());
+      throw new MalformedRequestException(f.getJsonName() + " must be " + kind.description + " but was " + t
+          + at());
     }
-    String s = in.nextString();
-    long v;
+    return integer(f, in.nextString(), kind);
+  }
+
+  private long integer(FieldDescriptor f, String s, JsonNumbers.IntKind kind) throws MalformedRequestException {
     try {
-      v = unsigned64 ? Long.parseUnsignedLong(s) : Long.parseLong(s);
-    } catch (NumberFormatException e) {
-      BigDecimal d = new BigDecimal(s.trim()); // 1e3, 1.0 and the like: integral values in other spellings
-      v = unsigned64 ? d.toBigIntegerExact().longValue() : d.longValueExact();
-      if (unsigned64 && (d.signum() < 0 || d.toBigIntegerExact().bitLength() > 64)) {
-        throw new ArithmeticException("'" + s + "' is not an unsigned 64-bit integer");
-      }
+      return JsonNumbers.integer(s, kind);
+    } catch (JsonNumbers.NotANumber e) {
+      throw new MalformedRequestException(f.getJsonName() + ": " + e.getMessage() + atValue());
     }
-    if (!unsigned64 && (v < min || v > max)) {
-      throw new ArithmeticException("'" + s + "' is out of range");
-    }
-    return v;
   }
 
-  private double number() throws IOException, MalformedRequestException {
+  private double number(FieldDescriptor f, boolean isFloat) throws IOException, MalformedRequestException {
     JsonToken t = in.peek();
-    if (t == JsonToken.NUMBER) {
-      return in.nextDouble();
+    if (t != JsonToken.NUMBER && t != JsonToken.STRING) {
+      throw new MalformedRequestException(f.getJsonName() + " must be " + (isFloat ? "a float" : "a double")
+          + " but was " + t + at());
     }
-    if (t == JsonToken.STRING) {
-      String s = in.nextString();
-      return switch (s) {
-        case "NaN" -> Double.NaN;
-        case "Infinity" -> Double.POSITIVE_INFINITY;
-        case "-Infinity" -> Double.NEGATIVE_INFINITY;
-        default -> Double.parseDouble(s);
-      };
+    String s = in.nextString(); // not nextDouble: Gson refuses what overflows to infinity with a misleading message
+    try {
+      return JsonNumbers.floating(s, t == JsonToken.STRING, isFloat);
+    } catch (JsonNumbers.NotANumber e) {
+      throw new MalformedRequestException(f.getJsonName() + ": " + e.getMessage() + atValue());
     }
-    throw new MalformedRequestException("expected a number but was " + t + " at " + in.getPath());
   }
 
-  private boolean parseBool(String s) throws MalformedRequestException {
+  private boolean parseBool(FieldDescriptor f, String s) throws MalformedRequestException {
     return switch (s) {
       case "true" -> true;
       case "false" -> false;
-      default -> throw new MalformedRequestException("expected a boolean at " + in.getPath());
+      default -> throw new MalformedRequestException(f.getJsonName() + ": " + JsonNumbers.quote(s)
+          + " is not a boolean at " + shortened(in.getPreviousPath()));
     };
   }
 
@@ -311,14 +320,14 @@ final class JsonToProto {
         return Hex.decodeBytes(s);
       } catch (IllegalArgumentException e) {
         throw new MalformedRequestException(f.getJsonName() + " must be hex (" + e.getMessage() + ") at "
-            + in.getPath());
+            + shortened(in.getPath()));
       }
     }
     try {
       return s.indexOf('-') >= 0 || s.indexOf('_') >= 0 ? Base64.getUrlDecoder().decode(s)
           : Base64.getDecoder().decode(s);
     } catch (IllegalArgumentException e) {
-      throw new MalformedRequestException(f.getJsonName() + " must be base64 at " + in.getPath());
+      throw new MalformedRequestException(f.getJsonName() + " must be base64 at " + shortened(in.getPath()));
     }
   }
 
@@ -357,7 +366,41 @@ final class JsonToProto {
       return ": " + message;
     }
     int end = message.indexOf('\n', at);
-    return message.substring(at, end < 0 ? message.length() : end);
+    return shortened(message.substring(at, end < 0 ? message.length() : end));
+  }
+
+  /** " at " and where the reader is (the value to be read next). */
+  private String at() {
+    return " at " + shortened(in.getPath());
+  }
+
+  /** " at " and the path of the value just read. */
+  private String atValue() {
+    return " at " + shortened(in.getPreviousPath());
+  }
+
+  /**
+   * A path (or a message of Gson's holding one) fit for an error message: a key may be megabytes long and keys may
+   * nest 255 deep, so every name is cut to 32 characters and the whole to about 300.
+   */
+  static String shortened(String path) {
+    if (path.length() <= 120) {
+      return path;
+    }
+    StringBuilder b = new StringBuilder(Math.min(path.length(), 512));
+    int run = 0;
+    for (int i = 0; i < path.length(); i++) {
+      char c = path.charAt(i);
+      if (c == '.' || c == '[' || c == ']' || c == ' ') {
+        run = 0;
+        b.append(c);
+      } else if (++run <= 32) {
+        b.append(c);
+      } else if (run == 33) {
+        b.append("...");
+      }
+    }
+    return b.length() <= 300 ? b.toString() : b.substring(0, 100) + " ... " + b.substring(b.length() - 200);
   }
 
   /** A growable byte buffer with protobuf's wire primitives. */

@@ -89,10 +89,62 @@ class OtlpJsonTest {
         .isInstanceOf(MalformedRequestException.class).hasMessage("not valid JSON at line 1 column 52 path $.resourceSpans[0].scopeSpans[0].spans[0].name");
     assertThatThrownBy(() -> parse("[1,2]"))
         .isInstanceOf(MalformedRequestException.class).hasMessageContaining("must be a JSON object");
-    assertThatThrownBy(() -> parse("{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[{\"startTimeUnixNano\":\"soon\"}]}]}]}"))
-        .isInstanceOf(MalformedRequestException.class).hasMessageStartingWith("not a valid OTLP/JSON");
+    assertThatThrownBy(() -> parse(
+        "{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[{\"startTimeUnixNano\":\"soon\"}]}]}]}"))
+        .isInstanceOf(MalformedRequestException.class).hasMessage("startTimeUnixNano: \"soon\" is not a uint64 (a JSON"
+            + " number, or a string holding exactly one) at $.resourceSpans[0].scopeSpans[0].spans[0]"
+            + ".startTimeUnixNano");
     assertThatThrownBy(() -> parse("[".repeat(100_000)))
         .isInstanceOf(MalformedRequestException.class);
+  }
+
+  @Test
+  void hostileShapesCostLinearTimeAndGetShortMessages() throws Exception {
+    String spans = "{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[%s]}]}]}";
+    // a megabyte id: refused, quoting 32 characters of it
+    assertThatThrownBy(() -> parse(spans.formatted("{\"traceId\":\"" + "zz".repeat(500_000) + "\"}")))
+        .hasMessage("traceId must be hex (not a hex string: '" + "z".repeat(32) + "...' (1000000 characters)) at "
+            + "$.resourceSpans[0].scopeSpans[0].spans[0].traceId");
+    assertThatThrownBy(() -> parse(spans.formatted("{\"spanId\":\"" + "a".repeat(999_999) + "\"}")))
+        .hasMessageStartingWith("spanId must be hex (odd number of hex digits: '" + "a".repeat(32) + "...' (999999");
+    // malformed UTF-8 is refused, not replaced
+    byte[] bad = spans.formatted("{\"name\":\"a\u00ffb\"}").getBytes(StandardCharsets.ISO_8859_1);
+    assertThatThrownBy(() -> OtlpJson.parseTraceRequest(bad)).hasMessage("not valid JSON: the body is not valid UTF-8");
+    // a 100,000-character unknown key before a syntax error: the path in the message is cut short
+    String longKey = "k".repeat(100_000);
+    assertThatThrownBy(() -> parse("{\"" + longKey + "\":[1,}"))
+        .hasMessage("not valid JSON at line 1 column 100008 path $." + "k".repeat(32) + "...[0]");
+    // keys nested 255 deep, each of 40 characters: Gson's nesting limit; the message stays short
+    String key = "\"" + "n".repeat(40) + "\":";
+    assertThatThrownBy(() -> parse("{" + ("{" + key).repeat(300).substring(1) + "1" + "}".repeat(300)))
+        .isInstanceOf(MalformedRequestException.class)
+        .satisfies(e -> assertThat(e.getMessage()).startsWith("not valid JSON").hasSizeLessThan(400));
+    assertThatThrownBy(() -> parse("{\"x\":" + "[".repeat(100_000)))
+        .isInstanceOf(MalformedRequestException.class).hasMessageStartingWith("not valid JSON");
+    // known messages nested past the limit
+    String value = "{\"intValue\":\"1\"}";
+    for (int i = 0; i < 25; i++) {
+      value = "{\"kvlistValue\":{\"values\":[{\"key\":\"k\",\"value\":" + value + "}]}}";
+    }
+    String deep = spans.formatted("{\"attributes\":[{\"key\":\"k\",\"value\":" + value + "}]}");
+    assertThatThrownBy(() -> parse(deep)).hasMessageStartingWith("nested deeper than 64 at $.resourceSpans[0]")
+        .satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(400));
+    // a four-megabyte string is read whole
+    String name = "ü".repeat(2 << 20);
+    assertThat(parse(spans.formatted("{\"name\":\"" + name + "\"}")).getResourceSpans(0).getScopeSpans(0)
+        .getSpans(0).getName()).isEqualTo(name);
+  }
+
+  @Test
+  void repeatedKeysMeanWhatRepeatedFieldsMeanInProtobuf() throws Exception {
+    // a scalar: the last wins; a message: merged; a list: appended
+    ExportTraceServiceRequest r = parse("{\"resourceSpans\":[{\"resource\":{\"attributes\":[{\"key\":\"a\"}]},"
+        + "\"resource\":{\"attributes\":[{\"key\":\"b\"}]},\"scopeSpans\":[{\"spans\":[{\"name\":\"x\"}]}],"
+        + "\"scopeSpans\":[{\"spans\":[{\"name\":\"y\",\"name\":\"z\"}]}]}]}");
+    assertThat(r.getResourceSpans(0).getResource().getAttributesList()).extracting(KeyValue::getKey)
+        .containsExactly("a", "b");
+    assertThat(r.getResourceSpans(0).getScopeSpansList()).extracting(ss -> ss.getSpans(0).getName())
+        .containsExactly("x", "z");
   }
 
   @Test

@@ -144,6 +144,54 @@ class ScannedTracesTest {
 
 
   @Test
+  void nestingIsRefusedExactlyWhereProtobufRefusesIt() throws Exception {
+    // a span attribute nested in kvlists (three messages a level), then 0..3 array values (one or two messages more):
+    // message depths from 95 to 107, across protobuf's recursion limit of 100
+    int read = 0;
+    int refused = 0;
+    for (int kvlists = 30; kvlists <= 33; kvlists++) {
+      for (int arrays = 0; arrays <= 3; arrays++) {
+        AnyValue v = AnyValue.newBuilder().setStringValue("x").build();
+        if (arrays > 0) {
+          v = AnyValue.newBuilder().setArrayValue(ArrayValue.getDefaultInstance()).build();
+          for (int i = 1; i < arrays; i++) {
+            v = AnyValue.newBuilder().setArrayValue(ArrayValue.newBuilder().addValues(v)).build();
+          }
+        }
+        for (int i = 0; i < kvlists; i++) {
+          v = AnyValue.newBuilder().setKvlistValue(io.opentelemetry.proto.common.v1.KeyValueList.newBuilder()
+              .addValues(KeyValue.newBuilder().setKey("k").setValue(v))).build();
+        }
+        byte[] b = request(span().toBuilder().addAttributes(KeyValue.newBuilder().setKey("deep").setValue(v)).build())
+            .toByteArray();
+        boolean protobufReads;
+        try {
+          ExportTraceServiceRequest.parseFrom(b);
+          protobufReads = true;
+        } catch (InvalidProtocolBufferException e) {
+          protobufReads = false;
+        }
+        boolean scanReads;
+        try {
+          ScannedTraces.scan(b);
+          scanReads = true;
+        } catch (MalformedRequestException e) {
+          assertThat(e).hasMessage("messages nested deeper than 100 levels");
+          scanReads = false;
+        }
+        assertThat(scanReads).as("%d kvlists, %d arrays", kvlists, arrays).isEqualTo(protobufReads);
+        if (scanReads) {
+          read++;
+        } else {
+          refused++;
+        }
+      }
+    }
+    assertThat(read).as("depths read").isGreaterThan(3); // both sides of the limit were tried
+    assertThat(refused).as("depths refused").isGreaterThan(3);
+  }
+
+  @Test
   void utf8CheckFollowsRfc3629() {
     assertThat(WireReader.validUtf8("héllo €𝄞".getBytes(java.nio.charset.StandardCharsets.UTF_8), 0, 14)).isTrue();
     assertThat(WireReader.validUtf8(new byte[] {(byte) 0xc0, (byte) 0x80}, 0, 2)).as("overlong").isFalse();
