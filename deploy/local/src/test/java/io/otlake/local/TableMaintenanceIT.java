@@ -209,7 +209,7 @@ class TableMaintenanceIT {
       System.out.printf("maintained: %d commits; at most %d snapshots, %d manifests, %d files in a partition;"
           + " %.0f files compacted, %.0f snapshots expired; mean commit %.0f ms%n", n, maxSnapshots, maxManifests,
           maxFiles, compacted, expired, commits.mean(TimeUnit.MILLISECONDS));
-      // commits take 0.2-0.6 s on a busy 2-core machine: the three-hundred-commit bound is the test below
+      // commits take 0.2-0.6 s on a busy 2-core machine: the two-hundred-commit bound is the test below
       assertThat(n).as("writer commits").isGreaterThanOrEqualTo(40);
       assertThat(compacted).as("files compacted").isPositive();
       assertThat(expired).as("snapshots expired").isPositive();
@@ -375,7 +375,7 @@ class TableMaintenanceIT {
   }
 
   @Test
-  void threeHundredCommitsWithMaintenanceStayBounded() {
+  void twoHundredCommitsWithMaintenanceStayBounded() {
     Catalog catalog = TestLake.catalog();
     Table table = genericTable(catalog, "generic_many_commits");
     OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
@@ -386,7 +386,7 @@ class TableMaintenanceIT {
     int maxFiles = 0;
     long firstCommits = 0;
     long lastCommits = 0;
-    int commits = 300;
+    int commits = 200;
     for (int i = 0; i < commits; i++) {
       long t0 = System.nanoTime();
       append(table, now, "c" + i, 3);
