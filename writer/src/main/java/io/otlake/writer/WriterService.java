@@ -41,6 +41,7 @@ public final class WriterService implements AutoCloseable {
   private final Thread thread;
   private final java.util.concurrent.ExecutorService closer;
   private boolean closed;
+  private io.otlake.writer.maintenance.MaintenanceSchedule maintenance;
 
   private WriterService(Catalog catalog, MetricsEndpoint metrics, DeadLetters deadLetters, WriterReadiness readiness,
       PartitionPoller poller, java.util.concurrent.ExecutorService closer) {
@@ -92,6 +93,8 @@ public final class WriterService implements AutoCloseable {
         ThreadLocalRandom.current().nextInt(1 << 20));
     WriterService service = new WriterService(catalog, metrics, deadLetters, readiness, poller, closer);
     service.thread.start();
+    service.maintenance = io.otlake.writer.maintenance.MaintenanceSchedule.start(config.maintenance(), catalog,
+        config.ownedTables(), new io.otlake.writer.maintenance.MaintenanceMetrics(metrics.registry()));
     LOG.info("writing {} from {} (group {}) into {}", config.tracesTopic(), config.bootstrapServers(),
         config.groupId(), table.name());
     return service;
@@ -150,6 +153,9 @@ public final class WriterService implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     closer.shutdown();
+    if (maintenance != null) {
+      maintenance.close();
+    }
     deadLetters.close();
     readiness.close();
     metrics.close();

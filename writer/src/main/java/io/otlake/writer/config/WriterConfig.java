@@ -6,6 +6,8 @@ import io.otlake.proto.config.Config;
 import io.otlake.proto.config.ConfigDef;
 import io.otlake.proto.config.ConfigDef.Type;
 import io.otlake.proto.config.ConfigException;
+import io.otlake.writer.maintenance.MaintenanceSettings;
+import io.otlake.writer.maintenance.MaintenanceSettings.Step;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -35,7 +37,8 @@ public record WriterConfig(
     Duration readinessTimeout,
     Map<String, String> consumerProperties,
     Map<String, String> producerProperties,
-    Map<String, String> catalogProperties) {
+    Map<String, String> catalogProperties,
+    MaintenanceSettings maintenance) {
 
   public static final String ENV_PREFIX = "OTLAKE_WRITER_";
 
@@ -95,12 +98,58 @@ public record WriterConfig(
       .define("readiness.timeout", Type.DURATION, Duration.ofSeconds(5),
           "how long Kafka or the catalog may take to answer a readiness check before /readyz says not ready",
           ConfigDef.atLeast(Duration.ofMillis(100)), ">= 100ms")
+      .define("maintenance.enabled", Type.BOOLEAN, true,
+          "run table maintenance (maintenance.steps) on the writer's tables every maintenance.interval, on a thread of"
+              + " its own; ./otlake maintain runs it once whatever this says", v -> true, "true or false")
+      .define("maintenance.interval", Type.DURATION, Duration.ofMinutes(10),
+          "time between the end of one scheduled maintenance run and the start of the next",
+          ConfigDef.atLeast(Duration.ofSeconds(1)), ">= 1s")
+      .define("maintenance.steps", Type.STRING, "retention,compact,manifests,expire,orphans",
+          "the maintenance steps to run (any of retention, compact, manifests, expire, orphans; they always run in that"
+              + " order)",
+          v -> Step.parseList((String) v) != null, "a comma-separated list of retention, compact, manifests, expire,"
+              + " orphans")
+      .define("maintenance.expire.max-age", Type.DURATION, Duration.ofHours(1),
+          "snapshots older than this are expired and the files only they reference deleted (time travel reaches"
+              + " back this far); the current snapshot is never expired",
+          ConfigDef.atLeast(Duration.ZERO), ">= 0")
+      .define("maintenance.expire.min-snapshots", Type.INT, 10,
+          "snapshots of the current history kept whatever their age", ConfigDef.between(1, 1_000_000), "1..1000000")
+      .define("maintenance.manifests.max-per-snapshot", Type.INT, 50,
+          "when the current snapshot has more data manifests than this, they are rewritten into one per partition"
+              + " time bucket (e.g. day) and spec", ConfigDef.between(2, 1_000_000), "2..1000000")
+      .define("maintenance.compact.min-age", Type.DURATION, Duration.ofHours(1),
+          "a data file is compacted only once it was added this long ago (a partition with no newer file is cold"
+              + " and compacted whole)", ConfigDef.atLeast(Duration.ZERO), ">= 0")
+      .define("maintenance.compact.small-file-percent", Type.INT, 75,
+          "files below this percentage of the table's write.target-file-size-bytes are compacted",
+          ConfigDef.between(1, 100), "1..100")
+      .define("maintenance.compact.max-rows-in-memory", Type.INT, 100_000,
+          "rows compaction holds in memory to sort (~1-3 KiB heap each for spans); more rows are sorted in runs"
+              + " spilled to maintenance.compact.spill-dir and merged", ConfigDef.between(100, 10_000_000),
+          "100..10000000")
+      .define("maintenance.compact.spill-dir", Type.STRING, "",
+          "local folder for compaction's sorted runs (empty: java.io.tmpdir)", v -> true, "a folder path or empty")
+      .define("maintenance.retention.days", Type.INT, 0,
+          "drop whole day partitions whose day is more than this many days before today (UTC) by a metadata"
+              + " delete; 0 keeps everything. A table property otlake.retention-days overrides it per table",
+          ConfigDef.between(0, 1_000_000), "0 (off) or a number of days")
+      .define("maintenance.orphans.min-age", Type.DURATION, Duration.ofDays(3),
+          "files under a table's location that no snapshot or metadata file references are deleted once older"
+              + " than this (a commit in flight must never take this long)",
+          ConfigDef.atLeast(Duration.ofHours(1)), ">= 1h")
       .passThrough("kafka.consumer.", "the Kafka consumer (e.g. kafka.consumer.max.poll.records)")
       .passThrough("kafka.producer.", "the dead-letter Kafka producer")
       .passThrough("iceberg.catalog.", "Iceberg's CatalogUtil: type, uri, warehouse, io-impl, s3.endpoint, ...");
 
   private static final Set<String> OWNED_CONSUMER_KEYS = Set.of("bootstrap.servers", "group.id", "enable.auto.commit",
       "key.deserializer", "value.deserializer", "auto.offset.reset");
+
+  /** The tables this writer writes (and maintains): today the spans table. */
+  public java.util.List<org.apache.iceberg.catalog.TableIdentifier> ownedTables() {
+    return java.util.List.of(org.apache.iceberg.catalog.TableIdentifier.of(
+        org.apache.iceberg.catalog.Namespace.of(namespace), tracesTable));
+  }
 
   public static WriterConfig load(Path yamlFile, Map<String, String> env, Map<String, String> overrides) {
     Config c = Config.load(DEF, yamlFile, env, ENV_PREFIX, overrides);
@@ -127,7 +176,20 @@ public record WriterConfig(
         c.getDuration("readiness.timeout"),
         c.withPrefix("kafka.consumer."),
         c.withPrefix("kafka.producer."),
-        c.withPrefix("iceberg.catalog."));
+        c.withPrefix("iceberg.catalog."),
+        new MaintenanceSettings(
+            c.getBoolean("maintenance.enabled"),
+            c.getDuration("maintenance.interval"),
+            Step.parseList(c.getString("maintenance.steps")),
+            c.getDuration("maintenance.expire.max-age"),
+            c.getInt("maintenance.expire.min-snapshots"),
+            c.getInt("maintenance.manifests.max-per-snapshot"),
+            c.getDuration("maintenance.compact.min-age"),
+            c.getInt("maintenance.compact.small-file-percent"),
+            c.getInt("maintenance.compact.max-rows-in-memory"),
+            c.getString("maintenance.compact.spill-dir"),
+            c.getInt("maintenance.retention.days"),
+            c.getDuration("maintenance.orphans.min-age")));
     for (String owned : OWNED_CONSUMER_KEYS) {
       if (w.consumerProperties.containsKey(owned)) {
         throw new ConfigException("key 'kafka.consumer." + owned + "' is set by the writer itself"

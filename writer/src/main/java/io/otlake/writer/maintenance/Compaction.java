@@ -1,0 +1,210 @@
+package io.otlake.writer.maintenance;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
+import org.apache.iceberg.DataFile;
+import org.apache.iceberg.FileScanTask;
+import org.apache.iceberg.PartitionSpec;
+import org.apache.iceberg.RewriteFiles;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.TableProperties;
+import org.apache.iceberg.exceptions.CommitFailedException;
+import org.apache.iceberg.exceptions.CommitStateUnknownException;
+import org.apache.iceberg.exceptions.ValidationException;
+import org.apache.iceberg.io.CloseableIterable;
+import org.apache.iceberg.util.PropertyUtil;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Rewrites small, cold data files into sorted files near the table's target size, partition by partition.
+ *
+ * <p><b>Which files.</b> A data file is a candidate when it is smaller than {@code maintenance.compact.small-file-percent}
+ * of the table's {@code write.target-file-size-bytes} and was added at least {@code maintenance.compact.min-age} ago
+ * (the add time is the timestamp of the snapshot whose sequence number is the file's; a file whose snapshot was
+ * expired counts as old). A partition with no newer file is cold and all its small files go; a partition still being
+ * written gets its old files compacted and its young ones left for later. Partitions with delete files are left
+ * alone (the writer writes none; compacting them would need the deletes applied). A partition with fewer than two
+ * candidates is left alone. Candidates are packed into groups of about the target size, each rewritten by
+ * {@link SortedRewrite} and committed on its own.
+ *
+ * <p><b>Concurrency.</b> Each group is one Iceberg {@link RewriteFiles} commit, validated from the snapshot the files
+ * were planned on ({@code validateFromSnapshot}) and with that snapshot's data sequence number, as Spark's
+ * {@code rewrite_data_files} does. Appends that landed meanwhile (the writer's) do not conflict: Iceberg retries the
+ * rewrite on top of them, so nothing appended is lost and nothing rewritten is doubled (the rewrite replaces exactly
+ * the files it read). If the files it read are gone (another maintainer compacted or retention dropped them) or
+ * deletes were added for them, Iceberg refuses the commit: that partition's rewrite is abandoned, its new files
+ * deleted, and the run goes on with the next. The commit touches no table property, so the writer's position stays.
+ */
+final class Compaction {
+  private static final Logger LOG = LoggerFactory.getLogger(Compaction.class);
+
+  private final MaintenanceSettings settings;
+  private final BooleanSupplier stopping;
+
+  Compaction(MaintenanceSettings settings, BooleanSupplier stopping) {
+    this.settings = settings;
+    this.stopping = stopping;
+  }
+
+  /** The files of one partition of one spec. */
+  private static final class Group {
+    final PartitionSpec spec;
+    final DataFile sample;
+    final List<DataFile> candidates = new ArrayList<>();
+    boolean hasDeletes;
+    int files;
+
+    Group(PartitionSpec spec, DataFile sample) {
+      this.spec = spec;
+      this.sample = sample;
+    }
+  }
+
+  StepResult.Counts run(Table table, long nowMillis, StringBuilder note) {
+    table.refresh();
+    StepResult.Counts counts = new StepResult.Counts();
+    Snapshot start = table.currentSnapshot();
+    if (start == null) {
+      note.append("empty table");
+      return counts;
+    }
+    long target = PropertyUtil.propertyAsLong(table.properties(), TableProperties.WRITE_TARGET_FILE_SIZE_BYTES,
+        TableProperties.WRITE_TARGET_FILE_SIZE_BYTES_DEFAULT);
+    long small = target / 100 * settings.smallFilePercent();
+    long coldBefore = nowMillis - settings.compactMinAge().toMillis();
+    Map<Long, Long> addedAt = new HashMap<>();
+    table.snapshots().forEach(s -> addedAt.put(s.sequenceNumber(), s.timestampMillis()));
+
+    Map<String, Group> groups = new LinkedHashMap<>();
+    try (CloseableIterable<FileScanTask> tasks = table.newScan().useSnapshot(start.snapshotId()).planFiles()) {
+      for (FileScanTask task : tasks) {
+        DataFile file = task.file();
+        PartitionSpec spec = table.specs().get(file.specId());
+        Group g = groups.computeIfAbsent(spec.specId() + "/" + spec.partitionToPath(file.partition()),
+            k -> new Group(spec, file));
+        g.files++;
+        if (!task.deletes().isEmpty()) {
+          g.hasDeletes = true;
+        }
+        Long seq = file.fileSequenceNumber();
+        Long added = seq == null ? null : addedAt.get(seq);
+        boolean cold = added == null || added <= coldBefore;
+        if (file.fileSizeInBytes() < small && cold) {
+          g.candidates.add(file);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+
+    Path spill = settings.spillDir().isEmpty() ? Path.of(System.getProperty("java.io.tmpdir")) : Path.of(settings.spillDir());
+    SortedRewrite rewriter = new SortedRewrite(table, settings.maxRowsInMemory(), spill, stopping);
+    int partitions = 0;
+    for (Group g : groups.values()) {
+      if (g.hasDeletes || g.candidates.size() < 2) {
+        continue;
+      }
+      partitions++;
+      for (List<DataFile> bin : bins(g.candidates, target)) {
+        if (stopping.getAsBoolean()) {
+          note.append("stopped; ");
+          break;
+        }
+        rewriteOne(table, start, g, bin, target, rewriter, counts);
+      }
+    }
+    note.append(groups.size()).append(" partitions, ").append(partitions).append(" with small cold files (below ")
+        .append(StepResult.bytes(small)).append(", added before ").append(settings.compactMinAge()).append(" ago)");
+    return counts;
+  }
+
+  private void rewriteOne(Table table, Snapshot start, Group g, List<DataFile> bin, long target,
+      SortedRewrite rewriter, StepResult.Counts counts) {
+    String where = g.spec.partitionToPath(g.sample.partition());
+    SortedRewrite.Output out = rewriter.rewrite(g.spec, g.sample.partition(), bin, target);
+    long inRows = bin.stream().mapToLong(DataFile::recordCount).sum();
+    if (out.rows() != inRows) {
+      deleteAll(table, out.files());
+      throw new IllegalStateException("compaction of " + where + " read " + out.rows() + " rows from files whose"
+          + " metadata says " + inRows + "; nothing was committed");
+    }
+    String marker = OwnSnapshot.marker("compact");
+    RewriteFiles rewrite = table.newRewrite()
+        .validateFromSnapshot(start.snapshotId())
+        .dataSequenceNumber(start.sequenceNumber());
+    bin.forEach(rewrite::deleteFile);
+    out.files().forEach(rewrite::addFile);
+    rewrite.set(OwnSnapshot.KEY, marker);
+    try {
+      rewrite.commit();
+    } catch (ValidationException | CommitFailedException e) {
+      LOG.info("compaction of {} in {} abandoned: {}", where, table.name(), e.getMessage());
+      deleteAll(table, out.files());
+      counts.add("partitions.abandoned", 1);
+      return;
+    } catch (CommitStateUnknownException e) {
+      // it may have landed: keep the files (orphan removal takes them if it did not)
+      LOG.warn("compaction of {} in {} ended in an unknown commit state: {}", where, table.name(), e.getMessage());
+      counts.add("partitions.abandoned", 1);
+      return;
+    }
+    counts.add("partitions.compacted", 1)
+        .add("files.rewritten", bin.size())
+        .add("bytes.rewritten", bin.stream().mapToLong(DataFile::fileSizeInBytes).sum())
+        .add("files.written", out.files().size())
+        .add("bytes.written", out.files().stream().mapToLong(DataFile::fileSizeInBytes).sum())
+        .add("rows.rewritten", inRows);
+  }
+
+  /**
+   * Packs files (oldest first) into groups of about {@code target} input bytes: a file joins the current group while
+   * that stays within the target or the group has fewer than two files; a last lone file joins the group before it.
+   */
+  static List<List<DataFile>> bins(List<DataFile> files, long target) {
+    List<DataFile> sorted = new ArrayList<>(files);
+    sorted.sort(Comparator.comparing(f -> f.fileSequenceNumber() == null ? 0L : f.fileSequenceNumber()));
+    List<List<DataFile>> bins = new ArrayList<>();
+    List<DataFile> current = new ArrayList<>();
+    long bytes = 0;
+    for (DataFile f : sorted) {
+      if (current.size() >= 2 && bytes + f.fileSizeInBytes() > target) {
+        bins.add(current);
+        current = new ArrayList<>();
+        bytes = 0;
+      }
+      current.add(f);
+      bytes += f.fileSizeInBytes();
+    }
+    if (current.size() == 1 && !bins.isEmpty()) {
+      bins.get(bins.size() - 1).addAll(current);
+    } else if (current.size() > 1) {
+      bins.add(current);
+    }
+    return bins;
+  }
+
+  private static void deleteAll(Table table, List<DataFile> files) {
+    Set<String> seen = new HashSet<>();
+    for (DataFile f : files) {
+      if (seen.add(f.location())) {
+        try {
+          table.io().deleteFile(f.location());
+        } catch (RuntimeException e) {
+          LOG.debug("could not delete {}: {}", f.location(), e.toString());
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,268 @@
+package io.otlake.writer.maintenance;
+
+import static org.apache.iceberg.types.Types.NestedField.optional;
+import static org.apache.iceberg.types.Types.NestedField.required;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.otlake.proto.config.ConfigException;
+import io.otlake.writer.config.WriterConfig;
+import io.otlake.writer.maintenance.MaintenanceSettings.Step;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.apache.iceberg.DataFile;
+import org.apache.iceberg.DataFiles;
+import org.apache.iceberg.FileFormat;
+import org.apache.iceberg.FileScanTask;
+import org.apache.iceberg.PartitionKey;
+import org.apache.iceberg.PartitionSpec;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.SortOrder;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.data.GenericFileWriterFactory;
+import org.apache.iceberg.data.GenericRecord;
+import org.apache.iceberg.data.IcebergGenerics;
+import org.apache.iceberg.data.InternalRecordWrapper;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.data.parquet.GenericParquetReaders;
+import org.apache.iceberg.inmemory.InMemoryCatalog;
+import org.apache.iceberg.io.CloseableIterable;
+import org.apache.iceberg.io.DataWriter;
+import org.apache.iceberg.io.OutputFileFactory;
+import org.apache.iceberg.parquet.Parquet;
+import org.apache.iceberg.types.Types;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Maintenance logic on Iceberg's in-memory catalog (the real commit protocol and real Parquet files, in memory), on a
+ * table that is not the traces table: maintenance knows no column of it.
+ */
+class MaintainerTest {
+  private static final Schema SCHEMA = new Schema(
+      required(1, "at", Types.TimestampType.withZone()),
+      required(2, "id", Types.StringType.get()),
+      optional(3, "tags", Types.MapType.ofRequired(4, 5, Types.StringType.get(), Types.StringType.get())));
+  private static final PartitionSpec SPEC = PartitionSpec.builderFor(SCHEMA).day("at").build();
+  private static final String POSITION_KEY = "otlake.kafka.offsets.some_topic.some_group";
+
+  @TempDir
+  Path spill;
+  private Table table;
+  private final Random random = new Random(7);
+  private int next;
+
+  @BeforeEach
+  void createTable() {
+    InMemoryCatalog catalog = new InMemoryCatalog();
+    catalog.initialize("test", Map.of());
+    catalog.createNamespace(org.apache.iceberg.catalog.Namespace.of("ns"));
+    table = catalog.buildTable(TableIdentifier.of("ns", "events"), SCHEMA).withPartitionSpec(SPEC)
+        .withSortOrder(SortOrder.builderFor(SCHEMA).asc("at").asc("id").build())
+        .withProperties(Map.of("format-version", "2", "write.target-file-size-bytes", "1048576",
+            POSITION_KEY, "0:10;snapshot=-1;seq=0"))
+        .create();
+  }
+
+  private MaintenanceSettings settings(Map<String, String> extra) {
+    Map<String, String> o = new HashMap<>(Map.of("iceberg.catalog.type", "jdbc", "iceberg.catalog.warehouse", "x",
+        "maintenance.compact.spill-dir", spill.toString()));
+    o.putAll(extra);
+    return WriterConfig.load(null, Map.of(), o).maintenance();
+  }
+
+  /** One commit of one Parquet file of {@code rows} rows at random times of {@code day}, ids counting up. */
+  private List<String> appendFile(OffsetDateTime day, int rows) {
+    List<String> ids = new ArrayList<>();
+    GenericFileWriterFactory writers = new GenericFileWriterFactory.Builder(table)
+        .dataFileFormat(FileFormat.PARQUET).dataSchema(SCHEMA).build();
+    OutputFileFactory files = OutputFileFactory.builderFor(table, 1, next).format(FileFormat.PARQUET).build();
+    GenericRecord template = GenericRecord.create(SCHEMA);
+    Record first = template.copy(Map.of("at", day, "id", "x"));
+    PartitionKey key = new PartitionKey(SPEC, SCHEMA);
+    key.partition(new InternalRecordWrapper(SCHEMA.asStruct()).wrap(first));
+    DataWriter<Record> w = writers.newDataWriter(files.newOutputFile(SPEC, key), SPEC, key);
+    try (w) {
+      for (int i = 0; i < rows; i++) {
+        String id = String.format("id-%06d", next++);
+        ids.add(id);
+        w.write(template.copy(Map.of("at", day.plusSeconds(random.nextInt(80_000)), "id", id,
+            "tags", Map.of("k", "v" + (i % 3)))));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    table.newFastAppend().appendFile(w.toDataFile()).commit();
+    return ids;
+  }
+
+  private List<String> ids() {
+    List<String> out = new ArrayList<>();
+    table.refresh();
+    try (CloseableIterable<Record> rows = IcebergGenerics.read(table).build()) {
+      rows.forEach(r -> out.add((String) r.getField("id")));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out;
+  }
+
+  private List<DataFile> dataFiles() {
+    List<DataFile> out = new ArrayList<>();
+    table.refresh();
+    try (CloseableIterable<FileScanTask> tasks = table.newScan().planFiles()) {
+      tasks.forEach(t -> out.add(t.file()));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out;
+  }
+
+  private StepResult step(MaintenanceSettings s, Step step) {
+    return new Maintainer(s, new MaintenanceMetrics(new SimpleMeterRegistry()), System::currentTimeMillis,
+        () -> false).runStep(table, step);
+  }
+
+  @Test
+  void compactionSortsPerPartitionSpillingRunsAndKeepsEveryRowOnce() throws IOException {
+    OffsetDateTime today = OffsetDateTime.now(ZoneOffset.UTC).withHour(0).withMinute(0).withSecond(0).withNano(0);
+    List<String> expected = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      expected.addAll(appendFile(today.minusDays(1), 150));
+      expected.addAll(appendFile(today.minusDays(2), 40));
+    }
+    String position = table.properties().get(POSITION_KEY);
+    // 600 rows in the first partition with at most 100 in memory: six sorted runs merged
+    StepResult r = step(settings(Map.of("maintenance.compact.min-age", "0s",
+        "maintenance.compact.max-rows-in-memory", "100")), Step.COMPACT);
+
+    assertThat(r.failed()).as(r.line()).isFalse();
+    assertThat(r.count("files.rewritten")).isEqualTo(8);
+    assertThat(r.count("partitions.compacted")).isEqualTo(2);
+    assertThat(ids()).containsExactlyInAnyOrderElementsOf(expected);
+    List<DataFile> files = dataFiles();
+    assertThat(files).hasSize(2);
+    for (DataFile f : files) {
+      assertThat(f.sortOrderId()).isEqualTo(table.sortOrder().orderId());
+      List<OffsetDateTime> times = new ArrayList<>();
+      try (CloseableIterable<Record> rows = Parquet.read(table.io().newInputFile(f.location())).project(SCHEMA)
+          .createReaderFunc(fs -> GenericParquetReaders.buildReader(SCHEMA, fs)).build()) {
+        rows.forEach(row -> times.add((OffsetDateTime) row.getField("at")));
+      }
+      assertThat(times).as("rows of %s in time order", f.location()).isSorted();
+    }
+    assertThat(table.properties().get(POSITION_KEY)).isEqualTo(position);
+    assertThat(spill.toFile().list()).as("spilled runs deleted").isEmpty();
+
+    // the compacted files are now the only ones: nothing left to do
+    StepResult again = step(settings(Map.of("maintenance.compact.min-age", "0s")), Step.COMPACT);
+    assertThat(again.count("files.rewritten")).isZero();
+  }
+
+  @Test
+  void youngFilesAreNotCompacted() {
+    OffsetDateTime today = OffsetDateTime.now(ZoneOffset.UTC);
+    appendFile(today, 10);
+    appendFile(today, 10);
+    StepResult r = step(settings(Map.of("maintenance.compact.min-age", "1h")), Step.COMPACT);
+    assertThat(r.count("files.rewritten")).isZero();
+    assertThat(dataFiles()).hasSize(2);
+  }
+
+  @Test
+  void expiryKeepsTheNewestAndTheCurrentAndLeavesPropertiesAlone() {
+    OffsetDateTime today = OffsetDateTime.now(ZoneOffset.UTC);
+    for (int i = 0; i < 6; i++) {
+      appendFile(today, 5);
+    }
+    Map<String, String> props = Map.copyOf(table.properties());
+    long current = table.currentSnapshot().snapshotId();
+    StepResult r = step(settings(Map.of("maintenance.expire.max-age", "0s", "maintenance.expire.min-snapshots",
+        "2")), Step.EXPIRE);
+    assertThat(r.count("snapshots.expired")).as(r.line()).isEqualTo(4);
+    table.refresh();
+    assertThat(table.snapshots()).hasSize(2);
+    assertThat(table.currentSnapshot().snapshotId()).isEqualTo(current);
+    assertThat(table.properties()).isEqualTo(props);
+    assertThat(ids()).hasSize(30);
+  }
+
+  @Test
+  void manifestsAreRewrittenOncePastTheBound() {
+    OffsetDateTime today = OffsetDateTime.now(ZoneOffset.UTC).withHour(12);
+    for (int i = 0; i < 6; i++) {
+      appendFile(today.minusDays(i % 2), 3);
+    }
+    assertThat(table.currentSnapshot().dataManifests(table.io())).hasSize(6);
+    StepResult under = step(settings(Map.of("maintenance.manifests.max-per-snapshot", "6")), Step.MANIFESTS);
+    assertThat(under.count("manifests.rewritten")).isZero();
+    StepResult r = step(settings(Map.of("maintenance.manifests.max-per-snapshot", "5")), Step.MANIFESTS);
+    assertThat(r.count("manifests.rewritten")).as(r.line()).isEqualTo(6);
+    table.refresh();
+    // one per day
+    assertThat(table.currentSnapshot().dataManifests(table.io())).hasSize(2);
+    assertThat(ids()).hasSize(18);
+  }
+
+  @Test
+  void retentionDropsWholeOldDaysOnly() {
+    OffsetDateTime today = OffsetDateTime.now(ZoneOffset.UTC).withHour(0).withMinute(0).withSecond(1);
+    appendFile(today.minusDays(10), 4);
+    appendFile(today.minusDays(4), 4);
+    List<String> kept = new ArrayList<>(appendFile(today.minusDays(3), 4));
+    kept.addAll(appendFile(today, 4));
+    StepResult off = step(settings(Map.of()), Step.RETENTION);
+    assertThat(off.note()).isEqualTo("off");
+    assertThat(ids()).hasSize(16);
+
+    StepResult r = step(settings(Map.of("maintenance.retention.days", "3")), Step.RETENTION);
+    assertThat(r.count("files.dropped")).as(r.line()).isEqualTo(2);
+    assertThat(r.count("rows.dropped")).isEqualTo(8);
+    assertThat(ids()).containsExactlyInAnyOrderElementsOf(kept);
+
+    table.updateProperties().set(Retention.TABLE_PROPERTY, "0").commit();
+    StepResult overridden = step(settings(Map.of("maintenance.retention.days", "1")), Step.RETENTION);
+    assertThat(overridden.note()).isEqualTo("off");
+  }
+
+  @Test
+  void binsHoldTwoFilesOrMoreAndAboutTheTarget() {
+    List<DataFile> files = new ArrayList<>();
+    for (int i = 0; i < 7; i++) {
+      files.add(DataFiles.builder(PartitionSpec.unpartitioned()).withPath("memory://f" + i + ".parquet")
+          .withFormat(FileFormat.PARQUET).withFileSizeInBytes(400).withRecordCount(1).build());
+    }
+    List<List<DataFile>> bins = Compaction.bins(files, 1000);
+    assertThat(bins).extracting(List::size).containsExactly(2, 2, 3);
+    assertThat(Compaction.bins(files.subList(0, 1), 1000)).isEmpty();
+  }
+
+  @Test
+  void configKeysAreValidated() {
+    MaintenanceSettings d = settings(Map.of());
+    assertThat(d.enabled()).isTrue();
+    assertThat(d.steps()).containsExactly(Step.values());
+    assertThat(d.orphanMinAge()).isEqualTo(Duration.ofDays(3));
+    assertThat(d.retentionDays()).isZero();
+    assertThat(settings(Map.of("maintenance.steps", "expire, compact")).steps())
+        .containsExactly(Step.COMPACT, Step.EXPIRE);
+    assertThatThrownBy(() -> settings(Map.of("maintenance.steps", "compact,vacuum")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("'maintenance.steps'");
+    assertThatThrownBy(() -> settings(Map.of("maintenance.orphans.min-age", "5m")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("'maintenance.orphans.min-age'");
+    assertThatThrownBy(() -> settings(Map.of("maintenance.compact.small-file-percent", "0")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("'maintenance.compact.small-file-percent'");
+  }
+}
