@@ -42,6 +42,13 @@ public record WriterConfig(
 
   public static final String ENV_PREFIX = "OTLAKE_WRITER_";
 
+  /** An open data file's page buffers on demo data (bench HeapBench: ~217 MiB of heap at ~940 open partitions). */
+  private static final long OPEN_FILE_BYTES = 300L << 10;
+  private static final int DEFAULT_MAX_OPEN_FILES =
+      (int) Math.max(16, Math.min(2000, Runtime.getRuntime().maxMemory() * 2 / 5 / OPEN_FILE_BYTES));
+  private static final int DEFAULT_DEDUP_IDS =
+      (int) Math.max(10_000, Math.min(2_000_000, Runtime.getRuntime().maxMemory() / 16 / 40));
+
   public static final ConfigDef DEF = new ConfigDef()
       .define("kafka.bootstrap.servers", Type.STRING, "localhost:9092", "Kafka brokers, host:port[,host:port]",
           ConfigDef.nonEmpty(), "non-empty")
@@ -63,20 +70,21 @@ public record WriterConfig(
       .define("table.traces", Type.STRING, "traces", "name of the spans table", ConfigDef.nonEmpty(), "non-empty")
       .define("table.target-file-size", Type.SIZE, 128L << 20,
           "write.target-file-size-bytes of tables the writer creates", ConfigDef.between(1 << 20, 1L << 40), ">= 1MiB")
-      .define("write.max-open-files", Type.INT, 2000,
-          "data files open at once (~0.3 MiB heap each on demo data); past it the fullest open file is finished early",
-          ConfigDef.between(1, 100_000), "1..100000")
-      .define("commit.max-partitions", Type.INT, 1000,
+      .define("write.max-open-files", Type.INT, DEFAULT_MAX_OPEN_FILES,
+          "data files open at once (~0.3 MiB heap each on demo data); past it the fullest open file is finished early."
+              + " Default: what 40% of the heap holds, 16..2000", ConfigDef.between(1, 100_000), "1..100000")
+      .define("commit.max-partitions", Type.INT, Math.min(1000, DEFAULT_MAX_OPEN_FILES),
           "distinct partitions (day, service_name) one batch may write; a record that would start past it commits the"
-              + " batch first (each partition is at least one file and one manifest entry per commit)",
+              + " batch first (each partition is at least one file and one manifest entry per commit). Default: 1000,"
+              + " or write.max-open-files' default when that is lower",
           ConfigDef.between(1, 100_000), "1..100000")
       .define("dedup.window", Type.DURATION, Duration.ofMinutes(5),
           "spans whose (trace id, span id) was read within this much record time are dropped as a client's retry"
               + " (0 turns it off); covers the OTel SDKs' whole retry budget (~1 min) and the Collector's (5 min)",
           ConfigDef.atLeast(Duration.ZERO), ">= 0")
-      .define("dedup.max-ids", Type.INT, 2_000_000,
+      .define("dedup.max-ids", Type.INT, DEFAULT_DEDUP_IDS,
           "span ids remembered at most (24-48 bytes of heap each); at higher rates the window is shorter (counted in"
-              + " otlake_writer_dedup_window_shortened_total)", ConfigDef.between(1000, 500_000_000), "1000..500000000")
+              + " otlake_writer_dedup_window_shortened_total). Default: what a sixteenth of the heap holds, at most 2M", ConfigDef.between(1000, 500_000_000), "1000..500000000")
       .define("write.close-threads", Type.INT, 8,
           "threads finishing and uploading a commit's data files in parallel (each file is one upload on close)",
           ConfigDef.between(1, 256), "1..256")
