@@ -47,7 +47,7 @@ class FanOutIT {
     }
     Catalog catalog = TestLake.catalog();
     try (WriterService writer = TestLake.writer(topic, name,
-        Map.of("commit.max-partitions", Integer.toString(MAX_PARTITIONS), "commit.interval", "30s"))) {
+        Map.of("commit.max-partitions", Integer.toString(MAX_PARTITIONS), "commit.interval", "2s"))) {
       TestLake.awaitRows(catalog, name, Duration.ofSeconds(120), rows -> rows.size() >= sent.size());
       List<String> ids = new ArrayList<>();
       TestLake.rows(catalog, name).forEach(row -> ids.add((String) row.getField("span_id")));
