@@ -42,41 +42,6 @@ import org.junit.jupiter.api.Test;
  * it. Real broker, S3 API server and catalog.
  */
 class PositionSurvivesMaintenanceIT {
-  private static final int TRACES = 3;
-  private static final int SPANS = 5;
-
-  /** Sends requests through the gateway and remembers every span id the gateway acknowledged. */
-  private static final class Load implements AutoCloseable {
-    private final ManagedChannel channel;
-    private final TraceServiceGrpc.TraceServiceBlockingStub stub;
-    private final String service;
-    private final Set<String> acked = ConcurrentHashMap.newKeySet();
-    private int next;
-
-    Load(GatewayServer gateway, String service) {
-      this.channel = NettyChannelBuilder.forAddress("127.0.0.1", gateway.grpcPort()).usePlaintext().build();
-      this.stub = TraceServiceGrpc.newBlockingStub(channel);
-      this.service = service;
-    }
-
-    void send(int requests) {
-      for (int i = 0; i < requests; i++) {
-        int n = next++;
-        stub.withDeadlineAfter(30, TimeUnit.SECONDS).export(Spans.request(service, n, TRACES, SPANS));
-        for (int t = 0; t < TRACES; t++) {
-          for (int s = 0; s < SPANS; s++) {
-            acked.add(Spans.spanIdHex(((long) n * TRACES + t) * SPANS + s + 1));
-          }
-        }
-      }
-    }
-
-    @Override
-    public void close() {
-      channel.shutdownNow();
-    }
-  }
-
   private static List<String> spanIds(Catalog catalog, String table) {
     List<String> ids = new ArrayList<>();
     TestLake.rows(catalog, table).forEach(r -> ids.add((String) r.getField("span_id")));
@@ -84,7 +49,7 @@ class PositionSurvivesMaintenanceIT {
   }
 
   /** Waits until the table has as many rows as were acknowledged, then checks they are exactly those, each once. */
-  private static void assertExactlyTheAcknowledged(Catalog catalog, String table, Load load, String after) {
+  private static void assertExactlyTheAcknowledged(Catalog catalog, String table, AckedLoad load, String after) {
     int expected = load.acked.size();
     List<Record> rows = TestLake.awaitRows(catalog, table, Duration.ofSeconds(90), r -> r.size() >= expected);
     ChildJvm.sleep(1500); // a late duplicate commit would show here
@@ -95,7 +60,7 @@ class PositionSurvivesMaintenanceIT {
   }
 
   /** A writer run that makes at least two commits on top of whatever was done to the table. */
-  private static WriterService writerRound(String topic, String table, Load load, Catalog catalog, String after) {
+  private static WriterService writerRound(String topic, String table, AckedLoad load, Catalog catalog, String after) {
     WriterService writer = TestLake.writer(topic, table, Map.of());
     load.send(4);
     assertExactlyTheAcknowledged(catalog, table, load, after + " (first commit)");
@@ -114,7 +79,7 @@ class PositionSurvivesMaintenanceIT {
     String topic = "maint_stopped_spans";
     String name = "traces_maint_stopped";
     Catalog catalog = TestLake.catalog();
-    try (GatewayServer gateway = TestLake.gateway(topic, Map.of()); Load load = new Load(gateway, "stopped")) {
+    try (GatewayServer gateway = TestLake.gateway(topic, Map.of()); AckedLoad load = new AckedLoad(gateway, "stopped")) {
       writerRound(topic, name, load, catalog, "the first run").close();
       Table table = catalog.loadTable(TableIdentifier.of("otel", name));
 
@@ -146,7 +111,7 @@ class PositionSurvivesMaintenanceIT {
     String topic = "maint_load_spans";
     String name = "traces_maint_load";
     Catalog catalog = TestLake.catalog();
-    try (GatewayServer gateway = TestLake.gateway(topic, Map.of()); Load load = new Load(gateway, "loaded")) {
+    try (GatewayServer gateway = TestLake.gateway(topic, Map.of()); AckedLoad load = new AckedLoad(gateway, "loaded")) {
       WriterService writer = TestLake.writer(topic, name, Map.of());
       AtomicBoolean sending = new AtomicBoolean(true);
       CompletableFuture<Void> sender = CompletableFuture.runAsync(() -> {
@@ -204,7 +169,7 @@ class PositionSurvivesMaintenanceIT {
     String topic = "maint_removed_spans";
     String name = "traces_maint_removed";
     Catalog catalog = TestLake.catalog();
-    try (GatewayServer gateway = TestLake.gateway(topic, Map.of()); Load load = new Load(gateway, "removed")) {
+    try (GatewayServer gateway = TestLake.gateway(topic, Map.of()); AckedLoad load = new AckedLoad(gateway, "removed")) {
       writerRound(topic, name, load, catalog, "the first run").close();
       Table table = catalog.loadTable(TableIdentifier.of("otel", name));
       String key = KafkaOffsets.key(topic, "group-" + topic);
@@ -245,7 +210,7 @@ class PositionSurvivesMaintenanceIT {
     String topic = "maint_grown_spans";
     String name = "traces_maint_grown";
     Catalog catalog = TestLake.catalog();
-    try (GatewayServer gateway = TestLake.gateway(topic, Map.of()); Load load = new Load(gateway, "grown")) {
+    try (GatewayServer gateway = TestLake.gateway(topic, Map.of()); AckedLoad load = new AckedLoad(gateway, "grown")) {
       writerRound(topic, name, load, catalog, "the first run").close();
       try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(Map.of(
           "bootstrap.servers", TestLake.infra().bootstrapServers()))) {
