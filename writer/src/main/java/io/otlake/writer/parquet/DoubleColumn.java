@@ -28,6 +28,9 @@ public final class DoubleColumn extends LeafColumn {
   /** A value at repetition level {@code r} (definition level: the maximum). */
   public void write(int r, double v) {
     levels(r, maxD);
+    if (bloom != null) {
+      bloom.addDouble(v);
+    }
     if (count == values.length) {
       values = Arrays.copyOf(values, count * 2);
     }
@@ -44,8 +47,13 @@ public final class DoubleColumn extends LeafColumn {
     }
   }
 
+  /**
+   * The column's metrics as Iceberg's writer reports them: NaN count and bounds of the values, and every slot in the
+   * value count (nulls of the field and of its optional parents too), the nulls in the null count.
+   */
   FieldMetrics<Double> fieldMetrics() {
-    return metrics.build();
+    FieldMetrics<Double> m = metrics.build();
+    return new FieldMetrics<>(m.id(), fileSlots, fileNulls, m.nanValueCount(), m.lowerBound(), m.upperBound());
   }
 
   @Override

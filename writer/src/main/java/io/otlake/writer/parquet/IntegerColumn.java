@@ -26,6 +26,13 @@ public final class IntegerColumn extends LeafColumn {
   /** A value at repetition level {@code r} (definition level: the maximum); int32 columns take ints only. */
   public void write(int r, long v) {
     levels(r, maxD);
+    if (bloom != null) {
+      if (int32) {
+        bloom.addInt((int) v);
+      } else {
+        bloom.addLong(v);
+      }
+    }
     if (count == values.length) {
       values = Arrays.copyOf(values, count * 2);
     }

@@ -29,6 +29,13 @@ public abstract class LeafColumn {
   long pageStartRow;
   /** Bumped per page; lets dictionary columns note "already counted in this page's statistics" with one int. */
   int pageNo;
+  /** Slots written at repetition level 0, i.e. rows this column has had: checked against the file's rows. */
+  long rowStarts;
+  /** Slots and null slots of the pages flushed so far: Iceberg's value and null counts of the column. */
+  long fileSlots;
+  long fileNulls;
+  /** The chunk's bloom filter when the table asks for one on this column, else null. */
+  Bloom bloom;
 
   private final List<Page> pages = new ArrayList<>();
   private long chunkCompressedBytes;
@@ -64,6 +71,7 @@ public abstract class LeafColumn {
     rep[i] = (byte) r;
     def[i] = (byte) d;
     slots = i + 1;
+    rowStarts += r == 0 ? 1 : 0;
   }
 
   /** A null (or an empty or absent parent) at repetition level {@code r}, definition level {@code d} < max. */
@@ -134,6 +142,8 @@ public abstract class LeafColumn {
     pages.add(p);
     chunkCompressedBytes += p.bytes.length;
     chunkSlots += slots;
+    fileSlots += slots;
+    fileNulls += pageNulls;
     slots = 0;
     pageNulls = 0;
     pageNo++;
@@ -154,6 +164,9 @@ public abstract class LeafColumn {
   /** Writes the row group's chunk of this column: dictionary page, then the data pages. */
   final void writeChunk(ParquetFileWriter writer, PageCodec codec) throws IOException {
     writer.startColumn(desc, chunkSlots, codec.name());
+    if (bloom != null) {
+      writer.addBloomFilter(path(), bloom.finishChunk());
+    }
     Bytes dict = dictionary();
     if (dict != null) {
       writer.writeDictionaryPage(new DictionaryPage(BytesInput.from(codec.compress(dict.buf, dict.size)),
