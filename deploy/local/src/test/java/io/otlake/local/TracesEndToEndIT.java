@@ -112,7 +112,7 @@ class TracesEndToEndIT {
       assertThat(table.spec().fields()).extracting(f -> f.transform().toString() + ":" + f.name())
           .containsExactly("day:timestamp_day", "identity:service_name");
       assertThat(table.properties()).containsEntry("write.parquet.compression-codec", "zstd");
-      assertThat(table.currentSnapshot().summary()).containsKey("otlake.kafka.offsets." + topic);
+      assertThat(table.currentSnapshot().summary()).containsKey("otlake.kafka.offsets." + topic + ".group-" + topic);
       table.newScan().planFiles().forEach(f -> {
         assertThat(f.file().location()).startsWith("s3://otlake/warehouse/otel/" + tableName + "/data/");
         assertThat(f.file().format().name()).isEqualTo("PARQUET");

@@ -81,9 +81,6 @@ public final class BinaryColumn extends LeafColumn {
   /** Writes the value with dictionary id {@code id}, valid for the current {@link #dictionaryEpoch()}. */
   public void writeId(int r, int id) {
     levels(r, maxD);
-    if (bloom != null) {
-      bloom.add(dict.buf, entryOff[id], entryLen[id]);
-    }
     plainBytes += prefix + entryLen[id];
     appendId(id);
   }
@@ -103,9 +100,6 @@ public final class BinaryColumn extends LeafColumn {
   /** A value at repetition level {@code r} (definition level: the maximum). */
   public void write(int r, byte[] b, int off, int len) {
     levels(r, maxD);
-    if (bloom != null) {
-      bloom.add(b, off, len);
-    }
     plainBytes += prefix + len;
     if (dictActive) {
       appendId(idOf(b, off, len));
@@ -239,6 +233,23 @@ public final class BinaryColumn extends LeafColumn {
     }
     if (dictActive) {
       dictUsedByPages = true;
+    }
+  }
+
+  @Override
+  void addPageToBloom(Bloom bloom) {
+    if (dictActive) {
+      for (int i = 0; i < values; i++) {
+        int e = ids[i];
+        bloom.add(dict.buf, entryOff[e], entryLen[e]);
+      }
+      return;
+    }
+    int at = 0;
+    while (at < plain.size) {
+      int len = Bytes.readIntLE(plain.buf, at);
+      bloom.add(plain.buf, at + 4, len);
+      at += 4 + len;
     }
   }
 

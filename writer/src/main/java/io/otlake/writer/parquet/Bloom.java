@@ -2,12 +2,11 @@ package io.otlake.writer.parquet;
 
 import java.util.Arrays;
 import org.apache.parquet.column.values.bloomfilter.BlockSplitBloomFilter;
-import org.apache.parquet.io.api.Binary;
 
 /**
- * The Parquet bloom filter of one column chunk (parquet-mr's split-block filter, XXH64 as the format specifies):
- * the values' hashes are collected while the row group fills (a value equal to the one before is skipped: ids come
- * in runs, a trace's spans together), and when the chunk is written the filter is sized for its distinct hashes at
+ * The Parquet bloom filter of one column chunk (parquet-mr's split-block filter, XXH64 as the format specifies, see
+ * {@link XxHash64}): the values' hashes are collected while the row group fills (a value equal to the one before is
+ * not hashed again: a trace's spans often follow each other), and when the chunk is written the filter is sized for its distinct hashes at
  * the table's false-positive probability, within the table's byte limit (or for the table's NDV when one is set).
  * Holds eight bytes per distinct run of values in the row group.
  */
@@ -46,7 +45,7 @@ final class Bloom {
     }
     System.arraycopy(b, off, last, 0, len);
     lastLen = len;
-    addHash(HASHER.hash(Binary.fromConstantByteArray(b, off, len)));
+    addHash(XxHash64.hash(b, off, len));
   }
 
   void addInt(int v) {

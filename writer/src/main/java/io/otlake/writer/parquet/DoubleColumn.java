@@ -28,9 +28,6 @@ public final class DoubleColumn extends LeafColumn {
   /** A value at repetition level {@code r} (definition level: the maximum). */
   public void write(int r, double v) {
     levels(r, maxD);
-    if (bloom != null) {
-      bloom.addDouble(v);
-    }
     if (count == values.length) {
       values = Arrays.copyOf(values, count * 2);
     }
@@ -54,6 +51,13 @@ public final class DoubleColumn extends LeafColumn {
   FieldMetrics<Double> fieldMetrics() {
     FieldMetrics<Double> m = metrics.build();
     return new FieldMetrics<>(m.id(), fileSlots, fileNulls, m.nanValueCount(), m.lowerBound(), m.upperBound());
+  }
+
+  @Override
+  void addPageToBloom(Bloom bloom) {
+    for (int i = 0; i < count; i++) {
+      bloom.addDouble(values[i]);
+    }
   }
 
   @Override

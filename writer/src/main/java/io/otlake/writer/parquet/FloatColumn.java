@@ -27,9 +27,6 @@ public final class FloatColumn extends LeafColumn {
   /** A value at repetition level {@code r} (definition level: the maximum). */
   public void write(int r, float v) {
     levels(r, maxD);
-    if (bloom != null) {
-      bloom.addFloat(v);
-    }
     if (count == values.length) {
       values = Arrays.copyOf(values, count * 2);
     }
@@ -53,6 +50,13 @@ public final class FloatColumn extends LeafColumn {
   FieldMetrics<Float> fieldMetrics() {
     FieldMetrics<Float> m = metrics.build();
     return new FieldMetrics<>(m.id(), fileSlots, fileNulls, m.nanValueCount(), m.lowerBound(), m.upperBound());
+  }
+
+  @Override
+  void addPageToBloom(Bloom bloom) {
+    for (int i = 0; i < count; i++) {
+      bloom.addFloat(values[i]);
+    }
   }
 
   @Override

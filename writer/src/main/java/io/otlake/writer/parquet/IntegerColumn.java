@@ -26,13 +26,6 @@ public final class IntegerColumn extends LeafColumn {
   /** A value at repetition level {@code r} (definition level: the maximum); int32 columns take ints only. */
   public void write(int r, long v) {
     levels(r, maxD);
-    if (bloom != null) {
-      if (int32) {
-        bloom.addInt((int) v);
-      } else {
-        bloom.addLong(v);
-      }
-    }
     if (count == values.length) {
       values = Arrays.copyOf(values, count * 2);
     }
@@ -43,6 +36,17 @@ public final class IntegerColumn extends LeafColumn {
       max = v;
     }
     values[count++] = v;
+  }
+
+  @Override
+  void addPageToBloom(Bloom bloom) {
+    for (int i = 0; i < count; i++) {
+      if (int32) {
+        bloom.addInt((int) values[i]);
+      } else {
+        bloom.addLong(values[i]);
+      }
+    }
   }
 
   @Override

@@ -109,6 +109,12 @@ public abstract class LeafColumn {
   /** Called before a page is encoded: the place to decide on a dictionary. */
   void beforePage(boolean firstInChunk) {}
 
+  /**
+   * Adds the page's values to the chunk's bloom filter: done per page, off the write path, so that columns without a
+   * filter (nearly all) keep a write method the JIT compiles as if filters did not exist.
+   */
+  void addPageToBloom(Bloom bloom) {}
+
   /** The dictionary page of the chunk, if its pages use one (plain-encoded values, uncompressed). */
   Bytes dictionary() {
     return null;
@@ -128,6 +134,9 @@ public abstract class LeafColumn {
       return;
     }
     beforePage(pages.isEmpty());
+    if (bloom != null) {
+      addPageToBloom(bloom);
+    }
     scratch.clear();
     int[] levels = ints.length >= slots ? ints : new int[slots];
     if (maxR > 0) {
