@@ -240,8 +240,9 @@ public final class ColumnsFile implements AutoCloseable {
 
   /** A column that has had more or fewer rows than the file: a caller's bug that would corrupt the file. */
   private void checkRows(LeafColumn c) {
-    if (c.rowStarts != rows) {
-      throw new IllegalStateException("column " + c.path() + " of " + output.location() + " has " + c.rowStarts
+    long had = c.rows();
+    if (had != rows) {
+      throw new IllegalStateException("column " + c.path() + " of " + output.location() + " has " + had
           + " rows, the file " + rows + ": a row was not written field by field as its schema has them");
     }
   }

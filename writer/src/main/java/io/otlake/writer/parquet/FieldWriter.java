@@ -45,7 +45,9 @@ public final class FieldWriter {
   /** Every leaf column below (or at) this field. */
   final LeafColumn[] leaves;
 
-  // primitives: exactly one of these is set
+  // primitives: exactly one of these is set (fixed-length byte arrays in fixedBinary, with their length)
+  private final BinaryColumn variableBinary;
+  private final BinaryColumn fixedBinary;
   final BinaryColumn binary;
   private final IntegerColumn integer;
   private final boolean int32;
@@ -67,6 +69,9 @@ public final class FieldWriter {
   final FieldWriter value;
   private int entries;
   private int outerR;
+  /** For a map of strings to strings: its key and value columns (the fast path of writeStringEntry), else null. */
+  private final BinaryColumn stringKey;
+  private final BinaryColumn stringValue;
 
   private FieldWriter(RowWriter row, ColumnsFile file, int fieldId, String name, Type type, boolean optional,
       int parentDef, int parentRep) {
@@ -145,6 +150,8 @@ public final class FieldWriter {
     }
     this.leaves = leaves.toArray(new LeafColumn[0]);
     this.binary = bin;
+    this.variableBinary = fixed < 0 ? bin : null;
+    this.fixedBinary = fixed < 0 ? null : bin;
     this.integer = ints;
     this.int32 = ints != null && ints.desc.getPrimitiveType().getPrimitiveTypeName()
         == org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName.INT32;
@@ -157,6 +164,9 @@ public final class FieldWriter {
     this.element = element;
     this.key = key;
     this.value = value;
+    boolean stringMap = key != null && key.variableBinary != null && value.variableBinary != null;
+    this.stringKey = stringMap ? key.variableBinary : null;
+    this.stringValue = stringMap ? value.variableBinary : null;
   }
 
   /** A handle that ignores what is written to it: a field the file's schema does not have. */
@@ -169,6 +179,8 @@ public final class FieldWriter {
     this.def = 0;
     this.leaves = new LeafColumn[0];
     this.binary = null;
+    this.variableBinary = null;
+    this.fixedBinary = null;
     this.integer = null;
     this.int32 = false;
     this.doubles = null;
@@ -180,6 +192,8 @@ public final class FieldWriter {
     this.element = this;
     this.key = this;
     this.value = this;
+    this.stringKey = null;
+    this.stringValue = null;
   }
 
   static FieldWriter root(RowWriter row, ColumnsFile file, Types.StructType schema) {
@@ -390,17 +404,44 @@ public final class FieldWriter {
 
   /** A string, binary, fixed or uuid value (or a wide decimal's fixed-length two's complement): the bytes are copied. */
   public void writeBytes(byte[] b, int off, int len) {
-    BinaryColumn c = binary;
+    BinaryColumn c = variableBinary;
+    if (c == null) {
+      writeFixed(b, off, len);
+      return;
+    }
+    c.write(row.r, b, off, len);
+  }
+
+  private void writeFixed(byte[] b, int off, int len) {
+    BinaryColumn c = fixedBinary;
     if (c == null) {
       if (kind == Kind.ABSENT) {
         return;
       }
       throw wrongType("bytes");
     }
-    if (fixedLength >= 0 && len != fixedLength) {
+    if (len != fixedLength) {
       throw new IllegalArgumentException("field " + name + " holds " + fixedLength + " bytes, not " + len);
     }
     c.write(row.r, b, off, len);
+  }
+
+  /**
+   * The next entry of a map of strings to strings, key and value at once ({@link #nextEntry()} and both writes, for
+   * the common attribute map).
+   */
+  public void writeStringEntry(byte[] k, int kOff, int kLen, byte[] v, int vOff, int vLen) {
+    BinaryColumn kc = stringKey;
+    if (kc == null) {
+      nextEntry();
+      key.writeBytes(k, kOff, kLen);
+      value.writeBytes(v, vOff, vLen);
+      return;
+    }
+    int r = entries++ == 0 ? outerR : repeatedLevel;
+    kc.write(r, k, kOff, kLen);
+    stringValue.write(r, v, vOff, vLen);
+    row.r = r;
   }
 
   /** A string (convenience: encodes to UTF-8, allocating). */

@@ -29,8 +29,9 @@ public abstract class LeafColumn {
   long pageStartRow;
   /** Bumped per page; lets dictionary columns note "already counted in this page's statistics" with one int. */
   int pageNo;
-  /** Slots written at repetition level 0, i.e. rows this column has had: checked against the file's rows. */
-  long rowStarts;
+  /** Rows of the pages flushed so far, and of the current page's slots up to {@link #countedSlots}. */
+  private long rowStarts;
+  private int countedSlots;
   /** Slots and null slots of the pages flushed so far: Iceberg's value and null counts of the column. */
   long fileSlots;
   long fileNulls;
@@ -71,7 +72,24 @@ public abstract class LeafColumn {
     rep[i] = (byte) r;
     def[i] = (byte) d;
     slots = i + 1;
-    rowStarts += r == 0 ? 1 : 0;
+  }
+
+  /**
+   * The rows this column has had (slots at repetition level 0), checked against the file's: counted from the levels
+   * when asked, off the write path.
+   */
+  final long rows() {
+    if (maxR == 0) {
+      return rowStarts + slots;
+    }
+    int n = 0;
+    byte[] rep = this.rep;
+    for (int i = countedSlots; i < slots; i++) {
+      n += rep[i] == 0 ? 1 : 0;
+    }
+    rowStarts += n;
+    countedSlots = slots;
+    return rowStarts;
   }
 
   /** A null (or an empty or absent parent) at repetition level {@code r}, definition level {@code d} < max. */
@@ -150,6 +168,11 @@ public abstract class LeafColumn {
         pageStatistics(), valuesEncoding());
     pages.add(p);
     chunkCompressedBytes += p.bytes.length;
+    rows();
+    if (maxR == 0) {
+      rowStarts += slots;
+    }
+    countedSlots = 0;
     chunkSlots += slots;
     fileSlots += slots;
     fileNulls += pageNulls;

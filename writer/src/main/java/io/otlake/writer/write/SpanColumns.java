@@ -126,21 +126,15 @@ public final class SpanColumns {
   }
 
   /** A {@code map<string, string>} written from attribute pairs. */
-  private record StringMap(FieldWriter map, FieldWriter key, FieldWriter value) {
-    StringMap(FieldWriter map) {
-      this(map, map.key(), map.value());
-    }
-
+  private record StringMap(FieldWriter map) {
     void write(AttrList.Pairs pairs) {
       map.beginMap();
       pairs.start();
       while (pairs.hasNext()) {
         pairs.next();
-        map.nextEntry();
         Slice k = pairs.key();
         Slice v = pairs.value();
-        key.writeBytes(k.buf, k.off, k.len);
-        value.writeBytes(v.buf, v.off, v.len);
+        map.writeStringEntry(k.buf, k.off, k.len, v.buf, v.off, v.len);
       }
       map.endMap();
     }
