@@ -1,5 +1,7 @@
 package io.otlake.bench;
 
+import io.otlake.writer.testing.DemoTelemetry;
+
 
 import io.otlake.proto.wire.ScannedTraces;
 import io.otlake.writer.decode.SpanView;

@@ -1,5 +1,7 @@
 package io.otlake.bench;
 
+import io.otlake.writer.testing.DemoTelemetry;
+
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;

@@ -1,5 +1,7 @@
 package io.otlake.bench;
 
+import io.otlake.writer.testing.DemoTelemetry;
+
 import io.micrometer.core.instrument.Counter;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.otlake.local.LocalInfra;

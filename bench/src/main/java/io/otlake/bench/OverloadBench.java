@@ -1,5 +1,6 @@
 package io.otlake.bench;
 
+import io.otlake.writer.testing.DemoTelemetry;
 import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
 import io.grpc.MethodDescriptor;

@@ -1,5 +1,8 @@
 package io.otlake.bench;
 
+import io.otlake.writer.testing.DemoTelemetry;
+import io.otlake.writer.testing.SpanRows;
+
 import com.github.luben.zstd.Zstd;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.micrometer.core.instrument.Counter;

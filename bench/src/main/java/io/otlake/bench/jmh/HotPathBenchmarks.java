@@ -1,8 +1,8 @@
 package io.otlake.bench.jmh;
 
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
-import io.otlake.bench.DemoTelemetry;
-import io.otlake.bench.SpanRows;
+import io.otlake.writer.testing.DemoTelemetry;
+import io.otlake.writer.testing.SpanRows;
 import io.otlake.gateway.receiver.SpanValidator;
 import io.otlake.proto.OtlpRecord;
 import io.otlake.proto.RecordTooLargeException;

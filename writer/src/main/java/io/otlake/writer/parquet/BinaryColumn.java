@@ -6,7 +6,8 @@ import org.apache.parquet.column.Encoding;
 import org.apache.parquet.column.statistics.Statistics;
 
 /**
- * A string (byte array) column. With the dictionary enabled, values go through a per-chunk dictionary (an
+ * A string, binary or fixed-length column (fixed, uuid, wide decimals: FIXED_LEN_BYTE_ARRAY, PLAIN without length
+ * prefixes, no delta encoding; decimals' statistics in signed order as parquet-mr orders them). With the dictionary enabled, values go through a per-chunk dictionary (an
  * open-addressing table over the dictionary page's own bytes, so a repeated value costs one hash and one compare and
  * allocates nothing) until it stops paying: when the dictionary outgrows its limit, or when the chunk's first page
  * comes out no smaller dictionary-encoded than plain (parquet-mr's rule). Then the rest of the chunk is PLAIN.
@@ -42,9 +43,19 @@ public final class BinaryColumn extends LeafColumn {
   private long[] prefixScratch = new long[0];
   private long[] suffixScratch = new long[0];
 
+  private final boolean fixed;
+  /** Bytes PLAIN spends on a value's length: 4, none for fixed-length values. */
+  private final int prefix;
+  private final boolean signedOrder;
+
   BinaryColumn(ColumnDescriptor desc, boolean dictionaryEnabled, int maxDictionaryBytes, boolean deltaEncoded) {
     super(desc);
-    this.deltaEncoded = deltaEncoded;
+    this.fixed = desc.getPrimitiveType().getPrimitiveTypeName()
+        == org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName.FIXED_LEN_BYTE_ARRAY;
+    this.prefix = fixed ? 0 : 4;
+    this.signedOrder = desc.getPrimitiveType().getLogicalTypeAnnotation()
+        instanceof org.apache.parquet.schema.LogicalTypeAnnotation.DecimalLogicalTypeAnnotation;
+    this.deltaEncoded = deltaEncoded && !fixed;
     this.dictionaryEnabled = dictionaryEnabled;
     this.maxDictionaryBytes = maxDictionaryBytes;
     this.dictActive = dictionaryEnabled;
@@ -70,7 +81,7 @@ public final class BinaryColumn extends LeafColumn {
   /** Writes the value with dictionary id {@code id}, valid for the current {@link #dictionaryEpoch()}. */
   public void writeId(int r, int id) {
     levels(r, maxD);
-    plainBytes += 4 + entryLen[id];
+    plainBytes += prefix + entryLen[id];
     appendId(id);
   }
 
@@ -89,7 +100,7 @@ public final class BinaryColumn extends LeafColumn {
   /** A value at repetition level {@code r} (definition level: the maximum). */
   public void write(int r, byte[] b, int off, int len) {
     levels(r, maxD);
-    plainBytes += 4 + len;
+    plainBytes += prefix + len;
     if (dictActive) {
       appendId(idOf(b, off, len));
       if (dict.size > maxDictionaryBytes) {
@@ -102,15 +113,22 @@ public final class BinaryColumn extends LeafColumn {
     }
   }
 
+  private int compare(byte[] a, int off, int len, byte[] b, int bLen) {
+    if (signedOrder && len > 0 && bLen > 0 && len == bLen && a[off] != b[0]) {
+      return Byte.compare(a[off], b[0]); // two's complement, big-endian, same width: the sign byte decides
+    }
+    return Arrays.compareUnsigned(a, off, off + len, b, 0, bLen);
+  }
+
   private void stats(byte[] b, int off, int len) {
-    if (minLen < 0 || Arrays.compareUnsigned(b, off, off + len, min, 0, minLen) < 0) {
+    if (minLen < 0 || compare(b, off, len, min, minLen) < 0) {
       if (min.length < len) {
         min = new byte[len];
       }
       System.arraycopy(b, off, min, 0, len);
       minLen = len;
     }
-    if (maxLen < 0 || Arrays.compareUnsigned(b, off, off + len, max, 0, maxLen) > 0) {
+    if (maxLen < 0 || compare(b, off, len, max, maxLen) > 0) {
       if (max.length < len) {
         max = new byte[len];
       }
@@ -120,7 +138,7 @@ public final class BinaryColumn extends LeafColumn {
   }
 
   private int idOf(byte[] b, int off, int len) {
-    int h = io.otlake.proto.ByteHash.hash(b, off, len);
+    int h = Bytes.hash(b, off, len);
     int s = h & mask;
     while (true) {
       int e = table[s];
@@ -219,6 +237,23 @@ public final class BinaryColumn extends LeafColumn {
   }
 
   @Override
+  void addPageToBloom(Bloom bloom) {
+    if (dictActive) {
+      for (int i = 0; i < values; i++) {
+        int e = ids[i];
+        bloom.add(dict.buf, entryOff[e], entryLen[e]);
+      }
+      return;
+    }
+    int at = 0;
+    while (at < plain.size) {
+      int len = Bytes.readIntLE(plain.buf, at);
+      bloom.add(plain.buf, at + 4, len);
+      at += 4 + len;
+    }
+  }
+
+  @Override
   long valueBytes() {
     return dictActive ? 4L * values : plain.size;
   }
@@ -240,10 +275,24 @@ public final class BinaryColumn extends LeafColumn {
         suffixScratch = new long[values];
       }
       Delta.byteArray(plain, values, prefixScratch, suffixScratch, out);
+    } else if (fixed) {
+      stripLengths(plain, out);
     } else {
       out.write(plain.buf, 0, plain.size);
     }
   }
+
+  /** PLAIN of fixed-length values: the bytes without the length prefixes kept internally. */
+  private static void stripLengths(Bytes from, Bytes out) {
+    int at = 0;
+    while (at < from.size) {
+      int len = Bytes.readIntLE(from.buf, at);
+      out.write(from.buf, at + 4, len);
+      at += 4 + len;
+    }
+  }
+
+  private final Bytes fixedDict = new Bytes(0);
 
   @Override
   Encoding valuesEncoding() {
@@ -270,7 +319,15 @@ public final class BinaryColumn extends LeafColumn {
 
   @Override
   Bytes dictionary() {
-    return dictUsedByPages ? dict : null;
+    if (!dictUsedByPages) {
+      return null;
+    }
+    if (!fixed) {
+      return dict;
+    }
+    fixedDict.clear();
+    stripLengths(dict, fixedDict);
+    return fixedDict;
   }
 
   @Override

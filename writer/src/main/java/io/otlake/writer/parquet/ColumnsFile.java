@@ -24,12 +24,11 @@ import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.PrimitiveType;
 
 /**
- * A Parquet file of an Iceberg schema written column by column: the caller writes each row's values straight into
- * the {@link LeafColumn}s (with their repetition and definition levels) and ends the row; this class cuts pages
+ * A Parquet file of an Iceberg schema written column by column: the caller pushes each row's values, field by field,
+ * through {@link #rowWriter()} (which derives the repetition and definition levels from the schema); this class cuts pages
  * (page size and row limit) and row groups, compresses, and lays out the file through parquet-mr's
  * {@link ParquetFileWriter} (footer, statistics, page indexes). The table properties Iceberg's own Parquet writer
- * honours for sizes, dictionaries and compression apply here too. Columns the caller does not write get a null in
- * every row. Not thread-safe.
+ * honours for sizes, dictionaries, compression and bloom filters apply here too. Not thread-safe.
  */
 public final class ColumnsFile implements AutoCloseable {
   private static final int CHECK_EVERY_ROWS = 64;
@@ -39,9 +38,9 @@ public final class ColumnsFile implements AutoCloseable {
   private final ParquetFileWriter writer;
   private final PageCodec codec;
   private final List<LeafColumn> columns = new ArrayList<>();
-  private final Map<String, LeafColumn> byPath = new HashMap<>();
-  private final List<LeafColumn> unclaimed = new ArrayList<>();
-  private final List<DoubleColumn> doubles = new ArrayList<>();
+  private final Map<Integer, LeafColumn> byId = new HashMap<>();
+  private final List<java.util.function.Supplier<FieldMetrics<?>>> floatingPoint = new ArrayList<>();
+  private RowWriter row;
   private final MessageType type;
   private final long pageSize;
   private final int pageRowLimit;
@@ -74,24 +73,35 @@ public final class ColumnsFile implements AutoCloseable {
         level == null ? null : Integer.valueOf(level));
     boolean v2 = encodings(tableProperties).equals("v2");
     this.type = ParquetSchemaUtil.convert(schema, "table");
+    Blooms blooms = new Blooms(tableProperties);
     for (ColumnDescriptor desc : type.getColumns()) {
       String path = String.join(".", desc.getPath());
       PrimitiveType primitive = desc.getPrimitiveType();
+      int fieldId = primitive.getId().intValue();
       LeafColumn c = switch (primitive.getPrimitiveTypeName()) {
-        case BINARY -> new BinaryColumn(desc, dictionaryEnabled(tableProperties, path), dictBytes, v2);
+        case BINARY, FIXED_LEN_BYTE_ARRAY -> new BinaryColumn(desc, dictionaryEnabled(tableProperties, path),
+            dictBytes, v2);
         case INT64 -> new IntegerColumn(desc, false, v2);
         case INT32 -> new IntegerColumn(desc, true, v2);
+        case BOOLEAN -> new BooleanColumn(desc);
         case DOUBLE -> {
-          DoubleColumn d = new DoubleColumn(desc, primitive.getId().intValue());
-          doubles.add(d);
+          DoubleColumn d = new DoubleColumn(desc, fieldId);
+          floatingPoint.add(d::fieldMetrics);
           yield d;
+        }
+        case FLOAT -> {
+          FloatColumn f = new FloatColumn(desc, fieldId);
+          floatingPoint.add(f::fieldMetrics);
+          yield f;
         }
         default -> throw new IllegalArgumentException("column " + path + " has type " + primitive
             + ", which this writer does not write");
       };
+      if (!(c instanceof BooleanColumn)) {
+        c.bloom = blooms.forColumn(path, schema.findColumnName(fieldId));
+      }
       columns.add(c);
-      byPath.put(path, c);
-      unclaimed.add(c);
+      byId.put(fieldId, c);
     }
     try {
       this.writer = new ParquetFileWriter(new OutputAdapter(output), type, ParquetFileWriter.Mode.OVERWRITE,
@@ -122,11 +132,53 @@ public final class ColumnsFile implements AutoCloseable {
       if (level != null) {
         Integer.parseInt(level);
       }
+      int bloomBytes = PropertyUtil.propertyAsInt(props, TableProperties.PARQUET_BLOOM_FILTER_MAX_BYTES,
+          TableProperties.PARQUET_BLOOM_FILTER_MAX_BYTES_DEFAULT);
+      for (Map.Entry<String, String> e : props.entrySet()) {
+        if (e.getKey().startsWith(TableProperties.PARQUET_BLOOM_FILTER_COLUMN_FPP_PREFIX)) {
+          new Bloom(Double.parseDouble(e.getValue()), bloomBytes, 0);
+        } else if (e.getKey().startsWith(TableProperties.PARQUET_BLOOM_FILTER_COLUMN_NDV_PREFIX)) {
+          Long.parseLong(e.getValue());
+        }
+      }
+      new Bloom(TableProperties.PARQUET_BLOOM_FILTER_COLUMN_FPP_DEFAULT, bloomBytes, 0);
       new PageCodec(props.getOrDefault(TableProperties.PARQUET_COMPRESSION,
           TableProperties.PARQUET_COMPRESSION_DEFAULT), null).close();
     } catch (RuntimeException e) {
       throw new IllegalArgumentException("table " + table + " has Parquet properties this writer cannot use: "
           + e.getMessage(), e);
+    }
+  }
+
+  /** The table's bloom-filter properties, as Iceberg's Parquet writer reads them. */
+  private static final class Blooms {
+    private final Map<String, String> props;
+    private final int maxBytes;
+
+    Blooms(Map<String, String> props) {
+      this.props = props;
+      this.maxBytes = PropertyUtil.propertyAsInt(props, TableProperties.PARQUET_BLOOM_FILTER_MAX_BYTES,
+          TableProperties.PARQUET_BLOOM_FILTER_MAX_BYTES_DEFAULT);
+    }
+
+    /** The column's bloom filter if enabled under its Parquet path or its Iceberg name, else null. */
+    Bloom forColumn(String path, String name) {
+      String key = property(TableProperties.PARQUET_BLOOM_FILTER_COLUMN_ENABLED_PREFIX, path, name);
+      if (key == null || !Boolean.parseBoolean(props.get(TableProperties.PARQUET_BLOOM_FILTER_COLUMN_ENABLED_PREFIX
+          + key))) {
+        return null;
+      }
+      String fpp = props.get(TableProperties.PARQUET_BLOOM_FILTER_COLUMN_FPP_PREFIX + key);
+      String ndv = props.get(TableProperties.PARQUET_BLOOM_FILTER_COLUMN_NDV_PREFIX + key);
+      return new Bloom(fpp == null ? TableProperties.PARQUET_BLOOM_FILTER_COLUMN_FPP_DEFAULT
+          : Double.parseDouble(fpp), maxBytes, ndv == null ? 0 : Long.parseLong(ndv));
+    }
+
+    private String property(String prefix, String path, String name) {
+      if (props.containsKey(prefix + path)) {
+        return path;
+      }
+      return name != null && props.containsKey(prefix + name) ? name : null;
     }
   }
 
@@ -143,45 +195,24 @@ public final class ColumnsFile implements AutoCloseable {
     return column != null ? Boolean.parseBoolean(column) : true;
   }
 
-  /** The column at {@code path} (dotted, as in the Parquet schema), which the caller will write from now on. */
-  @SuppressWarnings("unchecked")
-  public <C extends LeafColumn> C column(String path, Class<C> kind) {
-    LeafColumn c = byPath.get(path);
-    if (c == null) {
-      return null;
+  /**
+   * The writer of this file's rows, with its fields' levels derived from the schema (one per file; every row goes
+   * through it).
+   */
+  public RowWriter rowWriter() {
+    if (row == null) {
+      row = new RowWriter(this, schema);
     }
-    if (!kind.isInstance(c)) {
-      throw new IllegalArgumentException("column " + path + " is " + c.getClass().getSimpleName() + ", not "
-          + kind.getSimpleName());
-    }
-    unclaimed.remove(c);
-    return (C) c;
+    return row;
   }
 
-  /** The maximum definition level at {@code path} (dotted; a group or a column) in this file's schema. */
-  public int definitionLevel(String path) {
-    return type.getMaxDefinitionLevel(path.split("\\."));
-  }
-
-  /** The maximum repetition level at {@code path} (dotted; a group or a column) in this file's schema. */
-  public int repetitionLevel(String path) {
-    return type.getMaxRepetitionLevel(path.split("\\."));
-  }
-
-  /** Checks that every column left unwritten can hold nulls. */
-  public void checkUnclaimedColumns() {
-    for (LeafColumn c : unclaimed) {
-      if (c.maxD == 0) {
-        throw new IllegalArgumentException("required column " + c.path() + " is not written by this writer");
-      }
-    }
+  /** The leaf column of the primitive field (or list element, map key or value) with this id. */
+  LeafColumn leaf(int fieldId) {
+    return byId.get(fieldId);
   }
 
   /** Ends the current row: every column has had its slots for it. */
-  public void endRow() {
-    for (int i = 0; i < unclaimed.size(); i++) {
-      unclaimed.get(i).writeNull(0, 0);
-    }
+  void endRow() {
     rows++;
     rowsInGroup++;
     if (rows % CHECK_EVERY_ROWS == 0) {
@@ -193,6 +224,7 @@ public final class ColumnsFile implements AutoCloseable {
     try {
       long buffered = 0;
       for (LeafColumn c : columns) {
+        checkRows(c);
         if (c.pageBytes() >= pageSize || rows - c.pageStartRow >= pageRowLimit) {
           flushPage(c);
         }
@@ -203,6 +235,15 @@ public final class ColumnsFile implements AutoCloseable {
       }
     } catch (IOException e) {
       throw new UncheckedIOException("writing " + output.location(), e);
+    }
+  }
+
+  /** A column that has had more or fewer rows than the file: a caller's bug that would corrupt the file. */
+  private void checkRows(LeafColumn c) {
+    long had = c.rows();
+    if (had != rows) {
+      throw new IllegalStateException("column " + c.path() + " of " + output.location() + " has " + had
+          + " rows, the file " + rows + ": a row was not written field by field as its schema has them");
     }
   }
 
@@ -253,6 +294,9 @@ public final class ColumnsFile implements AutoCloseable {
     }
     closed = true;
     try {
+      for (LeafColumn c : columns) {
+        checkRows(c);
+      }
       flushRowGroup();
       writer.end(Map.of("iceberg.schema", SchemaParser.toJson(schema)));
     } catch (IOException e) {
@@ -277,7 +321,7 @@ public final class ColumnsFile implements AutoCloseable {
 
   /** Iceberg metrics of the closed file, as Iceberg's own writer reports them. */
   public Metrics metrics(MetricsConfig config) {
-    Stream<FieldMetrics<?>> fieldMetrics = doubles.stream().map(DoubleColumn::fieldMetrics);
+    Stream<FieldMetrics<?>> fieldMetrics = floatingPoint.stream().map(java.util.function.Supplier::get);
     return ParquetUtil.footerMetrics(footer(), fieldMetrics, config);
   }
 

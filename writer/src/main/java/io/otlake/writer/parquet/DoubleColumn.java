@@ -44,8 +44,20 @@ public final class DoubleColumn extends LeafColumn {
     }
   }
 
+  /**
+   * The column's metrics as Iceberg's writer reports them: NaN count and bounds of the values, and every slot in the
+   * value count (nulls of the field and of its optional parents too), the nulls in the null count.
+   */
   FieldMetrics<Double> fieldMetrics() {
-    return metrics.build();
+    FieldMetrics<Double> m = metrics.build();
+    return new FieldMetrics<>(m.id(), fileSlots, fileNulls, m.nanValueCount(), m.lowerBound(), m.upperBound());
+  }
+
+  @Override
+  void addPageToBloom(Bloom bloom) {
+    for (int i = 0; i < count; i++) {
+      bloom.addDouble(values[i]);
+    }
   }
 
   @Override

@@ -39,6 +39,17 @@ public final class IntegerColumn extends LeafColumn {
   }
 
   @Override
+  void addPageToBloom(Bloom bloom) {
+    for (int i = 0; i < count; i++) {
+      if (int32) {
+        bloom.addInt((int) values[i]);
+      } else {
+        bloom.addLong(values[i]);
+      }
+    }
+  }
+
+  @Override
   long valueBytes() {
     return (int32 ? 4L : 8L) * count;
   }

@@ -29,6 +29,14 @@ public abstract class LeafColumn {
   long pageStartRow;
   /** Bumped per page; lets dictionary columns note "already counted in this page's statistics" with one int. */
   int pageNo;
+  /** Rows of the pages flushed so far, and of the current page's slots up to {@link #countedSlots}. */
+  private long rowStarts;
+  private int countedSlots;
+  /** Slots and null slots of the pages flushed so far: Iceberg's value and null counts of the column. */
+  long fileSlots;
+  long fileNulls;
+  /** The chunk's bloom filter when the table asks for one on this column, else null. */
+  Bloom bloom;
 
   private final List<Page> pages = new ArrayList<>();
   private long chunkCompressedBytes;
@@ -66,6 +74,24 @@ public abstract class LeafColumn {
     slots = i + 1;
   }
 
+  /**
+   * The rows this column has had (slots at repetition level 0), checked against the file's: counted from the levels
+   * when asked, off the write path.
+   */
+  final long rows() {
+    if (maxR == 0) {
+      return rowStarts + slots;
+    }
+    int n = 0;
+    byte[] rep = this.rep;
+    for (int i = countedSlots; i < slots; i++) {
+      n += rep[i] == 0 ? 1 : 0;
+    }
+    rowStarts += n;
+    countedSlots = slots;
+    return rowStarts;
+  }
+
   /** A null (or an empty or absent parent) at repetition level {@code r}, definition level {@code d} < max. */
   public final void writeNull(int r, int d) {
     levels(r, d);
@@ -101,6 +127,12 @@ public abstract class LeafColumn {
   /** Called before a page is encoded: the place to decide on a dictionary. */
   void beforePage(boolean firstInChunk) {}
 
+  /**
+   * Adds the page's values to the chunk's bloom filter: done per page, off the write path, so that columns without a
+   * filter (nearly all) keep a write method the JIT compiles as if filters did not exist.
+   */
+  void addPageToBloom(Bloom bloom) {}
+
   /** The dictionary page of the chunk, if its pages use one (plain-encoded values, uncompressed). */
   Bytes dictionary() {
     return null;
@@ -120,6 +152,9 @@ public abstract class LeafColumn {
       return;
     }
     beforePage(pages.isEmpty());
+    if (bloom != null) {
+      addPageToBloom(bloom);
+    }
     scratch.clear();
     int[] levels = ints.length >= slots ? ints : new int[slots];
     if (maxR > 0) {
@@ -133,7 +168,14 @@ public abstract class LeafColumn {
         pageStatistics(), valuesEncoding());
     pages.add(p);
     chunkCompressedBytes += p.bytes.length;
+    rows();
+    if (maxR == 0) {
+      rowStarts += slots;
+    }
+    countedSlots = 0;
     chunkSlots += slots;
+    fileSlots += slots;
+    fileNulls += pageNulls;
     slots = 0;
     pageNulls = 0;
     pageNo++;
@@ -154,6 +196,9 @@ public abstract class LeafColumn {
   /** Writes the row group's chunk of this column: dictionary page, then the data pages. */
   final void writeChunk(ParquetFileWriter writer, PageCodec codec) throws IOException {
     writer.startColumn(desc, chunkSlots, codec.name());
+    if (bloom != null) {
+      writer.addBloomFilter(path(), bloom.finishChunk());
+    }
     Bytes dict = dictionary();
     if (dict != null) {
       writer.writeDictionaryPage(new DictionaryPage(BytesInput.from(codec.compress(dict.buf, dict.size)),

@@ -29,5 +29,14 @@ class ColumnsFileTest {
     Map<String, String> r = new HashMap<>(TraceTable.properties(128L << 20));
     r.put("write.parquet.compression-codec", "zip");
     assertThatThrownBy(() -> ColumnsFile.checkProperties("otel.traces", r)).hasMessageContaining("ZIP");
+
+    Map<String, String> f = new HashMap<>(TraceTable.properties(128L << 20));
+    f.put("write.parquet.bloom-filter-fpp.column.trace_id", "1.5");
+    assertThatThrownBy(() -> ColumnsFile.checkProperties("otel.traces", f)).hasMessageContaining("otel.traces")
+        .hasMessageContaining("1.5");
+
+    Map<String, String> m = new HashMap<>(TraceTable.properties(128L << 20));
+    m.put("write.parquet.bloom-filter-max-bytes", "8");
+    assertThatThrownBy(() -> ColumnsFile.checkProperties("otel.traces", m)).hasMessageContaining("max bytes 8");
   }
 }

@@ -1,4 +1,4 @@
-package io.otlake.bench;
+package io.otlake.writer.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

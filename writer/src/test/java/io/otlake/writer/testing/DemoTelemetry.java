@@ -1,4 +1,4 @@
-package io.otlake.bench;
+package io.otlake.writer.testing;
 
 import com.google.protobuf.ByteString;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;

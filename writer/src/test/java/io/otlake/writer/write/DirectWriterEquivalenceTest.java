@@ -1,4 +1,4 @@
-package io.otlake.bench;
+package io.otlake.writer.write;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -7,7 +7,8 @@ import io.otlake.proto.wire.ScannedTraces;
 import io.otlake.writer.decode.SpanView;
 import io.otlake.writer.parquet.ColumnsFile;
 import io.otlake.writer.table.TraceTable;
-import io.otlake.writer.write.SpanColumns;
+import io.otlake.writer.testing.DemoTelemetry;
+import io.otlake.writer.testing.SpanRows;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.otlake.bench;
+package io.otlake.writer.testing;
 
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.common.v1.InstrumentationScope;

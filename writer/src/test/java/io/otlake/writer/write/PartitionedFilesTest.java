@@ -1,4 +1,4 @@
-package io.otlake.bench;
+package io.otlake.writer.write;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -6,7 +6,7 @@ import io.otlake.proto.wire.ScannedTraces;
 import io.otlake.writer.decode.SpanView;
 import io.otlake.writer.table.Tables;
 import io.otlake.writer.table.TraceTable;
-import io.otlake.writer.write.PartitionedFiles;
+import io.otlake.writer.testing.DemoTelemetry;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
