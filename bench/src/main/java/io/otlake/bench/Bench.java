@@ -112,6 +112,8 @@ public final class Bench {
     o.put("kafka.group-id", groupOf(topic));
     o.put("table.traces", table);
     o.put("metrics.port", "-1");
+    // the peers do no table maintenance; a scheduled run landing in a timed window would skew the ratios
+    o.put("maintenance.enabled", "false");
     o.putAll(extra);
     return WriterConfig.load(null, Map.of(), o);
   }
