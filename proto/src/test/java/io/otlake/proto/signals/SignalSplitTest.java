@@ -165,6 +165,27 @@ class SignalSplitTest {
         ExportMetricsServiceRequest.parser()::parseFrom);
   }
 
+  @Test
+  void otlpJsonOfLogsAndMetricsReadsBackToTheSameRequest() throws Exception {
+    Random random = new Random(13);
+    for (int round = 0; round < 50; round++) {
+      ExportLogsServiceRequest logs = logs(random);
+      assertThat(ExportLogsServiceRequest.parseFrom(io.otlake.proto.json.OtlpJson.logsRequestToProto(
+          io.otlake.proto.json.OtlpJson.requestToJson(logs)))).isEqualTo(logs);
+      ExportMetricsServiceRequest metrics = metrics(random);
+      assertThat(ExportMetricsServiceRequest.parseFrom(io.otlake.proto.json.OtlpJson.metricsRequestToProto(
+          io.otlake.proto.json.OtlpJson.requestToJson(metrics)))).isEqualTo(metrics);
+    }
+    // zeros in repeated numbers are values: a histogram's empty buckets and a 0 bound
+    ExportMetricsServiceRequest zeros = ExportMetricsServiceRequest.newBuilder().addResourceMetrics(
+        ResourceMetrics.newBuilder().addScopeMetrics(ScopeMetrics.newBuilder().addMetrics(Metric.newBuilder()
+            .setName("h").setHistogram(Histogram.newBuilder().addDataPoints(HistogramDataPoint.newBuilder()
+                .setTimeUnixNano(T).addExplicitBounds(0).addExplicitBounds(5).addBucketCounts(0).addBucketCounts(2)
+                .addBucketCounts(0)))))).build();
+    assertThat(ExportMetricsServiceRequest.parseFrom(io.otlake.proto.json.OtlpJson.metricsRequestToProto(
+        io.otlake.proto.json.OtlpJson.requestToJson(zeros)))).isEqualTo(zeros);
+  }
+
   private interface Parser {
     Message parse(byte[] b) throws InvalidProtocolBufferException;
   }
