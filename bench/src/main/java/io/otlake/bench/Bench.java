@@ -60,7 +60,7 @@ public final class Bench {
         List<OtlpRecord> records = splitter.split(ScannedTraces.scan(r).request(), TraceContract.INSTANCE);
         CompletableFuture<Void> f;
         while (true) {
-          f = sink.send(Signal.TRACES, records, System.currentTimeMillis());
+          f = sink.send(Signal.TRACES, records, new io.otlake.gateway.receiver.RequestContext(System.currentTimeMillis()));
           if (!f.isCompletedExceptionally()) {
             break;
           }

@@ -177,7 +177,7 @@ final class GatewayBench {
     List<List<OtlpRecord>> split = splitAll(config, payloads);
     try (KafkaSink sink = KafkaSink.create(config)) {
       return pump(w, spanCounts, (k, done) -> sink.send(io.otlake.proto.Signal.TRACES, split.get(k),
-          System.currentTimeMillis()).whenComplete((v, e) -> done.accept(e == null)));
+          new io.otlake.gateway.receiver.RequestContext(System.currentTimeMillis())).whenComplete((v, e) -> done.accept(e == null)));
     }
   }
 
