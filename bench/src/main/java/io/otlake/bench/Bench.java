@@ -8,7 +8,8 @@ import io.otlake.gateway.kafka.KafkaSink;
 import io.otlake.local.LocalInfra;
 import io.otlake.proto.OtlpRecord;
 import io.otlake.proto.Signal;
-import io.otlake.proto.TraceSplitter;
+import io.otlake.proto.RecordSplitter;
+import io.otlake.proto.signals.TraceContract;
 import io.otlake.proto.wire.ScannedTraces;
 import io.otlake.writer.commit.TablePosition;
 import io.otlake.writer.config.WriterConfig;
@@ -52,14 +53,14 @@ public final class Bench {
   static void fillBytes(LocalInfra infra, String topic, List<byte[]> requests) throws Exception {
     GatewayConfig config = GatewayConfig.load(null, Map.of(),
         Map.of("kafka.bootstrap.servers", infra.bootstrapServers(), "kafka.topic.traces", topic));
-    TraceSplitter splitter = new TraceSplitter(config.maxRecordBytes());
+    RecordSplitter splitter = new RecordSplitter(config.maxRecordBytes());
     try (KafkaSink sink = KafkaSink.create(config)) {
       List<CompletableFuture<Void>> pending = new ArrayList<>();
       for (byte[] r : requests) {
-        List<OtlpRecord> records = splitter.split(ScannedTraces.scan(r));
+        List<OtlpRecord> records = splitter.split(ScannedTraces.scan(r).request(), TraceContract.INSTANCE);
         CompletableFuture<Void> f;
         while (true) {
-          f = sink.send(Signal.TRACES, records, System.currentTimeMillis());
+          f = sink.send(Signal.TRACES, records, new io.otlake.gateway.receiver.RequestContext(System.currentTimeMillis()));
           if (!f.isCompletedExceptionally()) {
             break;
           }

@@ -17,7 +17,8 @@ import io.otlake.gateway.receiver.RawBytes;
 import io.otlake.local.LocalInfra;
 import io.otlake.proto.OtlpRecord;
 import io.otlake.proto.RecordHeaders;
-import io.otlake.proto.TraceSplitter;
+import io.otlake.proto.RecordSplitter;
+import io.otlake.proto.signals.TraceContract;
 import io.otlake.proto.wire.ScannedTraces;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -133,10 +134,10 @@ final class GatewayBench {
 
   /** The records the gateway makes of each request. */
   private static List<List<OtlpRecord>> splitAll(GatewayConfig config, List<byte[]> payloads) throws Exception {
-    TraceSplitter splitter = new TraceSplitter(config.maxRecordBytes());
+    RecordSplitter splitter = new RecordSplitter(config.maxRecordBytes());
     List<List<OtlpRecord>> split = new ArrayList<>();
     for (byte[] p : payloads) {
-      split.add(splitter.split(ScannedTraces.scan(p)));
+      split.add(splitter.split(ScannedTraces.scan(p).request(), TraceContract.INSTANCE));
     }
     return split;
   }
@@ -178,7 +179,7 @@ final class GatewayBench {
     List<List<OtlpRecord>> split = splitAll(config, payloads);
     try (KafkaSink sink = KafkaSink.create(config)) {
       return pump(w, spanCounts, (k, done) -> sink.send(io.otlake.proto.Signal.TRACES, split.get(k),
-          System.currentTimeMillis()).whenComplete((v, e) -> done.accept(e == null)));
+          new io.otlake.gateway.receiver.RequestContext(System.currentTimeMillis())).whenComplete((v, e) -> done.accept(e == null)));
     }
   }
 

@@ -9,10 +9,14 @@ import io.otlake.gateway.kafka.KafkaSink;
 import io.otlake.gateway.receiver.FanOutLimits;
 import io.otlake.gateway.receiver.GrpcAnswers;
 import io.otlake.gateway.receiver.Admission;
+import io.otlake.gateway.receiver.Intake;
 import io.otlake.gateway.receiver.ReceiverMetrics;
-import io.otlake.gateway.receiver.SpanValidator;
-import io.otlake.gateway.receiver.TraceReceiver;
-import io.otlake.proto.TraceSplitter;
+import io.otlake.gateway.receiver.SignalReceiver;
+import io.otlake.gateway.signals.SignalUnit;
+import io.otlake.gateway.signals.Signals;
+import io.otlake.proto.RecordSplitter;
+import java.util.ArrayList;
+import java.util.List;
 import io.otlake.proto.ops.MetricsEndpoint;
 import io.otlake.proto.ops.Readiness;
 import io.otlake.proto.ops.ThrottledLog;
@@ -57,21 +61,24 @@ public final class GatewayServer implements AutoCloseable {
     metrics.readiness(Readiness.start(Map.of("kafka at " + config.bootstrapServers(), kafkaCheck::check),
         config.readinessInterval(), config.readinessTimeout()));
     ReceiverMetrics receiverMetrics = new ReceiverMetrics(metrics.registry());
-    TraceReceiver traces = new TraceReceiver(
-        new SpanValidator(() -> System.currentTimeMillis() * 1_000_000L, new FanOutLimits(
-            config.maxResourcesPerRequest(), config.maxServicesPerRequest(), config.maxPartitionsPerRequest())),
-        new TraceSplitter(config.maxRecordBytes(), config.maxSplitBytes()),
-        sink,
-        System::currentTimeMillis,
-        receiverMetrics,
-        new Admission(config.admissionMaxInFlightBytes()));
+    Intake intake = new Intake(new Admission(config.admissionMaxInFlightBytes()), receiverMetrics);
+    FanOutLimits limits = new FanOutLimits(config.maxResourcesPerRequest(), config.maxServicesPerRequest(),
+        config.maxPartitionsPerRequest());
+    RecordSplitter splitter = new RecordSplitter(config.maxRecordBytes(), config.maxSplitBytes());
+    List<SignalReceiver> receivers = new ArrayList<>();
+    for (SignalUnit unit : Signals.ALL) {
+      receivers.add(new SignalReceiver(unit, limits, splitter, sink, System::currentTimeMillis, intake));
+    }
     GrpcLogs.quietTransportWarnings();
-    Server grpc = NettyServerBuilder.forAddress(new InetSocketAddress(config.grpcHost(), config.grpcPort()))
+    NettyServerBuilder grpcBuilder = NettyServerBuilder
+        .forAddress(new InetSocketAddress(config.grpcHost(), config.grpcPort()))
         .maxInboundMessageSize(config.maxRequestBytes())
         .directExecutor()
-        .addStreamTracerFactory(new GrpcAnswers(receiverMetrics, ThrottledLog.warnings(LOG, LOG_INTERVAL)))
-        .addService(traces.service(config.maxRequestBytes(), GatewayConfig.GRPC_MAX_REQUEST_BYTES))
-        .build();
+        .addStreamTracerFactory(new GrpcAnswers(receiverMetrics, ThrottledLog.warnings(LOG, LOG_INTERVAL)));
+    for (SignalReceiver r : receivers) {
+      grpcBuilder.addService(r.service(config.maxRequestBytes(), GatewayConfig.GRPC_MAX_REQUEST_BYTES));
+    }
+    Server grpc = grpcBuilder.build();
     try {
       grpc.start();
     } catch (IOException e) {
@@ -85,7 +92,7 @@ public final class GatewayServer implements AutoCloseable {
       try {
         http = OtlpHttpServer.start(config.httpHost(), config.httpPort(), new OtlpHttpServer.Limits(
             config.httpMaxRequestBytes(), config.httpMaxPipelinedRequests(), config.httpMaxQueuedRequests()),
-            config.httpCorsAllowedOrigins(), traces);
+            config.httpCorsAllowedOrigins(), intake, receivers);
       } catch (RuntimeException e) {
         grpc.shutdownNow();
         sink.close();
@@ -95,7 +102,7 @@ public final class GatewayServer implements AutoCloseable {
       }
     }
     LOG.info("OTLP/gRPC on {}:{}, OTLP/HTTP on {}, producing to {} at {}", config.grpcHost(), grpc.getPort(),
-        http == null ? "(disabled)" : config.httpHost() + ":" + http.port(), config.tracesTopic(),
+        http == null ? "(disabled)" : config.httpHost() + ":" + http.port(), config.topics().values(),
         config.bootstrapServers());
     return new GatewayServer(config, sink, kafkaCheck, metrics, grpc, http);
   }

@@ -148,9 +148,9 @@ class GrpcRefusalsTest {
 
   @Test
   void everyAnswerIsCountedIncludingUnimplementedAndTransportRefusals() throws Exception {
-    MethodDescriptor<byte[], byte[]> logs = EXPORT.toBuilder()
-        .setFullMethodName("opentelemetry.proto.collector.logs.v1.LogsService/Export").build();
-    assertThat(call(logs, null, new byte[10]).getStatus().getCode()).isEqualTo(Status.Code.UNIMPLEMENTED);
+    MethodDescriptor<byte[], byte[]> profiles = EXPORT.toBuilder()
+        .setFullMethodName("opentelemetry.proto.collector.profiles.v1development.ProfilesService/Export").build();
+    assertThat(call(profiles, null, new byte[10]).getStatus().getCode()).isEqualTo(Status.Code.UNIMPLEMENTED);
     assertThat(call(EXPORT, null, new byte[2 * LIMIT]).getStatus().getCode())
         .isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
     assertThat(call(EXPORT, "gzip", new byte[4 * LIMIT]).getStatus().getCode())

@@ -15,7 +15,16 @@ public final class ByteHash {
   private ByteHash() {}
 
   public static int hash(byte[] b, int off, int len) {
-    long h = 0x9E3779B97F4A7C15L ^ len;
+    long h = hash64(b, off, len, 0);
+    return (int) (h ^ (h >>> 32));
+  }
+
+  /**
+   * A 64-bit hash of a byte range, continuing from {@code seed} (the hash of what came before, or 0), so that several
+   * ranges hash as one sequence. Not cryptographic: for spreading keys, not for telling adversarial inputs apart.
+   */
+  public static long hash64(byte[] b, int off, int len, long seed) {
+    long h = (0x9E3779B97F4A7C15L ^ len) + seed * 0xD6E8FEB86659FD93L;
     int i = 0;
     for (; i + 8 <= len; i += 8) {
       h = (h ^ (long) LONG_LE.get(b, off + i)) * 0xBF58476D1CE4E5B9L;
@@ -27,6 +36,6 @@ public final class ByteHash {
     }
     h = (h ^ tail) * 0x94D049BB133111EBL;
     h ^= h >>> 29;
-    return (int) (h ^ (h >>> 32));
+    return h;
   }
 }

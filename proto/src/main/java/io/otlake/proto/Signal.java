@@ -2,16 +2,23 @@ package io.otlake.proto;
 
 /** The three OTLP signals, each with its default Kafka topic (the OpenTelemetry Collector kafka exporter's names). */
 public enum Signal {
-  TRACES("traces", "otlp_spans"),
-  METRICS("metrics", "otlp_metrics"),
-  LOGS("logs", "otlp_logs");
+  TRACES("traces", "otlp_spans", "spans"),
+  METRICS("metrics", "otlp_metrics", "data points"),
+  LOGS("logs", "otlp_logs", "log records");
 
   private final String headerValue;
   private final String defaultTopic;
+  private final String items;
 
-  Signal(String headerValue, String defaultTopic) {
+  Signal(String headerValue, String defaultTopic, String items) {
     this.headerValue = headerValue;
     this.defaultTopic = defaultTopic;
+    this.items = items;
+  }
+
+  /** What the signal's items are called, plural: spans, data points, log records. */
+  public String items() {
+    return items;
   }
 
   /** The value of the {@link RecordHeaders#SIGNAL} header. */

@@ -12,6 +12,8 @@ import io.opentelemetry.proto.resource.v1.Resource;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
+import io.otlake.proto.signals.TraceContract;
+import io.otlake.proto.wire.ScannedRequest;
 import io.otlake.proto.wire.ScannedTraces;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -27,7 +29,7 @@ class TraceSplitterTest {
   @Test
   void everySpanLandsExactlyOnceUnderItsTraceIdWithItsResourceAndScope() throws Exception {
     ExportTraceServiceRequest request = randomRequest(3, 2, 40, 7);
-    List<OtlpRecord> records = new TraceSplitter(1 << 20).split(ScannedTraces.scan(request.toByteArray()));
+    List<OtlpRecord> records = new RecordSplitter(1 << 20).split(ScannedRequest.scan(request.toByteArray(), ScannedTraces.TREE), TraceContract.INSTANCE);
 
     Map<ByteString, Span> seen = new HashMap<>();
     for (OtlpRecord r : records) {
@@ -55,7 +57,7 @@ class TraceSplitterTest {
   void recordsStayUnderTheLimitAndBigTracesAreCutUnderOneKey() throws Exception {
     ExportTraceServiceRequest request = randomRequest(2, 3, 200, 2);
     int limit = 4096;
-    List<OtlpRecord> records = new TraceSplitter(limit).split(ScannedTraces.scan(request.toByteArray()));
+    List<OtlpRecord> records = new RecordSplitter(limit).split(ScannedRequest.scan(request.toByteArray(), ScannedTraces.TREE), TraceContract.INSTANCE);
     int spans = 0;
     for (OtlpRecord r : records) {
       assertThat(r.value().length).isLessThanOrEqualTo(limit);
@@ -72,7 +74,7 @@ class TraceSplitterTest {
         .setTraceId(id(16, 9)).setName("x".repeat(10_000)).build();
     ExportTraceServiceRequest request = ExportTraceServiceRequest.newBuilder().addResourceSpans(
         ResourceSpans.newBuilder().addScopeSpans(ScopeSpans.newBuilder().addSpans(huge))).build();
-    assertThatThrownBy(() -> new TraceSplitter(4096).split(ScannedTraces.scan(request.toByteArray())))
+    assertThatThrownBy(() -> new RecordSplitter(4096).split(ScannedRequest.scan(request.toByteArray(), ScannedTraces.TREE), TraceContract.INSTANCE))
         .isInstanceOf(RecordTooLargeException.class)
         .hasMessageContaining(Hex.encode(huge.getSpanId()))
         .hasMessageContaining("4096");
@@ -90,12 +92,12 @@ class TraceSplitterTest {
     }
     byte[] request = ExportTraceServiceRequest.newBuilder().addResourceSpans(rs).build().toByteArray();
     assertThat(request.length).isLessThan(50_000);
-    assertThatThrownBy(() -> new TraceSplitter(1 << 20, 1 << 20).split(ScannedTraces.scan(request)))
+    assertThatThrownBy(() -> new RecordSplitter(1 << 20, 1 << 20).split(ScannedRequest.scan(request, ScannedTraces.TREE), TraceContract.INSTANCE))
         .isInstanceOfSatisfying(SplitTooLargeException.class, e -> {
           assertThat(e.limit()).isEqualTo(1 << 20);
           assertThat(e.bytes()).isGreaterThan(1 << 20);
         });
-    List<OtlpRecord> records = new TraceSplitter(1 << 20, 8 << 20).split(ScannedTraces.scan(request));
+    List<OtlpRecord> records = new RecordSplitter(1 << 20, 8 << 20).split(ScannedRequest.scan(request, ScannedTraces.TREE), TraceContract.INSTANCE);
     assertThat(records).hasSize(300);
     long total = records.stream().mapToLong(r -> r.value().length).sum();
     assertThat(total).isBetween(6_000_000L, 8L << 20);
@@ -103,7 +105,7 @@ class TraceSplitterTest {
 
   @Test
   void anEmptyRequestMakesNoRecords() throws Exception {
-    assertThat(new TraceSplitter(4096).split(ScannedTraces.scan(new byte[0]))).isEmpty();
+    assertThat(new RecordSplitter(4096).split(ScannedRequest.scan(new byte[0], ScannedTraces.TREE), TraceContract.INSTANCE)).isEmpty();
   }
 
   private static String origin(ExportTraceServiceRequest request, Span span) {
@@ -131,15 +133,14 @@ class TraceSplitterTest {
         .addScopeSpans(ss)).build().toByteArray();
     java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
     long t0 = threads.getCurrentThreadCpuTime();
-    List<OtlpRecord> records = new TraceSplitter(1 << 20).split(ScannedTraces.scan(request));
+    List<OtlpRecord> records = new RecordSplitter(1 << 20).split(ScannedRequest.scan(request, ScannedTraces.TREE),
+        TraceContract.INSTANCE);
     long cpuMillis = (threads.getCurrentThreadCpuTime() - t0) / 1_000_000;
     assertThat(records).hasSize(n);
     // a guard against the pathological case (it took minutes), not a speed test: about a second is expected
     assertThat(cpuMillis).as("CPU ms to split %d spans of colliding trace ids", n).isLessThan(10_000);
     // whatever ids collide under whatever hash, a HashMap of Comparable keys stays O(log n) a lookup
-    Class<?> key = Class.forName("io.otlake.proto.TraceSplitter$TraceKey");
-    assertThat(java.util.Arrays.asList(key.getGenericInterfaces()).toString())
-        .contains("java.lang.Comparable<io.otlake.proto.TraceSplitter$TraceKey>");
+    assertThat(Comparable.class).isAssignableFrom(RecordKey.class);
   }
 
   /** Spans of {@code traces} traces spread over resources and scopes in random order. */

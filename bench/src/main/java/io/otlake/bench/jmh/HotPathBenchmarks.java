@@ -3,10 +3,13 @@ package io.otlake.bench.jmh;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.otlake.writer.testing.DemoTelemetry;
 import io.otlake.writer.testing.SpanRows;
-import io.otlake.gateway.receiver.SpanValidator;
+import io.otlake.gateway.signals.SignalUnit;
+import io.otlake.gateway.signals.traces.Traces;
+import io.otlake.proto.signals.TraceContract;
+import io.otlake.proto.wire.ScannedRequest;
 import io.otlake.proto.OtlpRecord;
 import io.otlake.proto.RecordTooLargeException;
-import io.otlake.proto.TraceSplitter;
+import io.otlake.proto.RecordSplitter;
 import io.otlake.proto.wire.ScannedTraces;
 import io.otlake.writer.decode.SpanView;
 import io.otlake.writer.table.TraceTable;
@@ -52,8 +55,8 @@ public class HotPathBenchmarks {
   byte[][] payloads;
   byte[][] jsonPayloads;
   int next;
-  final SpanValidator validator = new SpanValidator(() -> System.currentTimeMillis() * 1_000_000L);
-  final TraceSplitter splitter = new TraceSplitter(1_000_000);
+  final SignalUnit.ItemCheck check = Traces.UNIT.check(() -> System.currentTimeMillis() * 1_000_000L);
+  final RecordSplitter splitter = new RecordSplitter(1_000_000);
   final SpanView view = new SpanView();
   final SpanRows rows = new SpanRows();
 
@@ -109,12 +112,14 @@ public class HotPathBenchmarks {
 
   @Benchmark
   public List<OtlpRecord> gatewayScanValidateSplit() throws Exception {
-    ScannedTraces r = ScannedTraces.scan(payload());
-    if (validator.validate(r) != null) {
-      throw new IllegalStateException();
+    ScannedRequest r = ScannedRequest.scan(payload(), ScannedTraces.TREE);
+    for (int i = 0; i < r.itemCount(); i++) {
+      if (check.problem(r, i) != null) {
+        throw new IllegalStateException();
+      }
     }
     try {
-      return splitter.split(r);
+      return splitter.split(r, TraceContract.INSTANCE);
     } catch (RecordTooLargeException e) {
       throw new IllegalStateException(e);
     }

@@ -13,7 +13,9 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.protobuf.StatusProto;
+import io.opentelemetry.proto.collector.trace.v1.ExportTracePartialSuccess;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import io.opentelemetry.proto.collector.trace.v1.TraceServiceGrpc;
 import io.opentelemetry.proto.trace.v1.Span;
 import io.otlake.gateway.GatewayServer;
@@ -32,7 +34,7 @@ import org.junit.jupiter.api.Test;
 class GatewayFailuresIT {
 
   @Test
-  void invalidDataGetsInvalidArgumentWithAMessageAndNothingReachesKafka() throws Exception {
+  void invalidItemsAreRejectedOneByOneAndUnreadableRequestsGetInvalidArgument() throws Exception {
     String topic = "invalid_spans";
     try (GatewayServer gateway = TestLake.gateway(topic, Map.of())) {
       ManagedChannel channel = channel(gateway);
@@ -44,38 +46,43 @@ class GatewayFailuresIT {
             .setResourceSpans(0, good.getResourceSpans(0).toBuilder().setScopeSpans(0,
                 good.getResourceSpans(0).getScopeSpans(0).toBuilder().setSpans(1, bad)))
             .build();
-        StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class,
-            () -> TraceServiceGrpc.newBlockingStub(channel).export(request));
-        assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
-        assertThat(e.getStatus().getDescription()).contains("spans[1]").contains("span_id must be 8 bytes, got 4");
-        // the good span of the refused request was not produced either
-        assertThat(endOffsets(topic)).isZero();
+        // the bad span is rejected in partial_success, the good one of the same request stored
+        ExportTracePartialSuccess partial = TraceServiceGrpc.newBlockingStub(channel).export(request)
+            .getPartialSuccess();
+        assertThat(partial.getRejectedSpans()).isEqualTo(1);
+        assertThat(partial.getErrorMessage()).contains("spans[1]").contains("span_id must be 8 bytes, got 4");
+        assertThat(endOffsets(topic)).isEqualTo(1);
         // bytes that are not an ExportTraceServiceRequest at all
         MethodDescriptor<byte[], byte[]> raw = TraceServiceGrpc.getExportMethod().toBuilder(RawBytes.INSTANCE, RawBytes.INSTANCE).build();
         StatusRuntimeException garbage = catchThrowableOfType(StatusRuntimeException.class,
             () -> ClientCalls.blockingUnaryCall(channel, raw, CallOptions.DEFAULT, new byte[] {0x0a, 0x05, 0x01}));
         assertThat(garbage.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
         assertThat(garbage.getStatus().getDescription()).startsWith("not a valid ExportTraceServiceRequest");
+        assertThat(endOffsets(topic)).isEqualTo(1);
         // and the gateway serves on
         TraceServiceGrpc.newBlockingStub(channel).export(good);
-        assertThat(endOffsets(topic)).isEqualTo(1);
-        // the same over OTLP/HTTP: 400 with a google.rpc.Status saying what is wrong, nothing produced
-        HttpResponse<byte[]> http = postProtobuf(gateway, request.toByteArray());
-        assertThat(http.statusCode()).isEqualTo(400);
-        assertThat(com.google.rpc.Status.parseFrom(http.body()).getMessage())
-            .contains("spans[1]").contains("span_id must be 8 bytes, got 4");
-        assertThat(endOffsets(topic)).isEqualTo(1);
-        assertThat(postProtobuf(gateway, good.toByteArray()).statusCode()).isEqualTo(200);
         assertThat(endOffsets(topic)).isEqualTo(2);
+        // the same over OTLP/HTTP: 200 with partial_success, and 400 with a google.rpc.Status for garbage
+        HttpResponse<byte[]> http = postProtobuf(gateway, request.toByteArray());
+        assertThat(http.statusCode()).isEqualTo(200);
+        assertThat(ExportTraceServiceResponse.parseFrom(http.body()).getPartialSuccess().getErrorMessage())
+            .contains("spans[1]").contains("span_id must be 8 bytes, got 4");
+        assertThat(endOffsets(topic)).isEqualTo(3);
+        HttpResponse<byte[]> unreadable = postProtobuf(gateway, new byte[] {0x0a, 0x05, 0x01});
+        assertThat(unreadable.statusCode()).isEqualTo(400);
+        assertThat(com.google.rpc.Status.parseFrom(unreadable.body()).getMessage())
+            .startsWith("not a valid ExportTraceServiceRequest");
+        assertThat(postProtobuf(gateway, good.toByteArray()).statusCode()).isEqualTo(200);
+        assertThat(endOffsets(topic)).isEqualTo(4);
         // Prometheus sees every answer by transport and code
         String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
             URI.create("http://127.0.0.1:" + gateway.metricsPort() + "/metrics")).build(),
             HttpResponse.BodyHandlers.ofString()).body();
         assertThat(metrics)
-            .contains("otlake_gateway_requests_total{code=\"INVALID_ARGUMENT\",transport=\"grpc\"} 2.0")
-            .contains("otlake_gateway_requests_total{code=\"OK\",transport=\"grpc\"} 1.0")
+            .contains("otlake_gateway_requests_total{code=\"INVALID_ARGUMENT\",transport=\"grpc\"} 1.0")
+            .contains("otlake_gateway_requests_total{code=\"OK\",transport=\"grpc\"} 2.0")
             .contains("otlake_gateway_requests_total{code=\"400\",transport=\"http\"} 1.0")
-            .contains("otlake_gateway_requests_total{code=\"200\",transport=\"http\"} 1.0");
+            .contains("otlake_gateway_requests_total{code=\"200\",transport=\"http\"} 2.0");
       } finally {
         channel.shutdownNow();
       }

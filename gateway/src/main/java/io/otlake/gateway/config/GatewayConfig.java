@@ -1,7 +1,7 @@
 package io.otlake.gateway.config;
 
 import io.otlake.gateway.receiver.FanOutLimits;
-import io.otlake.gateway.receiver.TraceReceiver;
+import io.otlake.gateway.receiver.SignalReceiver;
 import io.otlake.proto.Signal;
 import io.otlake.proto.config.Config;
 import io.otlake.proto.config.ConfigDef;
@@ -24,7 +24,7 @@ public record GatewayConfig(
     java.util.List<String> httpCorsAllowedOrigins,
     long admissionMaxInFlightBytes,
     String bootstrapServers,
-    String tracesTopic,
+    Map<Signal, String> topics,
     int maxRecordBytes,
     int maxResourcesPerRequest,
     int maxServicesPerRequest,
@@ -54,7 +54,7 @@ public record GatewayConfig(
   static final long DEFAULT_ADMISSION_BYTES =
       Math.max(16L << 20, Math.min(1L << 30, Runtime.getRuntime().maxMemory() / 8));
 
-  public static final ConfigDef DEF = new ConfigDef()
+  public static final ConfigDef DEF = topics(new ConfigDef())
       .define("grpc.host", Type.STRING, "0.0.0.0", "address the OTLP/gRPC server binds to", ConfigDef.nonEmpty(),
           "a host name or address")
       .define("grpc.port", Type.INT, 4317, "OTLP/gRPC port (0 picks a free port)", ConfigDef.between(0, 65535),
@@ -89,8 +89,6 @@ public record GatewayConfig(
           ConfigDef.between(1 << 20, 1L << 40), "1MiB..1TiB")
       .define("kafka.bootstrap.servers", Type.STRING, "localhost:9092", "Kafka brokers, host:port[,host:port]",
           ConfigDef.nonEmpty(), "non-empty")
-      .define("kafka.topic.traces", Type.STRING, Signal.TRACES.defaultTopic(), "topic spans are produced to",
-          ConfigDef.nonEmpty(), "non-empty")
       .define("kafka.max-record-bytes", Type.SIZE, 1_000_000L,
           "largest Kafka record value; a request is split into records keyed by trace id under this size",
           ConfigDef.between(1024, 64L << 20), "1KiB..64MiB")
@@ -103,7 +101,7 @@ public record GatewayConfig(
       .define(FanOutLimits.MAX_PARTITIONS, Type.INT, 200,
           "most table partitions (service.name and day of span start) one request's spans may fall into; more:"
               + " INVALID_ARGUMENT / 400", ConfigDef.between(1, 1 << 20), "1..1048576")
-      .define(TraceReceiver.MAX_SPLIT_BYTES, Type.SIZE, 32L << 20,
+      .define(SignalReceiver.MAX_SPLIT_BYTES, Type.SIZE, 32L << 20,
           "most Kafka record bytes one request may become once split by trace id (each record repeats its trace's"
               + " resource and scope, so many traces under a large resource multiply the request); more:"
               + " INVALID_ARGUMENT / 400, refused before the records are built",
@@ -141,8 +139,35 @@ public record GatewayConfig(
           ConfigDef.atLeast(Duration.ofMillis(100)), ">= 100ms")
       .passThrough("kafka.producer.", "the Kafka producer (e.g. kafka.producer.security.protocol)");
 
+  /** {@code kafka.topic.<signal>} for every signal, defaulting to the Collector kafka exporter's topic names. */
+  private static ConfigDef topics(ConfigDef def) {
+    for (Signal s : Signal.values()) {
+      def.define(topicKey(s), Type.STRING, s.defaultTopic(), "topic " + s.items() + " are produced to",
+          ConfigDef.nonEmpty(), "non-empty");
+    }
+    return def;
+  }
+
+  /** The config key of a signal's topic: kafka.topic.traces, kafka.topic.logs, kafka.topic.metrics. */
+  public static String topicKey(Signal s) {
+    return "kafka.topic." + s.headerValue();
+  }
+
+  /** The topic spans are produced to. */
+  public String tracesTopic() {
+    return topics.get(Signal.TRACES);
+  }
+
   public static GatewayConfig load(Path yamlFile, Map<String, String> env, Map<String, String> overrides) {
     return from(Config.load(DEF, yamlFile, env, ENV_PREFIX, overrides));
+  }
+
+  private static Map<Signal, String> topicsOf(Config c) {
+    Map<Signal, String> topics = new java.util.EnumMap<>(Signal.class);
+    for (Signal s : Signal.values()) {
+      topics.put(s, c.getString(topicKey(s)));
+    }
+    return java.util.Collections.unmodifiableMap(topics);
   }
 
   static GatewayConfig from(Config c) {
@@ -159,12 +184,12 @@ public record GatewayConfig(
             .filter(o -> !o.isEmpty()).toList(),
         c.getLong("admission.max-in-flight-bytes"),
         c.getString("kafka.bootstrap.servers"),
-        c.getString("kafka.topic.traces"),
+        topicsOf(c),
         (int) c.getLong("kafka.max-record-bytes"),
         c.getInt(FanOutLimits.MAX_RESOURCES),
         c.getInt(FanOutLimits.MAX_SERVICES),
         c.getInt(FanOutLimits.MAX_PARTITIONS),
-        c.getLong(TraceReceiver.MAX_SPLIT_BYTES),
+        c.getLong(SignalReceiver.MAX_SPLIT_BYTES),
         c.getDuration("kafka.linger"),
         (int) c.getLong("kafka.batch-size"),
         c.getDuration("kafka.delivery-timeout"),

@@ -23,15 +23,18 @@ import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
-import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import io.otlake.gateway.receiver.Admission;
+import io.otlake.gateway.receiver.Intake;
 import io.otlake.gateway.receiver.Outcomes;
 import io.otlake.gateway.receiver.Rejection;
-import io.otlake.gateway.receiver.TraceReceiver;
+import io.otlake.gateway.receiver.SignalReceiver;
 import io.otlake.proto.json.OtlpJson;
 import io.otlake.proto.wire.MalformedRequestException;
 import java.util.ArrayDeque;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
@@ -39,9 +42,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * One connection's OTLP/HTTP exchanges: {@code POST /v1/traces} with a binary protobuf ({@code application/x-protobuf})
+ * One connection's OTLP/HTTP exchanges: {@code POST} to a signal's path ({@code /v1/traces}, {@code /v1/logs},
+ * {@code /v1/metrics}: one per registered signal) with a binary protobuf ({@code application/x-protobuf})
  * or OTLP/JSON ({@code application/json}) body, optionally gzip- or deflate-compressed. The answer comes in the
- * request's encoding: an empty {@code ExportTraceServiceResponse} with 200 once Kafka acknowledged every span, or a
+ * request's encoding: the signal's export response with 200 once Kafka acknowledged every valid item (with
+ * {@code partial_success} when some were rejected), or a
  * {@code google.rpc.Status} with 400 (bad data), 429 and Retry-After (overload) or 503 (Kafka unavailable), as the
  * OTLP specification's Failures and Throttling sections say; protocol errors (404, 405, 413, 414, 415, 431) carry a
  * {@code google.rpc.Status} too, JSON when the request's encoding is unknown.
@@ -60,16 +65,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  * answered in its turn, and then the connection is closed: the HTTP decoder cannot find the next request after it.
  */
 final class OtlpHttpHandler extends ChannelInboundHandlerAdapter {
-  static final String TRACES_PATH = "/v1/traces";
   static final String PROTOBUF = "application/x-protobuf";
   static final String JSON = "application/json";
-  private static final byte[] EMPTY_RESPONSE_JSON = OtlpJson.print(ExportTraceServiceResponse.getDefaultInstance());
   /** The array a chunked body (no Content-Length) starts with; it doubles as chunks arrive. */
   private static final int CHUNKED_INITIAL_BYTES = 8192;
   /** How long a connection that got its last answer may go on sending before it is closed. */
   static final int LINGER_SECONDS = 5;
 
-  private final TraceReceiver traces;
+  private final Routes routes;
+  private final Intake intake;
   private final Admission admission;
   private final ExecutorService work;
   private final int maxRequestBytes;
@@ -88,9 +92,25 @@ final class OtlpHttpHandler extends ChannelInboundHandlerAdapter {
   private boolean ending;
   private boolean closed;
 
-  OtlpHttpHandler(TraceReceiver traces, ExecutorService work, OtlpHttpServer.Limits limits, AtomicInteger inFlight) {
-    this.traces = traces;
-    this.admission = traces.admission();
+  /** The signals' receivers by path, and what they share. */
+  static final class Routes {
+    final Intake intake;
+    final Map<String, SignalReceiver> byPath = new LinkedHashMap<>();
+    final String paths;
+
+    Routes(Intake intake, List<SignalReceiver> signals) {
+      this.intake = intake;
+      for (SignalReceiver r : signals) {
+        byPath.put(r.unit().httpPath(), r);
+      }
+      paths = String.join(", ", byPath.keySet());
+    }
+  }
+
+  OtlpHttpHandler(Routes routes, ExecutorService work, OtlpHttpServer.Limits limits, AtomicInteger inFlight) {
+    this.routes = routes;
+    this.intake = routes.intake;
+    this.admission = intake.admission();
     this.work = work;
     this.maxRequestBytes = limits.maxRequestBytes();
     this.maxPipelined = limits.maxPipelinedRequests();
@@ -106,6 +126,8 @@ final class OtlpHttpHandler extends ChannelInboundHandlerAdapter {
     boolean chunked;
     final boolean json;
     final Bodies.Coding coding;
+    /** The signal the request is for (null for one answered at its head). */
+    SignalReceiver receiver;
     Admission.Permit permit;
     byte[] body;
     int length;
@@ -200,20 +222,21 @@ final class OtlpHttpHandler extends ChannelInboundHandlerAdapter {
     // a refused request that expects 100-continue may not send its body: the connection closes after the answer
     boolean closeIfRefused = HttpUtil.is100ContinueExpected(head);
     if (pending() >= maxPipelined) {
-      traces.refusedOverloaded("http", TraceReceiver.PIPELINED, Math.max(0, HttpUtil.getContentLength(head, 0L)));
+      intake.refusedOverloaded("http", Intake.PIPELINED, Math.max(0, HttpUtil.getContentLength(head, 0L)));
       refuse(ctx, new Exchange(keepAlive && !closeIfRefused, answerJson, null), tooMany(answerJson), -1);
       return;
     }
     String path = new QueryStringDecoder(head.uri()).path();
-    if (!path.equals(TRACES_PATH)) {
+    SignalReceiver receiver = routes.byPath.get(path);
+    if (receiver == null) {
       refuse(ctx, new Exchange(keepAlive && !closeIfRefused, answerJson, null), protocolError(
           HttpResponseStatus.NOT_FOUND, answerJson,
-          "no OTLP endpoint at " + path + "; this gateway serves POST " + TRACES_PATH), -1);
+          "no OTLP endpoint at " + path + "; this gateway serves POST " + routes.paths), -1);
       return;
     }
     if (!head.method().equals(HttpMethod.POST)) {
       FullHttpResponse r = protocolError(HttpResponseStatus.METHOD_NOT_ALLOWED, answerJson,
-          "use POST for " + TRACES_PATH + ", not " + head.method());
+          "use POST for " + path + ", not " + head.method());
       r.headers().set(HttpHeaderNames.ALLOW, "POST");
       refuse(ctx, new Exchange(keepAlive && !closeIfRefused, answerJson, null), r, -1);
       return;
@@ -238,17 +261,18 @@ final class OtlpHttpHandler extends ChannelInboundHandlerAdapter {
     }
     long announced = HttpUtil.getContentLength(head, -1L);
     if (announced > maxRequestBytes) {
-      tooLarge(ctx, json); // its body is not read: the connection ends after the answer
+      tooLarge(ctx, json, receiver); // its body is not read: the connection ends after the answer
       return;
     }
     Admission.Permit permit = admission.tryAcquire(Math.max(0, announced));
     if (permit == null) {
-      traces.refusedOverloaded("http", TraceReceiver.IN_FLIGHT_BYTES, Math.max(0, announced));
+      intake.refusedOverloaded("http", Intake.IN_FLIGHT_BYTES, Math.max(0, announced));
       refuse(ctx, new Exchange(keepAlive && !closeIfRefused, json, null), overloaded(json,
           Outcomes.overloaded(admission)), -1);
       return;
     }
     Exchange x = new Exchange(keepAlive, json, coding);
+    x.receiver = receiver;
     x.http10 = keepAlive && !head.protocolVersion().isKeepAliveDefault();
     x.permit = permit;
     x.chunked = announced < 0;
@@ -286,7 +310,7 @@ final class OtlpHttpHandler extends ChannelInboundHandlerAdapter {
     if ((long) x.length + n > maxRequestBytes) {
       receiving = null;
       x.release();
-      tooLarge(ctx, x.json);
+      tooLarge(ctx, x.json, x.receiver);
       return;
     }
     if (x.chunked) {
@@ -295,7 +319,7 @@ final class OtlpHttpHandler extends ChannelInboundHandlerAdapter {
         receiving = null;
         long had = x.length;
         x.release();
-        traces.refusedOverloaded("http", TraceReceiver.IN_FLIGHT_BYTES, had + n);
+        intake.refusedOverloaded("http", Intake.IN_FLIGHT_BYTES, had + n);
         refuse(ctx, new Exchange(x.keepAlive, x.json, null), overloaded(x.json, Outcomes.overloaded(admission)),
             last ? 0 : -1);
         return;
@@ -332,8 +356,8 @@ final class OtlpHttpHandler extends ChannelInboundHandlerAdapter {
   }
 
   /** The body is over http.max-request-bytes: answered 413 in turn, and the connection ends (its body is not read). */
-  private void tooLarge(ChannelHandlerContext ctx, boolean json) {
-    traces.refusedUnread();
+  private void tooLarge(ChannelHandlerContext ctx, boolean json, SignalReceiver receiver) {
+    intake.refusedUnread(receiver.unit().contract().signal());
     Exchange x = new Exchange(false, json, null);
     x.answer = error(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, json, Outcomes.status(Outcomes.invalid(
         "the request is larger than " + maxRequestBytes + " bytes (http.max-request-bytes)")));
@@ -399,7 +423,7 @@ final class OtlpHttpHandler extends ChannelInboundHandlerAdapter {
           respond(ctx, x, protocolError(HttpResponseStatus.SERVICE_UNAVAILABLE, x.json,
               "the gateway is shutting down"));
         } else {
-          traces.refusedOverloaded("http", TraceReceiver.WORK_QUEUE, x.length);
+          intake.refusedOverloaded("http", Intake.WORK_QUEUE, x.length);
           respond(ctx, x, overloaded(x.json, Outcomes.overloaded("every OTLP/HTTP work thread is busy and the"
               + " queue of waiting requests is full (http.max-queued-requests); retry later")));
         }
@@ -413,33 +437,33 @@ final class OtlpHttpHandler extends ChannelInboundHandlerAdapter {
     try {
       byte[] plain = Bodies.decode(x.body, x.coding, maxRequestBytes, x.permit::grow);
       x.body = null;
-      proto = x.json ? OtlpJson.traceRequestToProto(plain) : plain;
+      proto = x.json ? x.receiver.unit().jsonToProto(plain) : plain;
     } catch (Bodies.TooLargeException e) {
-      traces.refusedUnread();
+      intake.refusedUnread(x.receiver.unit().contract().signal());
       finish(ctx, x, error(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, x.json,
           Outcomes.status(Outcomes.invalid(e.getMessage()))));
       return;
     } catch (Bodies.OverloadedException e) {
-      traces.refusedOverloaded("http", TraceReceiver.IN_FLIGHT_BYTES, x.length);
+      intake.refusedOverloaded("http", Intake.IN_FLIGHT_BYTES, x.length);
       finish(ctx, x, overloaded(x.json, Outcomes.overloaded(e.getMessage())));
       return;
     } catch (MalformedRequestException | RuntimeException e) {
       // a RuntimeException here would be a decoder's bug on some odd input: still the body's fault, and answered
-      traces.refusedUnread();
+      intake.refusedUnread(x.receiver.unit().contract().signal());
       Rejection r = Outcomes.invalid(e instanceof MalformedRequestException ? e.getMessage()
           : "could not read the body: " + e);
       finish(ctx, x, error(HttpResponseStatus.BAD_REQUEST, x.json, Outcomes.status(r)));
       return;
     }
-    CompletableFuture<Void> exported;
+    CompletableFuture<SignalReceiver.Accepted> exported;
     try {
-      exported = traces.export(proto);
+      exported = x.receiver.export(proto);
     } catch (RuntimeException e) {
       exported = CompletableFuture.failedFuture(e); // a bug, not the data's fault: answered as unavailable
     }
-    exported.whenComplete((ok, failure) -> {
+    exported.whenComplete((accepted, failure) -> {
       if (failure == null) {
-        finish(ctx, x, ok(x.json));
+        finish(ctx, x, ok(x.json, x.receiver.unit().response(accepted.rejected(), accepted.message())));
       } else {
         Rejection r = Outcomes.fromSink(failure);
         FullHttpResponse response = r.kind() == Rejection.Kind.OVERLOADED ? overloaded(x.json, r)
@@ -459,7 +483,7 @@ final class OtlpHttpHandler extends ChannelInboundHandlerAdapter {
 
   /** On the event loop: writes the answer and gives the request's bytes back. */
   private void respond(ChannelHandlerContext ctx, Exchange x, FullHttpResponse response) {
-    traces.answeredHttp(response.status().code());
+    intake.answeredHttp(response.status().code());
     x.release();
     busy = false;
     HttpUtil.setContentLength(response, response.content().readableBytes());
@@ -516,8 +540,8 @@ final class OtlpHttpHandler extends ChannelInboundHandlerAdapter {
     return response;
   }
 
-  private static FullHttpResponse ok(boolean json) {
-    byte[] body = json ? EMPTY_RESPONSE_JSON : new byte[0];
+  private static FullHttpResponse ok(boolean json, com.google.protobuf.Message answer) {
+    byte[] body = json ? OtlpJson.print(answer) : answer.toByteArray();
     return response(HttpResponseStatus.OK, json ? JSON : PROTOBUF, body);
   }
 

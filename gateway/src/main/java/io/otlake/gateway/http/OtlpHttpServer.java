@@ -22,7 +22,8 @@ import io.netty.handler.codec.http.cors.CorsHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.util.List;
 import io.netty.util.concurrent.DefaultThreadFactory;
-import io.otlake.gateway.receiver.TraceReceiver;
+import io.otlake.gateway.receiver.Intake;
+import io.otlake.gateway.receiver.SignalReceiver;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -73,13 +74,17 @@ public final class OtlpHttpServer implements AutoCloseable {
    * web SDK posts OTLP/JSON from pages), {@code *} for any; empty turns CORS off.
    */
   public static OtlpHttpServer start(String host, int port, int maxRequestBytes, List<String> corsOrigins,
-      TraceReceiver traces) {
-    return start(host, port, Limits.of(maxRequestBytes), corsOrigins, traces);
+      Intake intake, List<SignalReceiver> signals) {
+    return start(host, port, Limits.of(maxRequestBytes), corsOrigins, intake, signals);
   }
 
-  /** {@link #start(String, int, int, List, TraceReceiver)} with all of the server's bounds given. */
+  /**
+   * {@link #start(String, int, int, List, Intake, List)} with all of the server's bounds given; each signal is served
+   * at its unit's path.
+   */
   public static OtlpHttpServer start(String host, int port, Limits limits, List<String> corsOrigins,
-      TraceReceiver traces) {
+      Intake intake, List<SignalReceiver> signals) {
+    OtlpHttpHandler.Routes routes = new OtlpHttpHandler.Routes(intake, signals);
     CorsConfig cors = corsOrigins.isEmpty() ? null
         : (corsOrigins.contains("*") ? CorsConfigBuilder.forAnyOrigin()
             : CorsConfigBuilder.forOrigins(corsOrigins.toArray(String[]::new)))
@@ -113,7 +118,7 @@ public final class OtlpHttpServer implements AutoCloseable {
               }
               ch.pipeline()
                   .addLast(new IdleStateHandler(0, 0, IDLE_TIMEOUT_SECONDS, TimeUnit.SECONDS))
-                  .addLast(new OtlpHttpHandler(traces, work, limits, inFlight));
+                  .addLast(new OtlpHttpHandler(routes, work, limits, inFlight));
             }
           })
           .bind(new InetSocketAddress(host, port))

@@ -2,6 +2,7 @@ package io.otlake.gateway.kafka;
 
 import io.otlake.gateway.config.GatewayConfig;
 import io.otlake.gateway.receiver.RecordSink;
+import io.otlake.gateway.receiver.RequestContext;
 import io.otlake.gateway.receiver.SinkException;
 import io.otlake.proto.Encoding;
 import io.otlake.proto.OtlpRecord;
@@ -64,7 +65,7 @@ public final class KafkaSink implements RecordSink, AutoCloseable {
   }
 
   public static KafkaSink create(GatewayConfig config) {
-    return new KafkaSink(new KafkaProducer<>(producerProperties(config)), Map.of(Signal.TRACES, config.tracesTopic()),
+    return new KafkaSink(new KafkaProducer<>(producerProperties(config)), config.topics(),
         config.maxInFlightBytes(), config.senderThreads());
   }
 
@@ -91,7 +92,7 @@ public final class KafkaSink implements RecordSink, AutoCloseable {
   }
 
   @Override
-  public CompletableFuture<Void> send(Signal signal, List<OtlpRecord> records, long receivedAtMs) {
+  public CompletableFuture<Void> send(Signal signal, List<OtlpRecord> records, RequestContext context) {
     CompletableFuture<Void> done = new CompletableFuture<>();
     if (closed) {
       done.completeExceptionally(new SinkException("the gateway is shutting down", false, null));
@@ -113,7 +114,7 @@ public final class KafkaSink implements RecordSink, AutoCloseable {
     List<Header> headers = new ArrayList<>(4);
     headers.add(new RecordHeader(RecordHeaders.SIGNAL, RecordHeaders.utf8(signal.headerValue())));
     headers.add(ENCODING);
-    headers.add(new RecordHeader(RecordHeaders.RECEIVED_AT_MS, RecordHeaders.utf8(Long.toString(receivedAtMs))));
+    headers.add(new RecordHeader(RecordHeaders.RECEIVED_AT_MS, RecordHeaders.utf8(Long.toString(context.receivedAtMs()))));
     headers.add(FORMAT);
     AtomicInteger pending = new AtomicInteger(records.size());
     Callback acked = (metadata, error) -> {

@@ -1,7 +1,8 @@
 package io.otlake.gateway.receiver;
 
+import io.otlake.gateway.signals.SignalUnit;
 import io.otlake.proto.wire.MalformedRequestException;
-import io.otlake.proto.wire.ScannedTraces;
+import io.otlake.proto.wire.ScannedRequest;
 import io.otlake.proto.wire.WireReader;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -11,11 +12,11 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Bounds what one request may fan out to downstream: resource_spans (each copied into the record of every trace it
- * holds), distinct {@code service.name} values, and table partitions (distinct service name and day of span start,
- * the writer's {@code day(timestamp), service_name} partitioning: each one becomes a Parquet file). Checked on the
- * scan after validation, in one pass over the resources and one over the spans; a request past a limit is refused
- * with a message naming its key.
+ * Bounds what one request of any signal may fan out to downstream: resources (each copied into the record of every
+ * key it holds), distinct {@code service.name} values, and table partitions (distinct service name and day of the
+ * item's time, the writer's {@code day(time), service_name} partitioning: each one becomes a Parquet file). Checked
+ * on the scan after validation, over the items that passed it, in one pass over the resources and one over the items;
+ * a request past a limit is refused with a message naming its key.
  */
 public final class FanOutLimits {
   public static final String MAX_RESOURCES = "request.max-resources";
@@ -38,34 +39,38 @@ public final class FanOutLimits {
     this.maxPartitions = maxPartitions;
   }
 
-  /** The first limit the request passes, as a message, or null. Spans' start times must already be validated. */
-  String check(ScannedTraces t) {
-    int resources = t.resourceCount();
+  /** The first limit the request passes, as a message, or null. {@code rejected} items (may be null) do not count. */
+  String check(ScannedRequest r, boolean[] rejected, SignalUnit unit) {
+    int resources = r.nodeCount(0);
     if (resources > maxResources) {
-      return "request has " + resources + " resource_spans, over " + MAX_RESOURCES + "=" + maxResources
-          + "; send fewer resources per request";
+      return "request has " + resources + " " + r.levelOf(0, 0).name() + ", over " + MAX_RESOURCES + "="
+          + maxResources + "; send fewer resources per request";
     }
     if (maxServices == Integer.MAX_VALUE && maxPartitions == Integer.MAX_VALUE) {
       return null;
     }
     int[] serviceOf = new int[resources];
     Map<String, Integer> services = new HashMap<>();
-    for (int r = 0; r < resources; r++) {
-      Integer id = services.putIfAbsent(serviceName(t, r), services.size());
-      serviceOf[r] = id == null ? services.size() - 1 : id;
+    for (int res = 0; res < resources; res++) {
+      Integer id = services.putIfAbsent(serviceName(r, res), services.size());
+      serviceOf[res] = id == null ? services.size() - 1 : id;
       if (services.size() > maxServices) {
         return "request has more than " + maxServices + " distinct service.name values, over " + MAX_SERVICES + "="
-            + maxServices + "; send the spans of fewer services per request";
+            + maxServices + "; send the " + unit.contract().signal().items() + " of fewer services per request";
       }
     }
     Set<Long> partitions = new HashSet<>();
     long last = -1;
-    for (int s = 0; s < t.spanCount(); s++) {
-      long day = Long.divideUnsigned(t.startTimeUnixNano(s), NANOS_PER_DAY);
-      long partition = (long) serviceOf[t.resourceOfScope(t.scopeOf(s))] << 32 | day;
+    for (int s = 0; s < r.itemCount(); s++) {
+      if (rejected != null && rejected[s]) {
+        continue;
+      }
+      long day = Long.divideUnsigned(unit.partitionTimeNanos(r, s), NANOS_PER_DAY);
+      long partition = (long) serviceOf[r.resourceOf(s)] << 32 | day;
       if (partition != last && partitions.add(partition) && partitions.size() > maxPartitions) {
-        return "request's spans fall into more than " + maxPartitions + " table partitions (service.name and day of"
-            + " start time), over " + MAX_PARTITIONS + "=" + maxPartitions + "; send fewer services or days per request";
+        return "request's " + unit.contract().signal().items() + " fall into more than " + maxPartitions
+            + " table partitions (service.name and day), over " + MAX_PARTITIONS + "=" + maxPartitions
+            + "; send fewer services or days per request";
       }
       last = partition;
     }
@@ -73,11 +78,11 @@ public final class FanOutLimits {
   }
 
   /** The resource's {@code service.name} string attribute, or "" without one (the writer's files group those too). */
-  static String serviceName(ScannedTraces t, int resource) {
-    byte[] b = t.bytes();
+  static String serviceName(ScannedRequest r, int resource) {
+    byte[] b = r.bytes();
     try {
-      for (int i = 0; i < t.resourceRangeCount(resource); i++) {
-        WireReader field = new WireReader(b, t.resourceRangeOffset(resource, i), t.resourceRangeLength(resource, i));
+      for (int i = 0; i < r.rangeCount(0, resource); i++) {
+        WireReader field = new WireReader(b, r.rangeOffset(0, resource, i), r.rangeLength(0, resource, i));
         if (field.readTag() != (1 << 3 | WireReader.LEN)) {
           continue; // schema_url or an unknown field
         }

@@ -17,7 +17,7 @@ import java.util.concurrent.CompletionException;
  * (gRPC RESOURCE_EXHAUSTED with RetryInfo, HTTP 429 with Retry-After), and so do the OTLP/HTTP server's bounds on its
  * work queue and on requests pipelined per connection. A sink whose in-flight buffer is full refuses the same way.
  *
- * <p>A span that does not fit in one Kafka record even on its own ({@link #recordTooLarge}) is a 400 /
+ * <p>An item (span, log record, data point) that does not fit in one Kafka record even on its own ({@link #recordTooLarge}) is a 400 /
  * INVALID_ARGUMENT naming {@code kafka.max-record-bytes} and its value, not a 413: the request as a whole may be
  * well within {@code http.max-request-bytes}, and 413 says the body is too large, which it is not; the OTLP
  * specification answers data that can never be accepted with 400 Bad Request, and a client must not retry it (413 is
@@ -49,12 +49,12 @@ public final class Outcomes {
   }
 
   /**
-   * A span that does not fit in one record of {@code kafka.max-record-bytes} even on its own: it can never be
+   * An item that does not fit in one record of {@code kafka.max-record-bytes} even on its own: it can never be
    * accepted as sent, so 400 / INVALID_ARGUMENT (see the class comment for why not 413).
    */
   public static Rejection recordTooLarge(String splitterMessage, int maxRecordBytes) {
     return invalid(splitterMessage + " (the gateway's kafka.max-record-bytes is " + maxRecordBytes
-        + "); this span can never be accepted: make it smaller (fewer attributes, events or links) or raise"
+        + "); this item can never be accepted: make it smaller (fewer attributes, events or links) or raise"
         + " kafka.max-record-bytes");
   }
 

@@ -10,5 +10,5 @@ import java.util.concurrent.CompletableFuture;
  * acknowledged with acks=all), and exceptionally with {@link SinkException} otherwise.
  */
 public interface RecordSink {
-  CompletableFuture<Void> send(Signal signal, List<OtlpRecord> records, long receivedAtMs);
+  CompletableFuture<Void> send(Signal signal, List<OtlpRecord> records, RequestContext context);
 }

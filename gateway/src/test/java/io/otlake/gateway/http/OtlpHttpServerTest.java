@@ -10,14 +10,13 @@ import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
 import io.otlake.gateway.receiver.Admission;
+import io.otlake.gateway.receiver.Intake;
 import io.otlake.gateway.receiver.ReceiverMetrics;
+import io.otlake.gateway.receiver.TestReceivers;
 import io.otlake.gateway.receiver.RecordSink;
 import io.otlake.gateway.receiver.SinkException;
-import io.otlake.gateway.receiver.SpanValidator;
-import io.otlake.gateway.receiver.TraceReceiver;
 import io.otlake.proto.OtlpRecord;
 import io.otlake.proto.Signal;
-import io.otlake.proto.TraceSplitter;
 import io.otlake.proto.json.OtlpJson;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -82,9 +81,9 @@ class OtlpHttpServerTest {
         throw new SinkException("no broker", false, null);
       });
     };
-    TraceReceiver traces = new TraceReceiver(new SpanValidator(() -> NOW), new TraceSplitter(1 << 20), sink,
-        System::currentTimeMillis, new ReceiverMetrics(registry));
-    server = OtlpHttpServer.start("127.0.0.1", 0, 64 << 10, List.of(), traces);
+    Intake intake = Intake.unbounded(new ReceiverMetrics(registry));
+    server = OtlpHttpServer.start("127.0.0.1", 0, 64 << 10, List.of(), intake,
+        TestReceivers.all(sink, NOW, intake, 1 << 20));
   }
 
   @AfterEach
@@ -96,9 +95,9 @@ class OtlpHttpServerTest {
 
   /** Another server on the same fake sink, with the given bounds, admission and record size. */
   private OtlpHttpServer serve(OtlpHttpServer.Limits limits, Admission admission, int maxRecordBytes) {
-    TraceReceiver traces = new TraceReceiver(new SpanValidator(() -> NOW), new TraceSplitter(maxRecordBytes), sink,
-        System::currentTimeMillis, new ReceiverMetrics(registry), admission);
-    OtlpHttpServer s = OtlpHttpServer.start("127.0.0.1", 0, limits, List.of(), traces);
+    Intake intake = new Intake(admission, new ReceiverMetrics(registry));
+    OtlpHttpServer s = OtlpHttpServer.start("127.0.0.1", 0, limits, List.of(), intake,
+        TestReceivers.all(sink, NOW, intake, maxRecordBytes));
     others.add(s);
     return s;
   }
@@ -133,24 +132,31 @@ class OtlpHttpServerTest {
   }
 
   @Test
-  void badDataGets400WithAStatusThatSaysWhatIsWrong() throws Exception {
+  void badItemsAreRejectedOneByOneAndUnreadableRequestsGet400() throws Exception {
     ExportTraceServiceRequest good = request(2);
     Span bad = good.getResourceSpans(0).getScopeSpans(0).getSpans(1).toBuilder()
         .setSpanId(ByteString.copyFrom(new byte[4])).build();
     ExportTraceServiceRequest request = good.toBuilder().setResourceSpans(0, good.getResourceSpans(0).toBuilder()
         .setScopeSpans(0, good.getResourceSpans(0).getScopeSpans(0).toBuilder().setSpans(1, bad))).build();
 
+    // the bad span is rejected with partial_success, the good one stored
     HttpResponse<byte[]> proto = post("/v1/traces", "application/x-protobuf", null, request.toByteArray());
-    assertThat(proto.statusCode()).isEqualTo(400);
-    com.google.rpc.Status status = com.google.rpc.Status.parseFrom(proto.body());
-    assertThat(status.getCode()).isEqualTo(com.google.rpc.Code.INVALID_ARGUMENT_VALUE);
-    assertThat(status.getMessage()).contains("spans[1]").contains("span_id must be 8 bytes, got 4");
+    assertThat(proto.statusCode()).isEqualTo(200);
+    io.opentelemetry.proto.collector.trace.v1.ExportTracePartialSuccess partial =
+        io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse.parseFrom(proto.body())
+            .getPartialSuccess();
+    assertThat(partial.getRejectedSpans()).isEqualTo(1);
+    assertThat(partial.getErrorMessage()).startsWith("1 of 2 spans rejected: ").contains("spans[1]")
+        .contains("span_id must be 8 bytes, got 4");
+    assertThat(stored.stream().mapToInt(OtlpRecord::items).sum()).isEqualTo(1);
 
     HttpResponse<byte[]> json = post("/v1/traces", "application/json", null, OtlpJson.traceRequestToJson(request));
-    assertThat(json.statusCode()).isEqualTo(400);
+    assertThat(json.statusCode()).isEqualTo(200);
     assertThat(json.headers().firstValue("content-type")).hasValue("application/json");
-    assertThat(new String(json.body(), StandardCharsets.UTF_8)).contains("\"code\":3")
+    assertThat(new String(json.body(), StandardCharsets.UTF_8)).contains("\"rejectedSpans\":\"1\"")
         .contains("span_id must be 8 bytes, got 4");
+    assertThat(stored.stream().mapToInt(OtlpRecord::items).sum()).isEqualTo(2);
+    stored.clear();
 
     HttpResponse<byte[]> notJson = post("/v1/traces", "application/json", null, "{\"resourceSpans\":[".getBytes());
     assertThat(notJson.statusCode()).isEqualTo(400);
@@ -185,16 +191,69 @@ class OtlpHttpServerTest {
   }
 
   @Test
+  void logsAndMetricsAreServedAtTheirPathsInProtobufAndGzippedJson() throws Exception {
+    io.opentelemetry.proto.logs.v1.LogRecord log = io.opentelemetry.proto.logs.v1.LogRecord.newBuilder()
+        .setTimeUnixNano(NOW).setTraceId(ByteString.copyFrom(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13,
+            14, 15, 16})).setSpanId(ByteString.copyFrom(new byte[] {1, 2, 3, 4, 5, 6, 7, 8}))
+        .setBody(io.opentelemetry.proto.common.v1.AnyValue.newBuilder().setStringValue("hello")).build();
+    io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest logs =
+        io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest.newBuilder().addResourceLogs(
+            io.opentelemetry.proto.logs.v1.ResourceLogs.newBuilder().addScopeLogs(
+                io.opentelemetry.proto.logs.v1.ScopeLogs.newBuilder().addLogRecords(log)
+                    .addLogRecords(log.toBuilder().setTraceId(ByteString.copyFrom(new byte[15]))))).build();
+    io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest metrics =
+        io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest.newBuilder().addResourceMetrics(
+            io.opentelemetry.proto.metrics.v1.ResourceMetrics.newBuilder().addScopeMetrics(
+                io.opentelemetry.proto.metrics.v1.ScopeMetrics.newBuilder().addMetrics(
+                    io.opentelemetry.proto.metrics.v1.Metric.newBuilder().setName("requests").setSum(
+                        io.opentelemetry.proto.metrics.v1.Sum.newBuilder().setIsMonotonic(true)
+                            .addDataPoints(io.opentelemetry.proto.metrics.v1.NumberDataPoint.newBuilder()
+                                .setTimeUnixNano(NOW).setAsInt(3)))))).build();
+    HttpResponse<byte[]> proto = post("/v1/logs", "application/x-protobuf", null, logs.toByteArray());
+    assertThat(proto.statusCode()).isEqualTo(200);
+    assertThat(io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse.parseFrom(proto.body())
+        .getPartialSuccess().getRejectedLogRecords()).isEqualTo(1);
+    HttpResponse<byte[]> json = post("/v1/logs", "application/json", "gzip", gzip(OtlpJson.requestToJson(logs)));
+    assertThat(json.statusCode()).isEqualTo(200);
+    assertThat(new String(json.body(), StandardCharsets.UTF_8)).contains("\"rejectedLogRecords\":\"1\"")
+        .contains("trace_id must be empty or 16 bytes, got 15");
+    assertThat(stored).hasSize(2);
+    for (OtlpRecord r : stored) {
+      assertThat(new String(r.key(), StandardCharsets.US_ASCII)).isEqualTo("0102030405060708090a0b0c0d0e0f10");
+      assertThat(io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest.parseFrom(r.value())
+          .getResourceLogs(0).getScopeLogs(0).getLogRecordsList()).containsExactly(log);
+    }
+    stored.clear();
+    HttpResponse<byte[]> m = post("/v1/metrics", "application/json", "gzip", gzip(OtlpJson.requestToJson(metrics)));
+    assertThat(m.statusCode()).isEqualTo(200);
+    assertThat(new String(m.body(), StandardCharsets.UTF_8)).isEqualTo("{}");
+    assertThat(io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest.parseFrom(stored.get(0)
+        .value())).isEqualTo(metrics);
+
+    for (String path : List.of("/v1/logs", "/v1/metrics")) {
+      HttpResponse<byte[]> notProto = post(path, "application/x-protobuf", null, new byte[] {0x0a, 0x05, 1});
+      assertThat(notProto.statusCode()).isEqualTo(400);
+      assertThat(com.google.rpc.Status.parseFrom(notProto.body()).getMessage()).startsWith("not a valid Export");
+      HttpResponse<byte[]> notJson = post(path, "application/json", null, "{\"resource".getBytes());
+      assertThat(notJson.statusCode()).isEqualTo(400);
+      assertThat(new String(notJson.body(), StandardCharsets.UTF_8)).contains("\"code\":3");
+      HttpResponse<byte[]> notGzip = post(path, "application/json", "gzip", "{}".getBytes());
+      assertThat(notGzip.statusCode()).isEqualTo(400);
+    }
+    assertThat(stored).hasSize(1);
+  }
+
+  @Test
   void wrongPathsMethodsTypesAndSizesGetTheirHttpAnswers() throws Exception {
     byte[] body = request(1).toByteArray();
     // each answer a google.rpc.Status in the request's encoding: protobuf, or JSON when it is JSON or unknown
-    HttpResponse<byte[]> notFound = post("/v1/logs", "application/x-protobuf", null, body);
+    HttpResponse<byte[]> notFound = post("/v1/profiles", "application/x-protobuf", null, body);
     assertThat(notFound.statusCode()).isEqualTo(404);
     assertThat(notFound.headers().firstValue("content-type")).hasValue("application/x-protobuf");
     com.google.rpc.Status notFoundStatus = com.google.rpc.Status.parseFrom(notFound.body());
     assertThat(notFoundStatus.getCode()).isEqualTo(com.google.rpc.Code.NOT_FOUND_VALUE);
-    assertThat(notFoundStatus.getMessage()).contains("/v1/logs").contains("/v1/traces");
-    HttpResponse<byte[]> notFoundJson = post("/v1/metrics", "application/json", null, "{}".getBytes());
+    assertThat(notFoundStatus.getMessage()).contains("/v1/profiles").contains("/v1/traces, /v1/logs, /v1/metrics");
+    HttpResponse<byte[]> notFoundJson = post("/v2/traces", "application/json", null, "{}".getBytes());
     assertThat(notFoundJson.statusCode()).isEqualTo(404);
     assertThat(jsonStatus(notFoundJson).getCode()).isEqualTo(com.google.rpc.Code.NOT_FOUND_VALUE);
     HttpResponse<byte[]> get = client.send(HttpRequest.newBuilder(uri("/v1/traces")).GET().build(),
@@ -234,9 +293,9 @@ class OtlpHttpServerTest {
       stored.addAll(records);
       return CompletableFuture.completedFuture(null);
     };
-    TraceReceiver traces = new TraceReceiver(new SpanValidator(() -> NOW), new TraceSplitter(1 << 20), sink,
-        System::currentTimeMillis, new ReceiverMetrics(new SimpleMeterRegistry()));
-    OtlpHttpServer cors = OtlpHttpServer.start("127.0.0.1", 0, 64 << 10, List.of("https://shop.example"), traces);
+    Intake intake = Intake.unbounded(new ReceiverMetrics(new SimpleMeterRegistry()));
+    OtlpHttpServer cors = OtlpHttpServer.start("127.0.0.1", 0, 64 << 10, List.of("https://shop.example"), intake,
+        TestReceivers.all(sink, NOW, intake, 1 << 20));
     try {
       URI uri = URI.create("http://127.0.0.1:" + cors.port() + "/v1/traces");
       HttpResponse<byte[]> preflight = client.send(HttpRequest.newBuilder(uri)
@@ -277,8 +336,7 @@ class OtlpHttpServerTest {
   void aPortInUseIsAClearErrorAndLeavesNothingRunning() throws Exception {
     long loopsBefore = loopThreads();
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> OtlpHttpServer.start("127.0.0.1", server.port(), 1024, List.of(),
-            new TraceReceiver(new SpanValidator(() -> NOW), new TraceSplitter(1 << 20), (a, b, c) -> null,
-                System::currentTimeMillis, new ReceiverMetrics(new SimpleMeterRegistry()))))
+            Intake.unbounded(new ReceiverMetrics(new SimpleMeterRegistry())), List.of()))
         .isInstanceOf(java.io.UncheckedIOException.class)
         .hasMessageContaining("cannot listen for OTLP/HTTP on 127.0.0.1:" + server.port());
     long deadline = System.nanoTime() + 5_000_000_000L;
@@ -353,7 +411,7 @@ class OtlpHttpServerTest {
     }
     assertThat(more.stream().filter(f -> f.join().statusCode() == 200).count()).as("the queued one").isEqualTo(1);
     assertThat(stored).hasSize(threads + 1);
-    assertThat(refusedBytes(TraceReceiver.WORK_QUEUE)).isEqualTo(2.0 * body.length);
+    assertThat(refusedBytes(Intake.WORK_QUEUE)).isEqualTo(2.0 * body.length);
   }
 
   @Test
@@ -375,7 +433,7 @@ class OtlpHttpServerTest {
     assertThat(json.statusCode()).isEqualTo(429);
     assertThat(jsonStatus(json).getCode()).isEqualTo(com.google.rpc.Code.RESOURCE_EXHAUSTED_VALUE);
     assertThat(post(s.port(), "application/x-protobuf", "gzip", notGzip).statusCode()).isEqualTo(429);
-    assertThat(refusedBytes(TraceReceiver.IN_FLIGHT_BYTES))
+    assertThat(refusedBytes(Intake.IN_FLIGHT_BYTES))
         .isEqualTo(notProto.length + notJson.length + notGzip.length);
 
     // with room again, the same bodies are read, parsed and decompressed, and found bad: so they were not before
@@ -413,7 +471,7 @@ class OtlpHttpServerTest {
     }
     assertThat(stored).hasSize(3);
     // refused by the chunk that passed the bound: about half the body had arrived
-    assertThat(refusedBytes(TraceReceiver.IN_FLIGHT_BYTES)).isBetween(body.length / 2.0, body.length / 2.0 + 16);
+    assertThat(refusedBytes(Intake.IN_FLIGHT_BYTES)).isBetween(body.length / 2.0, body.length / 2.0 + 16);
   }
 
   /** A request whose body is sent in chunks of 16 bytes, without Content-Length. */
@@ -446,7 +504,7 @@ class OtlpHttpServerTest {
       }
       out.flush();
       // one in work, two buffered, three refused at their heads without their bodies being kept
-      await(() -> blocked.get() == 1 && refusedBytes(TraceReceiver.PIPELINED) == 3.0 * body.length);
+      await(() -> blocked.get() == 1 && refusedBytes(Intake.PIPELINED) == 3.0 * body.length);
       assertThat(admission.inFlightBytes()).as("the request in work and the two buffered behind it")
           .isEqualTo(3L * body.length);
       mode = Mode.STORE;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.otlake.gateway.receiver.SinkException;
 import io.otlake.proto.OtlpRecord;
+import io.otlake.gateway.receiver.RequestContext;
 import io.otlake.proto.Signal;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -64,7 +65,7 @@ class KafkaSinkTest {
           request.add(record("trace-" + r + "-" + t));
         }
         records += request.size();
-        answers.add(sink.send(Signal.TRACES, request, 1L));
+        answers.add(sink.send(Signal.TRACES, request, new RequestContext(1L)));
       }
       awaitSent(producer, records);
       assertThat(answers).noneMatch(CompletableFuture::isDone);
@@ -90,8 +91,8 @@ class KafkaSinkTest {
     Recording producer = new Recording();
     KafkaSink sink = new KafkaSink(producer, Map.of(Signal.TRACES, TOPIC), 1000, 1);
     try {
-      CompletableFuture<Void> first = sink.send(Signal.TRACES, List.of(record("a"), record("b")), 1L);
-      CompletableFuture<Void> second = sink.send(Signal.TRACES, List.of(record("c".repeat(995))), 1L);
+      CompletableFuture<Void> first = sink.send(Signal.TRACES, List.of(record("a"), record("b")), new RequestContext(1L));
+      CompletableFuture<Void> second = sink.send(Signal.TRACES, List.of(record("c".repeat(995))), new RequestContext(1L));
       assertThat(second).isCompletedExceptionally();
       assertThat(cause(second).overloaded()).isTrue();
       awaitSent(producer, 2);
@@ -100,14 +101,14 @@ class KafkaSinkTest {
       assertThat(cause(first)).hasMessageContaining("no broker");
       // the failed request gave its budget back
       producer.completeNext();
-      CompletableFuture<Void> third = sink.send(Signal.TRACES, List.of(record("c".repeat(995))), 1L);
+      CompletableFuture<Void> third = sink.send(Signal.TRACES, List.of(record("c".repeat(995))), new RequestContext(1L));
       awaitSent(producer, 3);
       producer.completeNext();
       third.get(10, TimeUnit.SECONDS);
     } finally {
       sink.close();
     }
-    assertThat(sink.send(Signal.TRACES, List.of(record("late")), 1L)).isCompletedExceptionally();
+    assertThat(sink.send(Signal.TRACES, List.of(record("late")), new RequestContext(1L))).isCompletedExceptionally();
   }
 
   private static SinkException cause(CompletableFuture<Void> f) throws InterruptedException {

@@ -11,7 +11,8 @@ import io.opentelemetry.proto.resource.v1.Resource;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
-import io.otlake.proto.TraceSplitter;
+import io.otlake.gateway.signals.traces.Traces;
+import io.otlake.proto.RecordSplitter;
 import io.otlake.proto.wire.ScannedTraces;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -54,11 +55,15 @@ class FanOutLimitsTest {
     return ScannedTraces.scan(b.build().toByteArray());
   }
 
+  private static String check(FanOutLimits limits, ScannedTraces t) {
+    return limits.check(t.request(), null, Traces.UNIT);
+  }
+
   @Test
   void resourcesPerRequest() throws Exception {
     FanOutLimits limits = new FanOutLimits(100, 1000, 1000);
-    assertThat(limits.check(request(100, 1))).isNull();
-    assertThat(limits.check(request(101, 1)))
+    assertThat(check(limits, request(100, 1))).isNull();
+    assertThat(check(limits, request(101, 1)))
         .isEqualTo("request has 101 resource_spans, over request.max-resources=100; send fewer resources per request");
   }
 
@@ -66,13 +71,13 @@ class FanOutLimitsTest {
   void distinctServicesPerRequest() throws Exception {
     FanOutLimits limits = new FanOutLimits(100_000, 50, 100_000);
     // the probe of the issue, scaled down: 2,000 resource_spans over 500 service names
-    assertThat(limits.check(request(2000, 50))).isNull();
-    assertThat(limits.check(request(2000, 500))).contains("more than 50 distinct service.name values")
+    assertThat(check(limits, request(2000, 50))).isNull();
+    assertThat(check(limits, request(2000, 500))).contains("more than 50 distinct service.name values")
         .contains("request.max-services=50");
     // a resource without service.name counts as one more (unnamed) service
     ExportTraceServiceRequest unnamed = ExportTraceServiceRequest.newBuilder()
         .addResourceSpans(resource("a", span(1, NOW))).addResourceSpans(resource(null, span(2, NOW))).build();
-    assertThat(new FanOutLimits(10, 1, 10).check(ScannedTraces.scan(unnamed.toByteArray())))
+    assertThat(check(new FanOutLimits(10, 1, 10), ScannedTraces.scan(unnamed.toByteArray())))
         .contains("request.max-services=1");
   }
 
@@ -84,12 +89,12 @@ class FanOutLimitsTest {
     }
     ScannedTraces oneServiceThirtyDays = ScannedTraces.scan(ExportTraceServiceRequest.newBuilder()
         .addResourceSpans(resource("svc", spans)).build().toByteArray());
-    assertThat(new FanOutLimits(10, 10, 30).check(oneServiceThirtyDays)).isNull();
-    assertThat(new FanOutLimits(10, 10, 29).check(oneServiceThirtyDays))
+    assertThat(check(new FanOutLimits(10, 10, 30), oneServiceThirtyDays)).isNull();
+    assertThat(check(new FanOutLimits(10, 10, 29), oneServiceThirtyDays))
         .contains("more than 29 table partitions").contains("request.max-partitions=29");
     // ten resources of two services, one day: two partitions
-    assertThat(new FanOutLimits(10, 10, 2).check(request(10, 2))).isNull();
-    assertThat(new FanOutLimits(10, 10, 1).check(request(10, 2))).contains("request.max-partitions=1");
+    assertThat(check(new FanOutLimits(10, 10, 2), request(10, 2))).isNull();
+    assertThat(check(new FanOutLimits(10, 10, 1), request(10, 2))).contains("request.max-partitions=1");
   }
 
   @Test
@@ -108,7 +113,7 @@ class FanOutLimitsTest {
         .addScopeSpans(ScopeSpans.newBuilder().addSpans(span(1, NOW))).build();
     ScannedTraces t = ScannedTraces.scan(ExportTraceServiceRequest.newBuilder().addResourceSpans(rs).build()
         .toByteArray());
-    assertThat(FanOutLimits.serviceName(t, 0)).isEqualTo("checkout");
+    assertThat(FanOutLimits.serviceName(t.request(), 0)).isEqualTo("checkout");
   }
 
   /** A KeyValue's bytes with its two fields in the other order (both are short, one-byte length prefixes). */
@@ -128,8 +133,8 @@ class FanOutLimitsTest {
       sent.addAndGet(records.size());
       return CompletableFuture.completedFuture(null);
     };
-    TraceReceiver receiver = new TraceReceiver(new SpanValidator(() -> NOW, new FanOutLimits(100, 10, 100)),
-        new TraceSplitter(1 << 20, 1 << 20), sink, () -> 0L, new ReceiverMetrics(registry));
+    SignalReceiver receiver = new SignalReceiver(Traces.UNIT, new FanOutLimits(100, 10, 100),
+        new RecordSplitter(1 << 20, 1 << 20), sink, () -> NOW / 1_000_000, Intake.unbounded(new ReceiverMetrics(registry)));
     byte[] tooManyServices = ExportTraceServiceRequest.newBuilder().addAllResourceSpans(
         java.util.stream.IntStream.range(0, 20).mapToObj(i -> resource("s" + i, span(i, NOW - 1))).toList())
         .build().toByteArray();

@@ -107,7 +107,7 @@ final class JsonToProto {
       if (f.isPackable()) {
         Out packed = buffer(depth + 1);
         while (in.hasNext()) {
-          scalar(f, packed, true, false);
+          scalar(f, packed, true, true); // every element, zeros too: they are values, not defaults
         }
         if (packed.len > 0) {
           out.tag(f.getNumber(), LEN);

@@ -7,6 +7,8 @@ import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
+import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.otlake.proto.Hex;
 import io.otlake.proto.wire.MalformedRequestException;
@@ -40,6 +42,37 @@ public final class OtlpJson {
    */
   public static byte[] traceRequestToProto(byte[] json) throws MalformedRequestException {
     return JsonToProto.transcode(json, ExportTraceServiceRequest.getDescriptor());
+  }
+
+  /** {@link #traceRequestToProto} for an {@code ExportLogsServiceRequest}. */
+  public static byte[] logsRequestToProto(byte[] json) throws MalformedRequestException {
+    return JsonToProto.transcode(json, ExportLogsServiceRequest.getDescriptor());
+  }
+
+  /** {@link #traceRequestToProto} for an {@code ExportMetricsServiceRequest}. */
+  public static byte[] metricsRequestToProto(byte[] json) throws MalformedRequestException {
+    return JsonToProto.transcode(json, ExportMetricsServiceRequest.getDescriptor());
+  }
+
+  /** Writes any OTLP request as OTLP/JSON: every traceId, spanId and parentSpanId (log records, exemplars) as hex. */
+  public static byte[] requestToJson(com.google.protobuf.MessageOrBuilder request) {
+    JsonElement root = JsonParser.parseString(new String(print(request), StandardCharsets.UTF_8));
+    idsToHex(root);
+    return root.toString().getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static void idsToHex(JsonElement e) {
+    if (e.isJsonArray()) {
+      for (JsonElement x : e.getAsJsonArray()) {
+        idsToHex(x);
+      }
+    } else if (e.isJsonObject()) {
+      JsonObject o = e.getAsJsonObject();
+      base64ToHex(o, SPAN_IDS);
+      for (String key : o.keySet()) {
+        idsToHex(o.get(key));
+      }
+    }
   }
 
   /** Parses an OTLP/JSON {@code ExportTraceServiceRequest}. */

@@ -2,10 +2,6 @@ package io.otlake.proto.wire;
 
 import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.Descriptors.FieldDescriptor;
-import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
-import io.opentelemetry.proto.trace.v1.ResourceSpans;
-import io.opentelemetry.proto.trace.v1.ScopeSpans;
-import io.opentelemetry.proto.trace.v1.Span;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -22,12 +18,6 @@ final class WireSchema {
   static final int MAX_DEPTH = 100;
   private static final Map<Descriptor, WireSchema> COMPILED = new HashMap<>();
 
-  static final WireSchema REQUEST = compile(ExportTraceServiceRequest.getDescriptor());
-  static final WireSchema RESOURCE_SPANS = compile(ResourceSpans.getDescriptor());
-  static final WireSchema SCOPE_SPANS = compile(ScopeSpans.getDescriptor());
-  static final WireSchema SPAN = compile(Span.getDescriptor());
-  static final WireSchema LINK = compile(Span.Link.getDescriptor());
-
   private final String name;
   private final String[] fieldNames;
   private final int[] kinds;
@@ -38,6 +28,11 @@ final class WireSchema {
     this.fieldNames = new String[maxField + 1];
     this.kinds = new int[maxField + 1];
     this.children = new WireSchema[maxField + 1];
+  }
+
+  /** The table of a message type (compiled once, with every message type it nests). */
+  static WireSchema of(Descriptor d) {
+    return compile(d);
   }
 
   private static synchronized WireSchema compile(Descriptor d) {
@@ -97,7 +92,7 @@ final class WireSchema {
     }
     if (wire != (kind & 7)) {
       if ((kind & PACKABLE) != 0 && wire == WireReader.LEN) {
-        r.skip(wire);
+        checkPacked(r, kind & 7, field);
         return;
       }
       throw new MalformedRequestException(name + "." + fieldNames[field] + " has wire type " + wire + ", expected "
@@ -116,6 +111,29 @@ final class WireSchema {
     } else {
       r.skip(wire);
     }
+  }
+
+  /**
+   * A packed repeated scalar: whole values of its element's wire type and nothing else, as protobuf's parser reads
+   * them (a fixed-size element cut short or a truncated varint is refused).
+   */
+  private void checkPacked(WireReader r, int elementWire, int field) throws MalformedRequestException {
+    int len = r.readLength();
+    int end = r.pos + len;
+    int size = elementWire == WireReader.I64 ? 8 : elementWire == WireReader.I32 ? 4 : 0;
+    if (size > 0) {
+      if (len % size != 0) {
+        throw new MalformedRequestException(name + "." + fieldNames[field] + " is packed in " + len
+            + " bytes, not a multiple of " + size);
+      }
+      r.pos = end;
+      return;
+    }
+    WireReader values = new WireReader(r.buf, r.pos, len);
+    while (!values.atEnd()) {
+      values.readVarint();
+    }
+    r.pos = end;
   }
 
   /** Checks a whole message of this type lying at {@code buf[off, off + len)}. */

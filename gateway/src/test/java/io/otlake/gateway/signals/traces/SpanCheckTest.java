@@ -1,4 +1,4 @@
-package io.otlake.gateway.receiver;
+package io.otlake.gateway.signals.traces;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -8,13 +8,14 @@ import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
 import io.otlake.proto.wire.MalformedRequestException;
+import io.otlake.proto.wire.ScannedRequest;
 import io.otlake.proto.wire.ScannedTraces;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 
-class SpanValidatorTest {
+class SpanCheckTest {
   private static final long NOW = 1_800_000_000_000_000_000L;
-  private final SpanValidator validator = new SpanValidator(() -> NOW);
+  private final SpanCheck check = new SpanCheck(() -> NOW);
 
   private static Span good() {
     return Span.newBuilder()
@@ -28,9 +29,12 @@ class SpanValidatorTest {
 
   private String check(UnaryOperator<Span.Builder> change) {
     try {
-      return validator.validate(ScannedTraces.scan(ExportTraceServiceRequest.newBuilder().addResourceSpans(
+      ScannedRequest r = ScannedRequest.scan(ExportTraceServiceRequest.newBuilder().addResourceSpans(
           ResourceSpans.newBuilder().addScopeSpans(ScopeSpans.newBuilder().addSpans(good())
-              .addSpans(change.apply(good().toBuilder())))).build().toByteArray()));
+              .addSpans(change.apply(good().toBuilder())))).build().toByteArray(), ScannedTraces.TREE);
+      assertThat(check.problem(r, 0)).isNull();
+      String problem = check.problem(r, 1);
+      return problem == null ? null : r.path(1) + ": " + problem;
     } catch (MalformedRequestException e) {
       throw new AssertionError(e);
     }
@@ -45,7 +49,7 @@ class SpanValidatorTest {
   @Test
   void namesTheSpanAndTheProblem() {
     assertThat(check(b -> b.setTraceId(ByteString.copyFrom(new byte[8]))))
-        .isEqualTo("resource_spans[0].scope_spans[0].spans[1]: span 0102030405060708: trace_id must be 16 bytes, got 8");
+        .isEqualTo("resource_spans[0].scope_spans[0].spans[1]: trace_id must be 16 bytes, got 8");
     assertThat(check(b -> b.setTraceId(ByteString.copyFrom(new byte[16])))).endsWith("trace_id must not be all zeros");
     assertThat(check(b -> b.setSpanId(ByteString.EMPTY))).endsWith("span_id must be 8 bytes, got 0");
     assertThat(check(b -> b.setParentSpanId(ByteString.copyFrom(new byte[3]))))

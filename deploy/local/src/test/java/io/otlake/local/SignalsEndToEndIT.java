@@ -1,0 +1,252 @@
+package io.otlake.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import io.grpc.CallOptions;
+import io.grpc.ManagedChannel;
+import io.grpc.MethodDescriptor;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.ClientCalls;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.logs.Logger;
+import io.opentelemetry.api.metrics.Meter;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.TraceFlags;
+import io.opentelemetry.api.trace.TraceState;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.exporter.internal.otlp.logs.LogsRequestMarshaler;
+import io.opentelemetry.exporter.internal.otlp.metrics.MetricsRequestMarshaler;
+import io.opentelemetry.exporter.otlp.http.logs.OtlpHttpLogRecordExporter;
+import io.opentelemetry.exporter.otlp.http.metrics.OtlpHttpMetricExporter;
+import io.opentelemetry.exporter.otlp.logs.OtlpGrpcLogRecordExporter;
+import io.opentelemetry.exporter.otlp.metrics.OtlpGrpcMetricExporter;
+import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
+import io.opentelemetry.proto.collector.logs.v1.LogsServiceGrpc;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
+import io.opentelemetry.proto.collector.metrics.v1.MetricsServiceGrpc;
+import io.opentelemetry.proto.logs.v1.LogRecord;
+import io.opentelemetry.proto.metrics.v1.Metric;
+import io.opentelemetry.sdk.common.CompletableResultCode;
+import io.opentelemetry.sdk.logs.SdkLoggerProvider;
+import io.opentelemetry.sdk.logs.data.LogRecordData;
+import io.opentelemetry.sdk.logs.export.LogRecordExporter;
+import io.opentelemetry.sdk.logs.export.SimpleLogRecordProcessor;
+import io.opentelemetry.sdk.metrics.SdkMeterProvider;
+import io.opentelemetry.sdk.metrics.data.MetricData;
+import io.opentelemetry.sdk.metrics.export.MetricExporter;
+import io.opentelemetry.sdk.resources.Resource;
+import io.opentelemetry.sdk.testing.exporter.InMemoryLogRecordExporter;
+import io.opentelemetry.sdk.testing.exporter.InMemoryMetricReader;
+import io.otlake.gateway.GatewayServer;
+import io.otlake.gateway.receiver.RawBytes;
+import io.otlake.proto.RecordHeaders;
+import io.otlake.proto.json.OtlpJson;
+import java.io.ByteArrayOutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.GZIPOutputStream;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Logs and metrics end to end on a real broker: the OpenTelemetry Java SDK's own exporters over gRPC and
+ * http/protobuf, and OTLP/JSON with gzip, get OK, and the records on the logs and metrics topics parse back to the
+ * very items the SDK marshals (protobuf as the oracle); bad input on every new path gets INVALID_ARGUMENT / 400.
+ * (The writer does not read these topics yet.)
+ */
+class SignalsEndToEndIT {
+  private static final Resource RESOURCE = Resource.getDefault().merge(Resource.create(Attributes.of(
+      AttributeKey.stringKey("service.name"), "checkout")));
+
+  @Test
+  void logsFromTheSdkOverEveryTransportReachTheirTopicUnchanged() throws Exception {
+    String topic = "it_logs";
+    InMemoryLogRecordExporter memory = InMemoryLogRecordExporter.create();
+    List<LogRecordData> data;
+    try (SdkLoggerProvider provider = SdkLoggerProvider.builder().setResource(RESOURCE)
+        .addLogRecordProcessor(SimpleLogRecordProcessor.create(memory)).build()) {
+      Logger logger = provider.get("it.logs");
+      logger.logRecordBuilder().setBody("a plain line").setSeverityText("INFO")
+          .setAttribute(AttributeKey.longKey("n"), 1L).emit();
+      SpanContext span = SpanContext.create("0102030405060708090a0b0c0d0e0f10", "0102030405060708",
+          TraceFlags.getSampled(), TraceState.getDefault());
+      logger.logRecordBuilder().setContext(Context.root().with(Span.wrap(span))).setBody("in a trace").emit();
+      data = memory.getFinishedLogRecordItems(); // before close: the in-memory exporter forgets on shutdown
+    }
+    assertThat(data).hasSize(2);
+    ExportLogsServiceRequest expected = logsRequest(data);
+    List<LogRecord> expectedRecords = logRecords(expected);
+    try (GatewayServer gateway = TestLake.gateway("it_logs_unused_spans", Map.of("kafka.topic.logs", topic))) {
+      for (LogRecordExporter exporter : List.of(
+          OtlpGrpcLogRecordExporter.builder().setEndpoint("http://127.0.0.1:" + gateway.grpcPort())
+              .setTimeout(Duration.ofSeconds(30)).build(),
+          OtlpHttpLogRecordExporter.builder().setEndpoint("http://127.0.0.1:" + gateway.httpPort() + "/v1/logs")
+              .setCompression("gzip").setTimeout(Duration.ofSeconds(30)).build())) {
+        CompletableResultCode result = exporter.export(data).join(40, TimeUnit.SECONDS);
+        assertThat(result.isSuccess()).as(exporter.toString()).isTrue();
+        exporter.shutdown();
+      }
+      HttpResponse<String> json = postGzippedJson(gateway, "/v1/logs", OtlpJson.requestToJson(expected));
+      assertThat(json.statusCode()).isEqualTo(200);
+      assertThat(json.body()).isEqualTo("{}");
+
+      List<ConsumerRecord<byte[], byte[]>> records = read(topic, 6);
+      List<LogRecord> stored = new ArrayList<>();
+      for (ConsumerRecord<byte[], byte[]> r : records) {
+        assertThat(TestLake.header(r, RecordHeaders.SIGNAL)).isEqualTo("logs");
+        ExportLogsServiceRequest part = ExportLogsServiceRequest.parseFrom(r.value());
+        assertThat(part.getResourceLogs(0).getResource()).isEqualTo(expected.getResourceLogs(0).getResource());
+        List<LogRecord> in = logRecords(part);
+        stored.addAll(in);
+        String key = new String(r.key(), StandardCharsets.US_ASCII);
+        for (LogRecord l : in) {
+          assertThat(key).isEqualTo(l.getTraceId().isEmpty() ? key : "0102030405060708090a0b0c0d0e0f10");
+          assertThat(key).hasSize(l.getTraceId().isEmpty() ? 16 : 32);
+        }
+      }
+      List<LogRecord> thrice = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        thrice.addAll(expectedRecords);
+      }
+      assertThat(stored).containsExactlyInAnyOrderElementsOf(thrice);
+      badInput(gateway, LogsServiceGrpc.getExportMethod().getFullMethodName(), "/v1/logs",
+          "ExportLogsServiceRequest");
+    }
+  }
+
+  @Test
+  void metricsOfEveryInstrumentFromTheSdkReachTheirTopicUnchanged() throws Exception {
+    String topic = "it_metrics";
+    InMemoryMetricReader reader = InMemoryMetricReader.create();
+    Collection<MetricData> data;
+    try (SdkMeterProvider provider = SdkMeterProvider.builder().setResource(RESOURCE).registerMetricReader(reader)
+        .build()) {
+      Meter meter = provider.get("it.metrics");
+      Attributes route = Attributes.of(AttributeKey.stringKey("route"), "/cart");
+      meter.counterBuilder("requests").build().add(3, route);
+      meter.upDownCounterBuilder("in_flight").build().add(-2, route);
+      meter.gaugeBuilder("temperature").build().set(21.5, route);
+      meter.histogramBuilder("latency").setUnit("ms").build().record(12.5, route);
+      data = reader.collectAllMetrics();
+    }
+    assertThat(data).hasSize(4);
+    ExportMetricsServiceRequest expected = metricsRequest(data);
+    try (GatewayServer gateway = TestLake.gateway("it_metrics_unused_spans", Map.of("kafka.topic.metrics", topic))) {
+      for (MetricExporter exporter : List.of(
+          OtlpGrpcMetricExporter.builder().setEndpoint("http://127.0.0.1:" + gateway.grpcPort())
+              .setTimeout(Duration.ofSeconds(30)).build(),
+          OtlpHttpMetricExporter.builder().setEndpoint("http://127.0.0.1:" + gateway.httpPort() + "/v1/metrics")
+              .setTimeout(Duration.ofSeconds(30)).build())) {
+        CompletableResultCode result = exporter.export(data).join(40, TimeUnit.SECONDS);
+        assertThat(result.isSuccess()).as(exporter.toString()).isTrue();
+        exporter.shutdown();
+      }
+      HttpResponse<String> json = postGzippedJson(gateway, "/v1/metrics", OtlpJson.requestToJson(expected));
+      assertThat(json.statusCode()).isEqualTo(200);
+      assertThat(json.body()).isEqualTo("{}");
+      // one record per metric (resource + name) and request
+      List<ConsumerRecord<byte[], byte[]>> records = read(topic, 12);
+      List<Metric> stored = new ArrayList<>();
+      for (ConsumerRecord<byte[], byte[]> r : records) {
+        assertThat(TestLake.header(r, RecordHeaders.SIGNAL)).isEqualTo("metrics");
+        ExportMetricsServiceRequest part = ExportMetricsServiceRequest.parseFrom(r.value());
+        part.getResourceMetricsList().forEach(rm -> rm.getScopeMetricsList().forEach(sm ->
+            stored.addAll(sm.getMetricsList())));
+      }
+      List<Metric> thrice = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        expected.getResourceMetricsList().forEach(rm -> rm.getScopeMetricsList().forEach(sm ->
+            thrice.addAll(sm.getMetricsList())));
+      }
+      assertThat(stored).containsExactlyInAnyOrderElementsOf(thrice);
+      badInput(gateway, MetricsServiceGrpc.getExportMethod().getFullMethodName(), "/v1/metrics",
+          "ExportMetricsServiceRequest");
+    }
+  }
+
+  /** Garbage over gRPC gets INVALID_ARGUMENT, over HTTP 400, each saying what it is not. */
+  private static void badInput(GatewayServer gateway, String method, String path, String message) throws Exception {
+    ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", gateway.grpcPort()).usePlaintext().build();
+    try {
+      MethodDescriptor<byte[], byte[]> raw = MethodDescriptor.<byte[], byte[]>newBuilder()
+          .setType(MethodDescriptor.MethodType.UNARY).setFullMethodName(method)
+          .setRequestMarshaller(RawBytes.INSTANCE).setResponseMarshaller(RawBytes.INSTANCE).build();
+      StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class,
+          () -> ClientCalls.blockingUnaryCall(channel, raw, CallOptions.DEFAULT, new byte[] {0x0a, 0x05, 0x01}));
+      assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+      assertThat(e.getStatus().getDescription()).startsWith("not a valid " + message);
+    } finally {
+      channel.shutdownNow();
+    }
+    HttpResponse<byte[]> http = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+            URI.create("http://127.0.0.1:" + gateway.httpPort() + path)).header("Content-Type", "application/x-protobuf")
+        .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[] {0x0a, 0x05, 0x01})).build(),
+        HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(http.statusCode()).isEqualTo(400);
+    assertThat(com.google.rpc.Status.parseFrom(http.body()).getMessage()).startsWith("not a valid " + message);
+  }
+
+  private static ExportLogsServiceRequest logsRequest(Collection<LogRecordData> data) throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    LogsRequestMarshaler.create(data).writeBinaryTo(out);
+    return ExportLogsServiceRequest.parseFrom(out.toByteArray());
+  }
+
+  private static ExportMetricsServiceRequest metricsRequest(Collection<MetricData> data) throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    MetricsRequestMarshaler.create(data).writeBinaryTo(out);
+    return ExportMetricsServiceRequest.parseFrom(out.toByteArray());
+  }
+
+  private static List<LogRecord> logRecords(ExportLogsServiceRequest r) {
+    List<LogRecord> all = new ArrayList<>();
+    r.getResourceLogsList().forEach(rl -> rl.getScopeLogsList().forEach(sl -> all.addAll(sl.getLogRecordsList())));
+    return all;
+  }
+
+  private static HttpResponse<String> postGzippedJson(GatewayServer gateway, String path, byte[] json)
+      throws Exception {
+    ByteArrayOutputStream gz = new ByteArrayOutputStream();
+    try (GZIPOutputStream z = new GZIPOutputStream(gz)) {
+      z.write(json);
+    }
+    return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+            URI.create("http://127.0.0.1:" + gateway.httpPort() + path)).header("Content-Type", "application/json")
+        .header("Content-Encoding", "gzip").POST(HttpRequest.BodyPublishers.ofByteArray(gz.toByteArray())).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** Reads a topic from the start until it has {@code count} records (or 30 s passed), then a little longer. */
+  private static List<ConsumerRecord<byte[], byte[]>> read(String topic, int count) {
+    List<ConsumerRecord<byte[], byte[]>> got = new ArrayList<>();
+    try (KafkaConsumer<byte[], byte[]> consumer = TestLake.consumer()) {
+      List<TopicPartition> parts = consumer.partitionsFor(topic).stream()
+          .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+      consumer.assign(parts);
+      consumer.seekToBeginning(parts);
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (got.size() < count && System.nanoTime() < deadline) {
+        consumer.poll(Duration.ofMillis(500)).forEach(got::add);
+      }
+      consumer.poll(Duration.ofMillis(500)).forEach(got::add); // none more than expected
+    }
+    assertThat(got).hasSize(count);
+    return got;
+  }
+}
