@@ -91,7 +91,8 @@ public final class GatewayServer implements AutoCloseable {
     if (config.httpPort() >= 0) {
       try {
         http = OtlpHttpServer.start(config.httpHost(), config.httpPort(), new OtlpHttpServer.Limits(
-            config.httpMaxRequestBytes(), config.httpMaxPipelinedRequests(), config.httpMaxQueuedRequests()),
+            config.httpMaxRequestBytes(), config.httpMaxPipelinedRequests(), config.httpMaxQueuedRequests(),
+            config.httpBodyTimeout().toMillis()),
             config.httpCorsAllowedOrigins(), intake, receivers);
       } catch (RuntimeException e) {
         grpc.shutdownNow();

@@ -21,6 +21,7 @@ public record GatewayConfig(
     int httpMaxRequestBytes,
     int httpMaxPipelinedRequests,
     int httpMaxQueuedRequests,
+    Duration httpBodyTimeout,
     java.util.List<String> httpCorsAllowedOrigins,
     long admissionMaxInFlightBytes,
     String bootstrapServers,
@@ -78,6 +79,10 @@ public record GatewayConfig(
       .define("http.max-queued-requests", Type.INT, 256,
           "OTLP/HTTP requests waiting for a work thread (one per connection at most); past it 429 with Retry-After",
           ConfigDef.between(1, 1 << 20), "1..1048576")
+      .define("http.body-timeout", Type.DURATION, Duration.ofSeconds(30),
+          "how long an admitted OTLP/HTTP request's body may take to arrive once its head did; past it 408 and the"
+              + " connection closes (a client trickling a body would otherwise hold its admitted bytes)",
+          ConfigDef.atLeast(Duration.ofMillis(100)), ">= 100ms")
       .define("http.cors.allowed-origins", Type.STRING, "",
           "browser origins allowed to export over OTLP/HTTP, comma-separated (e.g. https://shop.example.com), * for"
               + " any; empty: no CORS", v -> true, "comma-separated origins, * or empty")
@@ -180,6 +185,7 @@ public record GatewayConfig(
         (int) c.getLong("http.max-request-bytes"),
         c.getInt("http.max-pipelined-requests"),
         c.getInt("http.max-queued-requests"),
+        c.getDuration("http.body-timeout"),
         java.util.Arrays.stream(c.getString("http.cors.allowed-origins").split(",")).map(String::trim)
             .filter(o -> !o.isEmpty()).toList(),
         c.getLong("admission.max-in-flight-bytes"),

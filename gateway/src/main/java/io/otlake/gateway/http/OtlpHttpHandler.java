@@ -79,6 +79,7 @@ final class OtlpHttpHandler extends ChannelInboundHandlerAdapter {
   private final int maxRequestBytes;
   private final int maxPipelined;
   private final AtomicInteger inFlight;
+  private final long bodyTimeoutMillis;
 
   /** Requests received whole (or refused at their head), waiting their turn, in arrival order. */
   private final ArrayDeque<Exchange> waiting = new ArrayDeque<>();
@@ -114,6 +115,7 @@ final class OtlpHttpHandler extends ChannelInboundHandlerAdapter {
     this.work = work;
     this.maxRequestBytes = limits.maxRequestBytes();
     this.maxPipelined = limits.maxPipelinedRequests();
+    this.bodyTimeoutMillis = limits.bodyTimeoutMillis();
     this.inFlight = inFlight;
   }
 
@@ -129,6 +131,8 @@ final class OtlpHttpHandler extends ChannelInboundHandlerAdapter {
     /** The signal the request is for (null for one answered at its head). */
     SignalReceiver receiver;
     Admission.Permit permit;
+    /** Fires when the body did not arrive in time (http.body-timeout); cancelled once it did. */
+    java.util.concurrent.ScheduledFuture<?> deadline;
     byte[] body;
     int length;
     FullHttpResponse answer;
@@ -141,6 +145,10 @@ final class OtlpHttpHandler extends ChannelInboundHandlerAdapter {
     }
 
     void release() {
+      if (deadline != null) {
+        deadline.cancel(false);
+        deadline = null;
+      }
       if (permit != null) {
         permit.close();
       }
@@ -278,6 +286,7 @@ final class OtlpHttpHandler extends ChannelInboundHandlerAdapter {
     x.chunked = announced < 0;
     x.body = new byte[announced >= 0 ? (int) announced : CHUNKED_INITIAL_BYTES];
     receiving = x;
+    x.deadline = ctx.executor().schedule(() -> bodyTimedOut(ctx, x), bodyTimeoutMillis, TimeUnit.MILLISECONDS);
     if (closeIfRefused && pending() == 1) {
       // admitted: ask for the body (only with nothing ahead of it, so that answers stay in order)
       ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE,
@@ -333,6 +342,10 @@ final class OtlpHttpHandler extends ChannelInboundHandlerAdapter {
     x.length += n;
     if (last) {
       receiving = null;
+      if (x.deadline != null) {
+        x.deadline.cancel(false);
+        x.deadline = null;
+      }
       if (x.length < x.body.length) {
         x.body = Arrays.copyOf(x.body, x.length);
       }
@@ -353,6 +366,24 @@ final class OtlpHttpHandler extends ChannelInboundHandlerAdapter {
     waiting.add(x);
     pauseIfFull(ctx);
     dispatch(ctx);
+  }
+
+  /**
+   * On the event loop: an admitted request's body did not arrive within http.body-timeout (a client trickling it
+   * would hold its admitted bytes, and with a few connections every other client's admission): its bytes are given
+   * back, it is answered 408 in turn, and the connection ends.
+   */
+  private void bodyTimedOut(ChannelHandlerContext ctx, Exchange x) {
+    if (receiving != x || closed) {
+      return;
+    }
+    receiving = null;
+    x.deadline = null;
+    x.release();
+    Exchange answer = new Exchange(false, x.json, null);
+    answer.answer = protocolError(HttpResponseStatus.REQUEST_TIMEOUT, x.json, "the request's body did not arrive"
+        + " within " + bodyTimeoutMillis + " ms of its head (http.body-timeout)");
+    end(ctx, answer);
   }
 
   /** The body is over http.max-request-bytes: answered 413 in turn, and the connection ends (its body is not read). */

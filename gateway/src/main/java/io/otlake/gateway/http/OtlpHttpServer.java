@@ -48,10 +48,14 @@ public final class OtlpHttpServer implements AutoCloseable {
 
   /**
    * The server's bounds: {@code http.max-request-bytes}, {@code http.max-pipelined-requests},
-   * {@code http.max-queued-requests}.
+   * {@code http.max-queued-requests}, {@code http.body-timeout}.
    */
-  public record Limits(int maxRequestBytes, int maxPipelinedRequests, int maxQueuedRequests) {
-    /** The configured defaults for pipelining and the work queue, with the given body bound. */
+  public record Limits(int maxRequestBytes, int maxPipelinedRequests, int maxQueuedRequests, long bodyTimeoutMillis) {
+    public Limits(int maxRequestBytes, int maxPipelinedRequests, int maxQueuedRequests) {
+      this(maxRequestBytes, maxPipelinedRequests, maxQueuedRequests, 30_000);
+    }
+
+    /** The configured defaults for pipelining, the work queue and the body timeout, with the given body bound. */
     public static Limits of(int maxRequestBytes) {
       return new Limits(maxRequestBytes, 8, 256);
     }
