@@ -6,7 +6,12 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.Parser;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.otlake.gateway.signals.logs.Logs;
+import io.otlake.gateway.signals.metrics.Metrics;
+import io.otlake.proto.signals.RandomRequests;
 import io.otlake.gateway.receiver.ReceiverMetrics;
 import io.otlake.gateway.receiver.RecordSink;
 import io.otlake.gateway.receiver.Rejection;
@@ -87,12 +92,48 @@ class ExportFuzzTest {
   /** Every signal path; a new signal is one more entry. */
   static final List<SignalPath<?>> PATHS = List.of(
       new SignalPath<>("traces", TraceSeeds::request, OtlpJson::traceRequestToJson, OtlpJson::traceRequestToProto,
-          ExportTraceServiceRequest.parser(), TraceSeeds::spanCount, ExportFuzzTest::traceReceiver));
+          ExportTraceServiceRequest.parser(), TraceSeeds::spanCount, sink -> receiver(Traces.UNIT, sink)),
+      new SignalPath<>("logs", RandomRequests::logs, OtlpJson::requestToJson, OtlpJson::logsRequestToProto,
+          ExportLogsServiceRequest.parser(), ExportFuzzTest::logRecords, sink -> receiver(Logs.UNIT, sink)));
 
-  private static Exporter traceReceiver(RecordSink sink) {
-    SignalReceiver r = TestReceivers.of(Traces.UNIT, sink, TraceSeeds.NOW,
+  /**
+   * The metrics path, not yet in {@link #PATHS}: with it the fuzzer finds protobuf requests whose records hold fewer
+   * data points than protobuf reads in the request (seed 9, input 10124: 22 against 26; likely a metric whose data
+   * oneof appears twice on the wire, which protobuf reads as the last one and the scan does not). To be fixed in the
+   * metrics unit before the writer reads otlp_metrics; then this joins the list.
+   */
+  static final SignalPath<ExportMetricsServiceRequest> METRICS = new SignalPath<>("metrics", RandomRequests::metrics,
+      OtlpJson::requestToJson, OtlpJson::metricsRequestToProto, ExportMetricsServiceRequest.parser(),
+      ExportFuzzTest::dataPoints, sink -> receiver(Metrics.UNIT, sink));
+
+  private static Exporter receiver(io.otlake.gateway.signals.SignalUnit unit, RecordSink sink) {
+    SignalReceiver r = TestReceivers.of(unit, sink, TraceSeeds.NOW,
         Intake.unbounded(new ReceiverMetrics(new SimpleMeterRegistry())), MAX_RECORD_BYTES);
     return r::export;
+  }
+
+  private static int logRecords(ExportLogsServiceRequest r) {
+    return r.getResourceLogsList().stream().flatMap(rl -> rl.getScopeLogsList().stream())
+        .mapToInt(sl -> sl.getLogRecordsCount()).sum();
+  }
+
+  private static int dataPoints(ExportMetricsServiceRequest r) {
+    int n = 0;
+    for (var rm : r.getResourceMetricsList()) {
+      for (var sm : rm.getScopeMetricsList()) {
+        for (var m : sm.getMetricsList()) {
+          n += switch (m.getDataCase()) {
+            case GAUGE -> m.getGauge().getDataPointsCount();
+            case SUM -> m.getSum().getDataPointsCount();
+            case HISTOGRAM -> m.getHistogram().getDataPointsCount();
+            case EXPONENTIAL_HISTOGRAM -> m.getExponentialHistogram().getDataPointsCount();
+            case SUMMARY -> m.getSummary().getDataPointsCount();
+            default -> 0;
+          };
+        }
+      }
+    }
+    return n;
   }
 
   /** How an input ended; each must be reached by a share of the inputs, or the mutators miss part of the pipeline. */

@@ -56,7 +56,7 @@ class SignalSplitTest {
   void logsSplitByTraceIdOrResourceAndKeepEveryRecord() throws Exception {
     Random random = new Random(7);
     for (int round = 0; round < 200; round++) {
-      ExportLogsServiceRequest request = logs(random);
+      ExportLogsServiceRequest request = RandomRequests.logs(random);
       byte[] bytes = request.toByteArray();
       ScannedRequest r = ScannedRequest.scan(bytes, LogContract.TREE);
       List<OtlpRecord> records = new RecordSplitter(1024 + random.nextInt(4000)).split(r, LogContract.INSTANCE);
@@ -93,7 +93,7 @@ class SignalSplitTest {
   void metricsKeepASeriesUnderOneKeyWithItsMetricAndKind() throws Exception {
     Random random = new Random(11);
     for (int round = 0; round < 200; round++) {
-      ExportMetricsServiceRequest request = metrics(random);
+      ExportMetricsServiceRequest request = RandomRequests.metrics(random);
       ScannedRequest r = ScannedRequest.scan(request.toByteArray(), MetricContract.TREE);
       assertThat(r.itemCount()).isEqualTo(points(request));
       List<OtlpRecord> records = new RecordSplitter(1024 + random.nextInt(4000)).split(r, MetricContract.INSTANCE);
@@ -142,7 +142,7 @@ class SignalSplitTest {
 
   @Test
   void rejectedItemsAreLeftOut() throws Exception {
-    ExportMetricsServiceRequest request = metrics(new Random(3));
+    ExportMetricsServiceRequest request = RandomRequests.metrics(new Random(3));
     ScannedRequest r = ScannedRequest.scan(request.toByteArray(), MetricContract.TREE);
     boolean[] rejected = new boolean[r.itemCount()];
     int kept = 0;
@@ -160,8 +160,8 @@ class SignalSplitTest {
 
   @Test
   void mutatedBytesTheScanTakesProtobufTakesToo() throws Exception {
-    mutate(logs(new Random(5)).toByteArray(), LogContract.INSTANCE, ExportLogsServiceRequest.parser()::parseFrom);
-    mutate(metrics(new Random(6)).toByteArray(), MetricContract.INSTANCE,
+    mutate(RandomRequests.logs(new Random(5)).toByteArray(), LogContract.INSTANCE, ExportLogsServiceRequest.parser()::parseFrom);
+    mutate(RandomRequests.metrics(new Random(6)).toByteArray(), MetricContract.INSTANCE,
         ExportMetricsServiceRequest.parser()::parseFrom);
   }
 
@@ -169,10 +169,10 @@ class SignalSplitTest {
   void otlpJsonOfLogsAndMetricsReadsBackToTheSameRequest() throws Exception {
     Random random = new Random(13);
     for (int round = 0; round < 50; round++) {
-      ExportLogsServiceRequest logs = logs(random);
+      ExportLogsServiceRequest logs = RandomRequests.logs(random);
       assertThat(ExportLogsServiceRequest.parseFrom(io.otlake.proto.json.OtlpJson.logsRequestToProto(
           io.otlake.proto.json.OtlpJson.requestToJson(logs)))).isEqualTo(logs);
-      ExportMetricsServiceRequest metrics = metrics(random);
+      ExportMetricsServiceRequest metrics = RandomRequests.metrics(random);
       assertThat(ExportMetricsServiceRequest.parseFrom(io.otlake.proto.json.OtlpJson.metricsRequestToProto(
           io.otlake.proto.json.OtlpJson.requestToJson(metrics)))).isEqualTo(metrics);
     }
@@ -220,127 +220,6 @@ class SignalSplitTest {
     assertThat(accepted).isGreaterThan(50);
   }
 
-  // ---- random requests ----
-
-  private static ByteString bytes(Random random, int n) {
-    byte[] b = new byte[n];
-    random.nextBytes(b);
-    return ByteString.copyFrom(b);
-  }
-
-  private static Resource resource(Random random, int i) {
-    return Resource.newBuilder().addAttributes(KeyValue.newBuilder().setKey("service.name")
-        .setValue(AnyValue.newBuilder().setStringValue("svc-" + i))).setDroppedAttributesCount(random.nextInt(2))
-        .build();
-  }
-
-  static ExportLogsServiceRequest logs(Random random) {
-    ExportLogsServiceRequest.Builder b = ExportLogsServiceRequest.newBuilder();
-    ByteString[] traces = {bytes(random, 16), bytes(random, 16), ByteString.copyFrom(new byte[16])};
-    for (int res = 0, nr = 1 + random.nextInt(3); res < nr; res++) {
-      ResourceLogs.Builder rl = ResourceLogs.newBuilder().setResource(resource(random, res))
-          .setSchemaUrl(random.nextBoolean() ? "https://opentelemetry.io/schemas/1.24.0" : "");
-      for (int sc = 0, ns = 1 + random.nextInt(3); sc < ns; sc++) {
-        ScopeLogs.Builder sl = ScopeLogs.newBuilder()
-            .setScope(InstrumentationScope.newBuilder().setName("scope-" + sc).setVersion("1"));
-        for (int i = 0, n = random.nextInt(6); i < n; i++) {
-          LogRecord.Builder lr = LogRecord.newBuilder().setTimeUnixNano(T + random.nextInt(1000))
-              .setObservedTimeUnixNano(T + 5).setSeverityNumberValue(random.nextInt(25)).setSeverityText("INFO")
-              .setBody(AnyValue.newBuilder().setStringValue("line " + random.nextInt(1000) + "x".repeat(
-                  random.nextInt(300))))
-              .addAttributes(KeyValue.newBuilder().setKey("k").setValue(AnyValue.newBuilder().setIntValue(i)));
-          if (random.nextBoolean()) {
-            lr.setTraceId(traces[random.nextInt(traces.length)]).setSpanId(bytes(random, 8)).setFlags(1);
-          }
-          sl.addLogRecords(lr);
-        }
-        rl.addScopeLogs(sl);
-      }
-      b.addResourceLogs(rl);
-    }
-    return b.build();
-  }
-
-  private static NumberDataPoint number(Random random) {
-    NumberDataPoint.Builder p = NumberDataPoint.newBuilder().setStartTimeUnixNano(T - 10)
-        .setTimeUnixNano(T + random.nextInt(1000)).addAttributes(KeyValue.newBuilder().setKey("a")
-            .setValue(AnyValue.newBuilder().setStringValue("v" + random.nextInt(3))));
-    if (random.nextBoolean()) {
-      p.setAsInt(random.nextLong());
-    } else {
-      p.setAsDouble(random.nextDouble());
-    }
-    if (random.nextInt(4) == 0) {
-      p.addExemplars(Exemplar.newBuilder().setTimeUnixNano(T).setAsDouble(1).setTraceId(bytes(random, 16))
-          .setSpanId(bytes(random, 8)));
-    }
-    return p.build();
-  }
-
-  static ExportMetricsServiceRequest metrics(Random random) {
-    ExportMetricsServiceRequest.Builder b = ExportMetricsServiceRequest.newBuilder();
-    for (int res = 0, nr = 1 + random.nextInt(3); res < nr; res++) {
-      ResourceMetrics.Builder rm = ResourceMetrics.newBuilder().setResource(resource(random, res));
-      for (int sc = 0, ns = 1 + random.nextInt(2); sc < ns; sc++) {
-        ScopeMetrics.Builder sm = ScopeMetrics.newBuilder().setScope(InstrumentationScope.newBuilder()
-            .setName("meter-" + sc));
-        for (int m = 0, nm = random.nextInt(5); m < nm; m++) {
-          // names are unique per resource (across scopes too) so that the oracle can find a metric by them
-          Metric.Builder metric = Metric.newBuilder().setName("m" + sc + "_" + m).setDescription("d").setUnit("ms");
-          int points = random.nextInt(5);
-          switch (random.nextInt(5)) {
-            case 0 -> {
-              Gauge.Builder g = Gauge.newBuilder();
-              for (int i = 0; i < points; i++) {
-                g.addDataPoints(number(random));
-              }
-              metric.setGauge(g);
-            }
-            case 1 -> {
-              Sum.Builder s = Sum.newBuilder().setIsMonotonic(random.nextBoolean())
-                  .setAggregationTemporality(random.nextBoolean() ? AggregationTemporality.AGGREGATION_TEMPORALITY_DELTA
-                      : AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE);
-              for (int i = 0; i < points; i++) {
-                s.addDataPoints(number(random));
-              }
-              metric.setSum(s);
-            }
-            case 2 -> {
-              Histogram.Builder h = Histogram.newBuilder()
-                  .setAggregationTemporality(AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE);
-              for (int i = 0; i < points; i++) {
-                h.addDataPoints(HistogramDataPoint.newBuilder().setTimeUnixNano(T + i).setCount(3).setSum(2.5)
-                    .addExplicitBounds(1).addExplicitBounds(5).addBucketCounts(1).addBucketCounts(1)
-                    .addBucketCounts(1).setMin(0.1).setMax(9));
-              }
-              metric.setHistogram(h);
-            }
-            case 3 -> {
-              ExponentialHistogram.Builder h = ExponentialHistogram.newBuilder();
-              for (int i = 0; i < points; i++) {
-                h.addDataPoints(ExponentialHistogramDataPoint.newBuilder().setTimeUnixNano(T + i).setScale(-2)
-                    .setZeroCount(1).setPositive(ExponentialHistogramDataPoint.Buckets.newBuilder().setOffset(3)
-                        .addBucketCounts(4)));
-              }
-              metric.setExponentialHistogram(h);
-            }
-            default -> {
-              Summary.Builder s = Summary.newBuilder();
-              for (int i = 0; i < points; i++) {
-                s.addDataPoints(SummaryDataPoint.newBuilder().setTimeUnixNano(T + i).setCount(2).setSum(3)
-                    .addQuantileValues(SummaryDataPoint.ValueAtQuantile.newBuilder().setQuantile(0.5).setValue(1)));
-              }
-              metric.setSummary(s);
-            }
-          }
-          sm.addMetrics(metric);
-        }
-        rm.addScopeMetrics(sm);
-      }
-      b.addResourceMetrics(rm);
-    }
-    return b.build();
-  }
 
   static List<? extends Message> pointsOf(Metric m) {
     return switch (m.getDataCase()) {
