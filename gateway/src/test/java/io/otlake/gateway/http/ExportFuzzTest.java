@@ -94,17 +94,11 @@ class ExportFuzzTest {
       new SignalPath<>("traces", TraceSeeds::request, OtlpJson::traceRequestToJson, OtlpJson::traceRequestToProto,
           ExportTraceServiceRequest.parser(), TraceSeeds::spanCount, sink -> receiver(Traces.UNIT, sink)),
       new SignalPath<>("logs", RandomRequests::logs, OtlpJson::requestToJson, OtlpJson::logsRequestToProto,
-          ExportLogsServiceRequest.parser(), ExportFuzzTest::logRecords, sink -> receiver(Logs.UNIT, sink)));
-
-  /**
-   * The metrics path, not yet in {@link #PATHS}: with it the fuzzer finds protobuf requests whose records hold fewer
-   * data points than protobuf reads in the request (seed 9, input 10124: 22 against 26; likely a metric whose data
-   * oneof appears twice on the wire, which protobuf reads as the last one and the scan does not). To be fixed in the
-   * metrics unit before the writer reads otlp_metrics; then this joins the list.
-   */
-  static final SignalPath<ExportMetricsServiceRequest> METRICS = new SignalPath<>("metrics", RandomRequests::metrics,
-      OtlpJson::requestToJson, OtlpJson::metricsRequestToProto, ExportMetricsServiceRequest.parser(),
-      ExportFuzzTest::dataPoints, sink -> receiver(Metrics.UNIT, sink));
+          ExportLogsServiceRequest.parser(), ExportFuzzTest::logRecords, sink -> receiver(Logs.UNIT, sink)),
+      // it found metrics whose data oneof was set twice (gauge, then sum): protobuf keeps the last, the scan kept
+      // both; such requests are refused now
+      new SignalPath<>("metrics", RandomRequests::metrics, OtlpJson::requestToJson, OtlpJson::metricsRequestToProto,
+          ExportMetricsServiceRequest.parser(), ExportFuzzTest::dataPoints, sink -> receiver(Metrics.UNIT, sink)));
 
   private static Exporter receiver(io.otlake.gateway.signals.SignalUnit unit, RecordSink sink) {
     SignalReceiver r = TestReceivers.of(unit, sink, TraceSeeds.NOW,

@@ -247,6 +247,13 @@ public final class ScannedRequest {
       if (child.isItems()) {
         item(child, n, r.pos, l);
       } else {
+        // a level's several child fields are the members of a oneof (a metric's gauge, sum, ...): protobuf keeps only
+        // the last member set, so a message with two members would be read differently here; refuse it
+        if (childCount > 0 && children[(childCount - 1) * 3 + 2] != field) {
+          throw new MalformedRequestException("a message sets fields " + children[(childCount - 1) * 3 + 2]
+              + " and " + field + " of one oneof (at most one of a metric's gauge, sum, histogram,"
+              + " exponential_histogram and summary)");
+        }
         if (children == null) {
           children = new int[12];
         } else if (childCount * 3 == children.length) {
