@@ -17,7 +17,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -196,10 +195,7 @@ class OverloadIT {
         "grpc.host", "127.0.0.1", "grpc.port", Integer.toString(grpcPort),
         "http.host", "127.0.0.1", "http.port", Integer.toString(httpPort),
         "metrics.host", "127.0.0.1", "metrics.port", Integer.toString(metricsPort));
-    StringBuilder yaml = new StringBuilder();
-    settings.forEach((k, v) -> yaml.append(k).append(": \"").append(v).append("\"\n"));
-    Path config = dir.resolve("gateway.yaml");
-    Files.writeString(config, yaml.toString(), StandardCharsets.UTF_8);
+    Path config = TestLake.writeConfig("gateway-overload/gateway.yaml", settings);
     List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
         "-XX:+ExitOnOutOfMemoryError", "-cp", System.getProperty("java.class.path"), "io.otlake.gateway.Main",
         "--config", config.toString());

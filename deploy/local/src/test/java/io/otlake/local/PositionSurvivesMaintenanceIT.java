@@ -235,14 +235,8 @@ class PositionSurvivesMaintenanceIT {
   }
 
   private static Path writeConfig(String topic, String table) throws IOException {
-    Path dir = TestLake.infra().dataDir().resolve("position-command");
-    Files.createDirectories(dir);
-    StringBuilder yaml = new StringBuilder();
-    TestLake.writerSettings(topic, table, Map.of()).forEach((k, v) ->
-        yaml.append(k).append(": \"").append(v.replace("\\", "\\\\").replace("\"", "\\\"")).append("\"\n"));
-    Path config = dir.resolve("writer-" + topic + ".yaml");
-    Files.writeString(config, yaml.toString(), StandardCharsets.UTF_8);
-    return config;
+    return TestLake.writeConfig("position-command/writer-" + topic + ".yaml",
+        TestLake.writerSettings(topic, table, Map.of()));
   }
 
   private static String command(String... args) {

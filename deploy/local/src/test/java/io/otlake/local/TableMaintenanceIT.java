@@ -547,14 +547,8 @@ class TableMaintenanceIT {
   }
 
   private static Path writeConfig(String topic, String table) throws IOException {
-    Path dir = TestLake.infra().dataDir().resolve("maintain-command");
-    Files.createDirectories(dir);
-    StringBuilder yaml = new StringBuilder();
-    TestLake.writerSettings(topic, table, Map.of()).forEach((k, v) ->
-        yaml.append(k).append(": \"").append(v.replace("\\", "\\\\").replace("\"", "\\\"")).append("\"\n"));
-    Path config = dir.resolve("writer-" + topic + ".yaml");
-    Files.writeString(config, yaml.toString(), StandardCharsets.UTF_8);
-    return config;
+    return TestLake.writeConfig("maintain-command/writer-" + topic + ".yaml",
+        TestLake.writerSettings(topic, table, Map.of()));
   }
 
   private static String command(String... args) {

@@ -86,6 +86,24 @@ final class TestLake {
     return o;
   }
 
+  /**
+   * Writes {@code settings} as the YAML file an operator would give a service ({@code --config}), under the test
+   * lake's data folder at {@code relative}; values quoted, so every key keeps its text.
+   */
+  static Path writeConfig(String relative, Map<String, String> settings) {
+    StringBuilder yaml = new StringBuilder();
+    new java.util.TreeMap<>(settings).forEach((k, v) ->
+        yaml.append(k).append(": \"").append(v.replace("\\", "\\\\").replace("\"", "\\\"")).append("\"\n"));
+    Path config = infra().dataDir().resolve(relative);
+    try {
+      Files.createDirectories(config.getParent());
+      Files.writeString(config, yaml.toString(), java.nio.charset.StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return config;
+  }
+
   static WriterService writer(String topic, String table, Map<String, String> extra) {
     return WriterService.start(WriterConfig.load(null, Map.of(), writerSettings(topic, table, extra)));
   }

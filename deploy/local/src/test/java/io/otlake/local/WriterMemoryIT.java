@@ -10,8 +10,6 @@ import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -80,13 +78,7 @@ class WriterMemoryIT {
 
   private static Process startWriterProcess(String topic, String table) throws IOException {
     Path dir = TestLake.infra().dataDir().resolve("writer-memory");
-    Files.createDirectories(dir);
-    StringBuilder yaml = new StringBuilder();
-    Map<String, String> settings = TestLake.writerSettings(topic, table, Map.of("commit.interval", "5s"));
-    settings.forEach((k, v) ->
-        yaml.append(k).append(": \"").append(v.replace("\\", "\\\\").replace("\"", "\\\"")).append("\"\n"));
-    Path config = dir.resolve("writer.yaml");
-    Files.writeString(config, yaml.toString(), StandardCharsets.UTF_8);
+    Path config = TestLake.writeConfig("writer-memory/writer.yaml", TestLake.writerSettings(topic, table, Map.of("commit.interval", "5s")));
     List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
         "-XX:+ExitOnOutOfMemoryError", "-cp", System.getProperty("java.class.path"), "io.otlake.writer.Main",
         "--config", config.toString());

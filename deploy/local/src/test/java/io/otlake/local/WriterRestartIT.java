@@ -8,8 +8,6 @@ import io.opentelemetry.proto.collector.trace.v1.TraceServiceGrpc;
 import io.otlake.gateway.GatewayServer;
 import io.otlake.writer.WriterService;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -94,12 +92,7 @@ class WriterRestartIT {
   /** {@code otlake writer --config FILE} in its own JVM, configured through a YAML file like an operator would. */
   private static Process startWriterProcess(String topic, String table) throws IOException {
     Path dir = TestLake.infra().dataDir().resolve("writer-process");
-    Files.createDirectories(dir);
-    StringBuilder yaml = new StringBuilder("# written by WriterRestartIT\n");
-    TestLake.writerSettings(topic, table, Map.of()).forEach((k, v) ->
-        yaml.append(k).append(": \"").append(v.replace("\\", "\\\\").replace("\"", "\\\"")).append("\"\n"));
-    Path config = dir.resolve("writer.yaml");
-    Files.writeString(config, yaml.toString(), StandardCharsets.UTF_8);
+    Path config = TestLake.writeConfig("writer-process/writer.yaml", TestLake.writerSettings(topic, table, Map.of()));
     List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
         "-cp", System.getProperty("java.class.path"), "io.otlake.writer.Main", "--config", config.toString());
     return new ProcessBuilder(cmd).redirectErrorStream(true)

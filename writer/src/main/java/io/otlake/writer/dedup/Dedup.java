@@ -102,14 +102,6 @@ public final class Dedup {
     return ids;
   }
 
-  /** Bytes the ids' tables hold now. */
-  public long bytes() {
-    long n = 0;
-    for (IdWindow w : partitions.values()) {
-      n += w.bytes();
-    }
-    return n;
-  }
 
   /** How often ids younger than the window were dropped to stay within the memory bound. */
   public long timesShortened() {

@@ -28,10 +28,6 @@ final class IdSet {
     return size;
   }
 
-  /** Bytes held by the arrays. */
-  long bytes() {
-    return 24L * a.length;
-  }
 
   static boolean isZero(long x, long y, long z) {
     return (x | y | z) == 0;

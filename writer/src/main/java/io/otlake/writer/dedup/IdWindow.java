@@ -93,11 +93,4 @@ final class IdWindow {
     return n;
   }
 
-  long bytes() {
-    long n = 0;
-    for (Generation g : generations) {
-      n += g.ids.bytes();
-    }
-    return n;
-  }
 }
