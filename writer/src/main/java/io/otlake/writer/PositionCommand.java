@@ -19,8 +19,6 @@ import java.util.TreeMap;
 import org.apache.iceberg.HasTableOperations;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
-import org.apache.iceberg.catalog.Namespace;
-import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
@@ -32,11 +30,12 @@ import org.apache.kafka.common.TopicPartition;
  */
 public final class PositionCommand {
   static final String USAGE = """
-      usage: otlake position [--config FILE] show
-             otlake position [--config FILE] set [--all earliest|latest] [PARTITION=OFFSET ...]
+      usage: otlake position [--config FILE] [--table TABLE] show
+             otlake position [--config FILE] [--table TABLE] set [--all earliest|latest] [PARTITION=OFFSET ...]
 
-      Shows or sets where the writer group of the configuration (kafka.group-id) is in its topic, as the table
-      records it. 'set' replaces the whole position: with --all, every partition of the topic starts at its
+      Shows or sets where the writer group of the configuration (kafka.group-id, or <group-id>-<signal> for the
+      logs and metrics topics) is in its signal's topic, as the table records it. TABLE is a table's default name
+      (traces, the default; logs; metrics_gauge, metrics_sum, ...): every table keeps its own position. 'set' replaces the whole position: with --all, every partition of the topic starts at its
       beginning (earliest) or its end (latest); PARTITION=OFFSET pairs set single partitions (on top of --all, or of
       the position the table holds). Offsets must lie within what Kafka still has. Running writers take the new
       position at their next commit or re-check (within seconds).
@@ -52,19 +51,22 @@ public final class PositionCommand {
     Path file = null;
     String command = null;
     String all = null;
+    String tableName = io.otlake.writer.table.TraceTable.DEFAULT_NAME;
     Map<Integer, Long> explicit = new TreeMap<>();
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       if (a.equals("--help") || a.equals("-h")) {
         out.print(USAGE);
         return 0;
-      } else if (a.equals("--config") || a.equals("--all")) {
+      } else if (a.equals("--config") || a.equals("--all") || a.equals("--table")) {
         if (i + 1 >= args.length) {
           err.println("otlake position: " + a + " needs a value (see --help)");
           return 2;
         }
         if (a.equals("--config")) {
           file = Path.of(args[++i]);
+        } else if (a.equals("--table")) {
+          tableName = args[++i];
         } else {
           all = args[++i];
           if (!all.equals("earliest") && !all.equals("latest")) {
@@ -90,6 +92,11 @@ public final class PositionCommand {
       err.println("otlake position: set needs --all earliest|latest or PARTITION=OFFSET pairs");
       return 2;
     }
+    io.otlake.proto.Signal signal = signalOf(tableName);
+    if (signal == null) {
+      err.println("otlake position: no table '" + tableName + "' (tables: " + tableNames() + ")");
+      return 2;
+    }
     if (file == null && Files.exists(Path.of("writer.yaml"))) {
       file = Path.of("writer.yaml");
     }
@@ -100,18 +107,35 @@ public final class PositionCommand {
       err.println("configuration error: " + e.getMessage());
       return 2;
     }
-    try {
-      return command.equals("show") ? show(config, out) : set(config, all, explicit, out, err);
+    try (Lake lake = Lake.open(config, signal, tableName)) {
+      return command.equals("show") ? show(lake, out) : set(lake, all, explicit, out, err);
     } catch (RuntimeException e) {
       err.println("otlake position: " + e.getMessage());
       return 1;
     }
   }
 
-  private static int show(WriterConfig config, PrintStream out) {
-    try (Lake lake = Lake.open(config)) {
+  private static io.otlake.proto.Signal signalOf(String tableName) {
+    for (io.otlake.writer.signals.WriterSignal<?> s : io.otlake.writer.signals.WriterSignals.ALL) {
+      for (io.otlake.writer.signals.TableUnit<?> t : s.tables()) {
+        if (t.defaultName().equals(tableName)) {
+          return s.signal();
+        }
+      }
+    }
+    return null;
+  }
+
+  private static String tableNames() {
+    List<String> names = new ArrayList<>();
+    io.otlake.writer.signals.WriterSignals.ALL.forEach(s -> s.tables().forEach(t -> names.add(t.defaultName())));
+    return String.join(", ", names);
+  }
+
+  private static int show(Lake lake, PrintStream out) {
+    {
       Position p = lake.position();
-      out.println("table " + lake.table.name() + ", topic " + config.tracesTopic() + ", group " + config.groupId()
+      out.println("table " + lake.table.name() + ", topic " + lake.topic + ", group " + lake.group
           + ": " + p.kind() + " (" + (p.problem() != null ? p.problem() : p.source()) + ")");
       Map<TopicPartition, Long> begin = lake.kafka.beginningOffsets(lake.partitions());
       Map<TopicPartition, Long> end = lake.kafka.endOffsets(lake.partitions());
@@ -124,9 +148,9 @@ public final class PositionCommand {
     }
   }
 
-  private static int set(WriterConfig config, String all, Map<Integer, Long> explicit, PrintStream out,
+  private static int set(Lake lake, String all, Map<Integer, Long> explicit, PrintStream out,
       PrintStream err) {
-    try (Lake lake = Lake.open(config)) {
+    {
       List<TopicPartition> parts = lake.partitions();
       Map<TopicPartition, Long> begin = lake.kafka.beginningOffsets(parts);
       Map<TopicPartition, Long> end = lake.kafka.endOffsets(parts);
@@ -137,9 +161,9 @@ public final class PositionCommand {
         offsets.putAll(lake.position().offsets());
       }
       for (Map.Entry<Integer, Long> e : explicit.entrySet()) {
-        TopicPartition tp = new TopicPartition(config.tracesTopic(), e.getKey());
+        TopicPartition tp = new TopicPartition(lake.topic, e.getKey());
         if (!begin.containsKey(tp)) {
-          err.println("otlake position: topic " + config.tracesTopic() + " has no partition " + e.getKey());
+          err.println("otlake position: topic " + lake.topic + " has no partition " + e.getKey());
           return 2;
         }
         if (e.getValue() < begin.get(tp) || e.getValue() > end.get(tp)) {
@@ -156,8 +180,8 @@ public final class PositionCommand {
           return 2;
         }
       }
-      StoredPosition stored = PositionSetter.set(lake.table, config.tracesTopic(), config.groupId(), offsets);
-      out.println("set the position of group " + config.groupId() + " in " + config.tracesTopic() + " on "
+      StoredPosition stored = PositionSetter.set(lake.table, lake.topic, lake.group, offsets);
+      out.println("set the position of group " + lake.group + " in " + lake.topic + " on "
           + lake.table.name() + ": " + stored.format());
       return 0;
     }
@@ -166,11 +190,11 @@ public final class PositionCommand {
   /** The writer's table and a Kafka consumer that joins no group, for one command. */
   private record Lake(Catalog catalog, Table table, KafkaConsumer<byte[], byte[]> kafka, String topic, String group)
       implements AutoCloseable {
-    static Lake open(WriterConfig config) {
+    static Lake open(WriterConfig config, io.otlake.proto.Signal signal, String tableName) {
       Catalog catalog = Catalogs.build(config.catalogName(), config.catalogProperties());
-      Table table = catalog.loadTable(TableIdentifier.of(Namespace.of(config.namespace()), config.tracesTable()));
-      KafkaConsumer<byte[], byte[]> kafka = new KafkaConsumer<>(WriterService.consumerProperties(config));
-      return new Lake(catalog, table, kafka, config.tracesTopic(), config.groupId());
+      Table table = catalog.loadTable(config.table(tableName));
+      KafkaConsumer<byte[], byte[]> kafka = new KafkaConsumer<>(WriterService.consumerProperties(config, signal));
+      return new Lake(catalog, table, kafka, config.topic(signal), config.group(signal));
     }
 
     Position position() {

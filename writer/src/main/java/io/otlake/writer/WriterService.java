@@ -1,7 +1,6 @@
 package io.otlake.writer;
 
 import io.otlake.proto.ops.MetricsEndpoint;
-import io.otlake.writer.commit.TableCommitter;
 import io.otlake.writer.dedup.Dedup;
 import io.otlake.writer.config.WriterConfig;
 import io.otlake.writer.deadletter.DeadLetters;
@@ -10,10 +9,18 @@ import io.otlake.writer.source.WriterMetrics;
 import io.otlake.writer.table.Catalogs;
 import io.otlake.writer.table.Tables;
 import io.otlake.writer.parquet.ColumnsFile;
-import io.otlake.writer.table.TraceTable;
 import java.io.Closeable;
 import java.io.IOException;
+import io.otlake.proto.Signal;
+import io.otlake.writer.signals.ItemView;
+import io.otlake.writer.signals.TableUnit;
+import io.otlake.writer.signals.WriterSignal;
+import io.otlake.writer.signals.WriterSignals;
+import io.otlake.writer.write.OpenFileBudget;
+import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import org.apache.iceberg.Table;
@@ -29,81 +36,113 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The writer's lifecycle: catalog and table, the poll loop on its own thread, metrics; close commits and stops. */
+/**
+ * The writer's lifecycle: catalog and tables, one poll loop per signal on its own thread (each with its own
+ * consumer, group and dedup window; they share the open-file bound, the file closers and the dead-letter producer),
+ * metrics, readiness and maintenance; close commits and stops.
+ */
 public final class WriterService implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(WriterService.class);
 
   private final Catalog catalog;
   private final MetricsEndpoint metrics;
-  private final DeadLetters deadLetters;
+  private final KafkaProducer<byte[], byte[]> deadLetterProducer;
   private final WriterReadiness readiness;
-  private final PartitionPoller poller;
-  private final Thread thread;
+  private final List<PartitionPoller<?>> pollers;
+  private final List<Thread> threads = new ArrayList<>();
   private final java.util.concurrent.ExecutorService closer;
   private boolean closed;
   private io.otlake.writer.maintenance.MaintenanceSchedule maintenance;
 
-  private WriterService(Catalog catalog, MetricsEndpoint metrics, DeadLetters deadLetters, WriterReadiness readiness,
-      PartitionPoller poller, java.util.concurrent.ExecutorService closer) {
+  private WriterService(Catalog catalog, MetricsEndpoint metrics, KafkaProducer<byte[], byte[]> deadLetterProducer,
+      WriterReadiness readiness, List<PartitionPoller<?>> pollers, java.util.concurrent.ExecutorService closer) {
     this.readiness = readiness;
     this.closer = closer;
     this.catalog = catalog;
     this.metrics = metrics;
-    this.deadLetters = deadLetters;
-    this.poller = poller;
-    this.thread = new Thread(poller, "otlake-writer-poller");
+    this.deadLetterProducer = deadLetterProducer;
+    this.pollers = pollers;
+    for (PartitionPoller<?> p : pollers) {
+      threads.add(new Thread(p, "otlake-writer-" + p.signalName()));
+    }
   }
 
   public static WriterService start(WriterConfig config) {
     Catalog catalog = Catalogs.build(config.catalogName(), config.catalogProperties());
-    TableIdentifier tableId = TableIdentifier.of(Namespace.of(config.namespace()), config.tracesTable());
-    Table table = Tables.loadOrCreate(catalog, tableId,
-        TraceTable.SCHEMA, TraceTable.SPEC, TraceTable.SORT_ORDER, TraceTable.properties(config.targetFileSize()));
-    // the table's Parquet settings are read per data file; refuse bad ones now rather than at the first write
-    ColumnsFile.checkProperties(table.name(), table.properties());
+    Map<Signal, List<Table>> tables = new EnumMap<>(Signal.class);
+    for (Signal signal : config.signals()) {
+      List<Table> own = new ArrayList<>();
+      for (TableUnit<?> unit : WriterSignals.of(signal).tables()) {
+        Table table = Tables.loadOrCreate(catalog, config.table(unit.defaultName()), unit.schema(), unit.spec(),
+            unit.sortOrder(), unit.properties(config.targetFileSize()));
+        // the table's Parquet settings are read per data file; refuse bad ones now rather than at the first write
+        ColumnsFile.checkProperties(table.name(), table.properties());
+        own.add(table);
+      }
+      tables.put(signal, own);
+    }
     MetricsEndpoint metrics = MetricsEndpoint.start(config.metricsHost(), config.metricsPort());
-    WriterReadiness readiness = WriterReadiness.start(consumerProperties(config), config.bootstrapServers(), catalog,
-        tableId, config.readinessInterval(), config.readinessTimeout());
+    WriterReadiness readiness = WriterReadiness.start(consumerProperties(config, Signal.TRACES),
+        config.bootstrapServers(), catalog, config.ownedTables().get(0), config.readinessInterval(),
+        config.readinessTimeout());
     metrics.readiness(readiness.readiness());
-    DeadLetters deadLetters = new DeadLetters(new KafkaProducer<>(producerProperties(config)));
+    KafkaProducer<byte[], byte[]> deadLetterProducer = new KafkaProducer<>(producerProperties(config));
     java.util.concurrent.ExecutorService closer = java.util.concurrent.Executors.newFixedThreadPool(
         config.closeThreads(), r -> {
           Thread t = new Thread(r, "otlake-writer-close");
           t.setDaemon(true);
           return t;
         });
-    Dedup dedup = new Dedup(config.dedupWindow(), config.dedupMaxIds());
-    WriterMetrics writerMetrics = new WriterMetrics(metrics.registry());
+    OpenFileBudget files = new OpenFileBudget(config.maxOpenFiles());
+    int writerId = ThreadLocalRandom.current().nextInt(1 << 20);
+    List<PartitionPoller<?>> pollers = new ArrayList<>();
+    for (Signal signal : config.signals()) {
+      pollers.add(poller(config, WriterSignals.of(signal), tables.get(signal), deadLetterProducer, files, closer,
+          metrics, writerId));
+    }
+    WriterService service = new WriterService(catalog, metrics, deadLetterProducer, readiness, pollers, closer);
+    service.threads.forEach(Thread::start);
+    service.maintenance = io.otlake.writer.maintenance.MaintenanceSchedule.start(config.maintenance(), catalog,
+        config.ownedTables(), new io.otlake.writer.maintenance.MaintenanceMetrics(metrics.registry()));
+    for (Signal signal : config.signals()) {
+      LOG.info("writing {} from {} (group {}) into {}", config.topic(signal), config.bootstrapServers(),
+          config.group(signal), tables.get(signal).stream().map(Table::name).toList());
+    }
+    return service;
+  }
+
+  private static <V extends ItemView> PartitionPoller<V> poller(WriterConfig config, WriterSignal<V> signal,
+      List<Table> tables, KafkaProducer<byte[], byte[]> deadLetterProducer, OpenFileBudget files,
+      java.util.concurrent.Executor closer, MetricsEndpoint metrics, int writerId) {
+    // the window's memory bound is shared by the signals' windows
+    Dedup dedup = new Dedup(config.dedupWindow(), Math.max(1000, config.dedupMaxIds() / config.signals().size()));
+    WriterMetrics writerMetrics = new WriterMetrics(metrics.registry(), signal.signal().headerValue());
     writerMetrics.watch(dedup);
-    PartitionPoller poller = new PartitionPoller(
-        new KafkaConsumer<>(consumerProperties(config)),
-        table,
-        new TableCommitter(config.tracesTopic(), config.groupId(), 10, 200),
-        deadLetters,
+    Signal s = signal.signal();
+    return new PartitionPoller<>(
+        new KafkaConsumer<>(consumerProperties(config, s)),
+        signal,
+        tables,
+        config.topic(s),
+        config.group(s),
+        new DeadLetters(deadLetterProducer),
         config.defaultEncoding(),
         config.startFrom().equals("earliest"),
         config.commitInterval(),
         config.maxBufferedBytes(),
-        config.maxOpenFiles(),
+        files,
         config.maxPartitionsPerCommit(),
         dedup,
         closer,
         System::currentTimeMillis,
         writerMetrics,
-        ThreadLocalRandom.current().nextInt(1 << 20));
-    WriterService service = new WriterService(catalog, metrics, deadLetters, readiness, poller, closer);
-    service.thread.start();
-    service.maintenance = io.otlake.writer.maintenance.MaintenanceSchedule.start(config.maintenance(), catalog,
-        config.ownedTables(), new io.otlake.writer.maintenance.MaintenanceMetrics(metrics.registry()));
-    LOG.info("writing {} from {} (group {}) into {}", config.tracesTopic(), config.bootstrapServers(),
-        config.groupId(), table.name());
-    return service;
+        writerId);
   }
 
-  static Map<String, Object> consumerProperties(WriterConfig config) {
+  static Map<String, Object> consumerProperties(WriterConfig config, Signal signal) {
     Map<String, Object> p = new HashMap<>(config.consumerProperties());
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-    p.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
+    p.put(ConsumerConfig.GROUP_ID_CONFIG, config.group(signal));
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     // every partition is positioned explicitly from the table (kafka.start-from only decides a new table's start);
     // this applies only when a stored offset is no longer in Kafka (retention deleted it): the oldest record left
@@ -111,7 +150,7 @@ public final class WriterService implements AutoCloseable {
     p.putIfAbsent(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 8 << 20);
     // records are whole traces (a few kB); the default of 500 per poll makes the poll loop, not the data, the cost
     p.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
-    p.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "otlake-writer");
+    p.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "otlake-writer-" + signal.headerValue());
     p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     return p;
@@ -146,9 +185,12 @@ public final class WriterService implements AutoCloseable {
       return;
     }
     closed = true;
-    poller.stop();
+    pollers.forEach(PartitionPoller::stop);
+    long deadline = System.currentTimeMillis() + 60_000;
     try {
-      thread.join(60_000);
+      for (Thread t : threads) {
+        t.join(Math.max(1, deadline - System.currentTimeMillis()));
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
@@ -156,7 +198,7 @@ public final class WriterService implements AutoCloseable {
     if (maintenance != null) {
       maintenance.close();
     }
-    deadLetters.close();
+    deadLetterProducer.close();
     readiness.close();
     metrics.close();
     if (catalog instanceof Closeable c) {

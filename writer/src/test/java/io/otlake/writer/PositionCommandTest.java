@@ -20,7 +20,13 @@ class PositionCommandTest {
   @Test
   void helpPrintsTheUsage() {
     assertThat(run("--help")).isZero();
-    assertThat(out.toString(StandardCharsets.UTF_8)).contains("otlake position [--config FILE] set");
+    assertThat(out.toString(StandardCharsets.UTF_8)).contains("otlake position [--config FILE] [--table TABLE] set");
+  }
+
+  @Test
+  void anUnknownTableIsOneLine() {
+    assertThat(run("--table", "nope", "show")).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("no table 'nope'").contains("traces");
   }
 
   @Test

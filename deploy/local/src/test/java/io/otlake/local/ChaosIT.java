@@ -122,7 +122,7 @@ class ChaosIT {
       assertThat(ids).as("no span stored twice").doesNotHaveDuplicates();
       assertThat(Set.copyOf(ids)).as("every acknowledged span stored").containsAll(exporter.acked);
       assertThat(emitted).as("nothing stored that no client sent").containsAll(ids);
-      double dropped = writer.meterRegistry().find("otlake.writer.duplicates.dropped").counter().count();
+      double dropped = writer.meterRegistry().find("otlake.writer.duplicates.dropped").tag("signal", "traces").counter().count();
       System.out.printf("chaos: %d spans emitted, %d offered to the gateway, %d acknowledged, %d stored,"
           + " %.0f duplicates dropped by the writer%n", emitted.size(), exporter.offered.size(), exporter.acked.size(),
           ids.size(), dropped);

@@ -62,7 +62,7 @@ class FanOutIT {
             .as("files in one commit").isLessThanOrEqualTo(MAX_PARTITIONS + SERVICES_PER_RECORD);
       }
       assertThat(commits).isGreaterThanOrEqualTo(RECORDS * SERVICES_PER_RECORD / (MAX_PARTITIONS + SERVICES_PER_RECORD));
-      Counter early = writer.meterRegistry().find("otlake.writer.commits.early").tag("reason", "partitions").counter();
+      Counter early = writer.meterRegistry().find("otlake.writer.commits.early").tag("signal", "traces").tag("reason", "partitions").counter();
       assertThat(early).isNotNull();
       assertThat(early.count()).isGreaterThanOrEqualTo(3);
     }

@@ -180,7 +180,7 @@ class PositionSurvivesMaintenanceIT {
       WriterService writer = TestLake.writer(topic, name, Map.of());
       try {
         load.send(4);
-        Gauge blocked = writer.meterRegistry().find("otlake.writer.partitions.blocked").gauge();
+        Gauge blocked = writer.meterRegistry().find("otlake.writer.partitions.blocked").tag("signal", "traces").gauge();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (blocked.value() < 4 && System.nanoTime() < deadline) {
           ChildJvm.sleep(200);

@@ -65,7 +65,7 @@ class RetryDedupIT {
           assertThat(ids).doesNotHaveDuplicates();
           assertThat(Set.copyOf(ids)).isEqualTo(expected);
           assertThat(dropped(restarted)).isEqualTo(20);
-          Counter warm = restarted.meterRegistry().find("otlake.writer.dedup.warmup.records").counter();
+          Counter warm = restarted.meterRegistry().find("otlake.writer.dedup.warmup.records").tag("signal", "traces").counter();
           assertThat(warm.count()).as("records re-read to rebuild the window").isPositive();
         } finally {
           restarted.close();
@@ -77,7 +77,7 @@ class RetryDedupIT {
   }
 
   private static double dropped(WriterService writer) {
-    return writer.meterRegistry().find("otlake.writer.duplicates.dropped").counter().count();
+    return writer.meterRegistry().find("otlake.writer.duplicates.dropped").tag("signal", "traces").counter().count();
   }
 
   private static List<String> spanIds(Catalog catalog, String table) {

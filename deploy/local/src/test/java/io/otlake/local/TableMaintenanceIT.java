@@ -180,7 +180,7 @@ class TableMaintenanceIT {
         "maintenance.compact.min-age", "1s");
     try (GatewayServer gateway = TestLake.gateway(topic, Map.of()); Load load = new Load(gateway, "busy")) {
       WriterService writer = TestLake.writer(topic, name, fast);
-      Timer commits = writer.meterRegistry().find("otlake.writer.commit.duration").timer();
+      Timer commits = writer.meterRegistry().find("otlake.writer.commit.duration").tag("signal", "traces").timer();
       AtomicBoolean stop = new AtomicBoolean();
       CompletableFuture<Void> sender = load.keepSending(stop, 20);
       int maxSnapshots = 0;
@@ -293,7 +293,7 @@ class TableMaintenanceIT {
         }
         assertExactlyTheAcknowledged(catalog, name, load, "compaction under a committing writer");
         Table table = catalog.loadTable(TableIdentifier.of("otel", name));
-        double committedFiles = writer.meterRegistry().find("otlake.writer.files.committed").counter().count();
+        double committedFiles = writer.meterRegistry().find("otlake.writer.files.committed").tag("signal", "traces").counter().count();
         System.out.printf("compacted under load: %d files rewritten, %d rewrites abandoned, %d live files of %.0f"
             + " committed%n", rewritten, abandoned, liveFiles(table).size(), committedFiles);
         assertThat(rewritten).isPositive();

@@ -16,13 +16,14 @@ import java.util.Set;
 /** The writer's typed configuration. {@code ./otlake writer --help} prints {@link #DEF}. */
 public record WriterConfig(
     String bootstrapServers,
-    String tracesTopic,
+    java.util.List<Signal> signals,
+    Map<Signal, String> topics,
     String groupId,
     Encoding defaultEncoding,
     String startFrom,
     String catalogName,
     String namespace,
-    String tracesTable,
+    Map<String, String> tableNames,
     long targetFileSize,
     int maxOpenFiles,
     int maxPartitionsPerCommit,
@@ -52,10 +53,20 @@ public record WriterConfig(
   public static final ConfigDef DEF = new ConfigDef()
       .define("kafka.bootstrap.servers", Type.STRING, "localhost:9092", "Kafka brokers, host:port[,host:port]",
           ConfigDef.nonEmpty(), "non-empty")
+      .define("signals", Type.STRING, allSignals(),
+          "the signals this writer writes, each from its topic (kafka.topic.<signal>) into its tables",
+          v -> signalList(v.toString()) != null, "a comma-separated list of traces, logs, metrics")
       .define("kafka.topic.traces", Type.STRING, Signal.TRACES.defaultTopic(), "topic spans are read from",
           ConfigDef.nonEmpty(), "non-empty")
+      .define("kafka.topic.logs", Type.STRING, Signal.LOGS.defaultTopic(), "topic log records are read from",
+          ConfigDef.nonEmpty(), "non-empty")
+      .define("kafka.topic.metrics", Type.STRING, Signal.METRICS.defaultTopic(), "topic data points are read from",
+          ConfigDef.nonEmpty(), "non-empty")
       .define("kafka.group-id", Type.STRING, "otlake-writer",
-          "consumer group; writers of one group share the topic's partitions", ConfigDef.nonEmpty(), "non-empty")
+          "consumer group of the traces topic; writers of one group share the topic's partitions. Each other signal's"
+              + " topic is read by its own group, <group-id>-<signal> (e.g. otlake-writer-logs), so that one"
+              + " signal's rebalances never stop another's; table positions are kept per topic and group",
+          ConfigDef.nonEmpty(), "non-empty")
       .define("kafka.default-encoding", Type.STRING, Encoding.OTLP_PROTO.id(),
           "encoding of records without an otlake.encoding header (e.g. written by an OTel Collector)",
           v -> v.equals("otlp_proto") || v.equals("otlp_json"), "otlp_proto or otlp_json")
@@ -67,7 +78,6 @@ public record WriterConfig(
           "the catalog's name (JDBC catalogs key their rows by it: every process must use the same)",
           ConfigDef.nonEmpty(), "non-empty")
       .define("table.namespace", Type.STRING, "otel", "namespace of the tables", ConfigDef.nonEmpty(), "non-empty")
-      .define("table.traces", Type.STRING, "traces", "name of the spans table", ConfigDef.nonEmpty(), "non-empty")
       .define("table.target-file-size", Type.SIZE, 128L << 20,
           "write.target-file-size-bytes of tables the writer creates", ConfigDef.between(1 << 20, 1L << 40), ">= 1MiB")
       .define("write.max-open-files", Type.INT, DEFAULT_MAX_OPEN_FILES,
@@ -150,26 +160,115 @@ public record WriterConfig(
       .passThrough("kafka.producer.", "the dead-letter Kafka producer")
       .passThrough("iceberg.catalog.", "Iceberg's CatalogUtil: type, uri, warehouse, io-impl, s3.endpoint, ...");
 
+  static {
+    for (io.otlake.writer.signals.WriterSignal<?> signal : io.otlake.writer.signals.WriterSignals.ALL) {
+      for (io.otlake.writer.signals.TableUnit<?> table : signal.tables()) {
+        DEF.define(tableKey(table.defaultName()), Type.STRING, table.defaultName(),
+            "name of the " + signal.signal().headerValue() + " table " + table.defaultName() + " in table.namespace",
+            ConfigDef.nonEmpty(), "non-empty");
+      }
+    }
+  }
+
+  /** The key naming a table: {@code table.<its default name, '_' as '-'>}, e.g. table.traces, table.metrics-sum. */
+  public static String tableKey(String defaultName) {
+    return "table." + defaultName.replace('_', '-');
+  }
+
+  private static String allSignals() {
+    java.util.StringJoiner j = new java.util.StringJoiner(",");
+    io.otlake.writer.signals.WriterSignals.ALL.forEach(s -> j.add(s.signal().headerValue()));
+    return j.toString();
+  }
+
+  private static java.util.List<Signal> signalList(String value) {
+    java.util.List<Signal> out = new java.util.ArrayList<>();
+    for (String part : value.split(",")) {
+      String name = part.trim();
+      if (name.isEmpty()) {
+        continue;
+      }
+      Signal found = null;
+      for (io.otlake.writer.signals.WriterSignal<?> s : io.otlake.writer.signals.WriterSignals.ALL) {
+        if (s.signal().headerValue().equals(name)) {
+          found = s.signal();
+        }
+      }
+      if (found == null || out.contains(found)) {
+        return null;
+      }
+      out.add(found);
+    }
+    return out.isEmpty() ? null : java.util.List.copyOf(out);
+  }
+
+  /** The topic of {@code signal}. */
+  public String topic(Signal signal) {
+    return topics.get(signal);
+  }
+
+  public String tracesTopic() {
+    return topic(Signal.TRACES);
+  }
+
+  /** The consumer group reading {@code signal}'s topic (see kafka.group-id). */
+  public String group(Signal signal) {
+    return signal == Signal.TRACES ? groupId : groupId + "-" + signal.headerValue();
+  }
+
+  /** The table of a signal's table unit, by the unit's default name. */
+  public org.apache.iceberg.catalog.TableIdentifier table(String defaultName) {
+    String name = tableNames.get(defaultName);
+    if (name == null) {
+      throw new IllegalArgumentException("no table " + defaultName);
+    }
+    return org.apache.iceberg.catalog.TableIdentifier.of(org.apache.iceberg.catalog.Namespace.of(namespace), name);
+  }
+
   private static final Set<String> OWNED_CONSUMER_KEYS = Set.of("bootstrap.servers", "group.id", "enable.auto.commit",
       "key.deserializer", "value.deserializer", "auto.offset.reset");
 
-  /** The tables this writer writes (and maintains): today the spans table. */
+  /** The tables this writer writes (and maintains): every table of every signal it writes. */
   public java.util.List<org.apache.iceberg.catalog.TableIdentifier> ownedTables() {
-    return java.util.List.of(org.apache.iceberg.catalog.TableIdentifier.of(
-        org.apache.iceberg.catalog.Namespace.of(namespace), tracesTable));
+    java.util.List<org.apache.iceberg.catalog.TableIdentifier> out = new java.util.ArrayList<>();
+    for (Signal signal : signals) {
+      for (io.otlake.writer.signals.TableUnit<?> t : io.otlake.writer.signals.WriterSignals.of(signal).tables()) {
+        out.add(table(t.defaultName()));
+      }
+    }
+    return out;
+  }
+
+  private static Map<Signal, String> topics(Config c) {
+    Map<Signal, String> out = new java.util.EnumMap<>(Signal.class);
+    for (Signal s : Signal.values()) {
+      out.put(s, c.getString("kafka.topic." + s.headerValue()));
+    }
+    return out;
+  }
+
+  private static Map<String, String> tableNames(Config c) {
+    Map<String, String> out = new java.util.LinkedHashMap<>();
+    for (io.otlake.writer.signals.WriterSignal<?> signal : io.otlake.writer.signals.WriterSignals.ALL) {
+      for (io.otlake.writer.signals.TableUnit<?> t : signal.tables()) {
+        out.put(t.defaultName(), c.getString(tableKey(t.defaultName())));
+      }
+    }
+    return out;
   }
 
   public static WriterConfig load(Path yamlFile, Map<String, String> env, Map<String, String> overrides) {
     Config c = Config.load(DEF, yamlFile, env, ENV_PREFIX, overrides);
     WriterConfig w = new WriterConfig(
         c.getString("kafka.bootstrap.servers"),
-        c.getString("kafka.topic.traces"),
+        signalList(c.getString("signals")),
+        topics(c),
         c.getString("kafka.group-id"),
         Encoding.fromId(c.getString("kafka.default-encoding")),
         c.getString("kafka.start-from"),
         c.getString("iceberg.catalog-name"),
         c.getString("table.namespace"),
-        c.getString("table.traces"),
+        tableNames(c),
         c.getLong("table.target-file-size"),
         c.getInt("write.max-open-files"),
         c.getInt("commit.max-partitions"),

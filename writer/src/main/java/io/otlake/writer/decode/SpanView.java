@@ -12,7 +12,7 @@ import java.util.Arrays;
  * fields are read once per resource and scope, not per span. Nothing here decodes strings except the service name
  * (once per resource, for the partition).
  */
-public final class SpanView {
+public final class SpanView implements io.otlake.writer.signals.ItemView {
   private static final byte[] SERVICE_NAME = "service.name".getBytes(StandardCharsets.UTF_8);
   private static final byte[][] KINDS = {
       ascii("UNSPECIFIED"), ascii("INTERNAL"), ascii("SERVER"), ascii("CLIENT"), ascii("PRODUCER"), ascii("CONSUMER")};
@@ -63,6 +63,34 @@ public final class SpanView {
 
   public int spanCount() {
     return t.spanCount();
+  }
+
+  @Override
+  public void reset(byte[] request) throws MalformedRequestException {
+    reset(ScannedTraces.scan(request));
+  }
+
+  @Override
+  public int itemCount() {
+    return t.spanCount();
+  }
+
+  /** Spans feed one table. */
+  @Override
+  public int table() {
+    return 0;
+  }
+
+  @Override
+  public long timestampMicros() {
+    return startMicros();
+  }
+
+  /** The trace id and span id as sent (see {@link io.otlake.writer.dedup.Dedup#spanIdentity}). */
+  @Override
+  public void identity(byte[] out) {
+    io.otlake.writer.dedup.Dedup.spanIdentity(rawTraceId.buf, rawTraceId.off, rawTraceId.len, rawSpanId.buf,
+        rawSpanId.off, rawSpanId.len, out);
   }
 
   /** Reads span {@code s} (and its scope and resource if they changed). */
@@ -205,6 +233,7 @@ public final class SpanView {
     return spanId.toString();
   }
 
+  @Override
   public String serviceName() {
     return resource.serviceName;
   }

@@ -43,21 +43,39 @@ public final class Dedup {
    */
   public boolean seen(int partition, byte[] trace, int traceOff, int traceLen, byte[] span, int spanOff, int spanLen,
       long recordMillis) {
+    byte[] id = new byte[24];
+    spanIdentity(trace, traceOff, traceLen, span, spanOff, spanLen, id);
+    return seen(partition, id, recordMillis);
+  }
+
+  /**
+   * A span's 24-byte identity: its trace id and span id when they have the usual lengths (16 and 8 bytes), else a
+   * 192-bit hash of both.
+   */
+  public static void spanIdentity(byte[] trace, int traceOff, int traceLen, byte[] span, int spanOff, int spanLen,
+      byte[] out) {
+    if (traceLen == 16 && spanLen == 8) {
+      System.arraycopy(trace, traceOff, out, 0, 16);
+      System.arraycopy(span, spanOff, out, 16, 8);
+      return;
+    }
+    putLong(out, 0, hash(trace, traceOff, traceLen, span, spanOff, spanLen, 0x9E3779B97F4A7C15L));
+    putLong(out, 8, hash(trace, traceOff, traceLen, span, spanOff, spanLen, 0xC2B2AE3D27D4EB4FL));
+    putLong(out, 16, hash(trace, traceOff, traceLen, span, spanOff, spanLen, 0x165667B19E3779F9L)
+        ^ (traceLen << 8 | spanLen));
+  }
+
+  /**
+   * Whether the item of {@code partition} with this 24-byte identity ({@link io.otlake.writer.signals.ItemView#identity})
+   * was seen within the window; remembers it if not. An all-zero identity is never a duplicate.
+   */
+  public boolean seen(int partition, byte[] id, long recordMillis) {
     if (!enabled()) {
       return false;
     }
-    long x;
-    long y;
-    long z;
-    if (traceLen == 16 && spanLen == 8) {
-      x = longAt(trace, traceOff);
-      y = longAt(trace, traceOff + 8);
-      z = longAt(span, spanOff);
-    } else {
-      x = hash(trace, traceOff, traceLen, span, spanOff, spanLen, 0x9E3779B97F4A7C15L);
-      y = hash(trace, traceOff, traceLen, span, spanOff, spanLen, 0xC2B2AE3D27D4EB4FL);
-      z = hash(trace, traceOff, traceLen, span, spanOff, spanLen, 0x165667B19E3779F9L) ^ (traceLen << 8 | spanLen);
-    }
+    long x = longAt(id, 0);
+    long y = longAt(id, 8);
+    long z = longAt(id, 16);
     if (IdSet.isZero(x, y, z)) {
       return false;
     }
@@ -114,6 +132,13 @@ public final class Dedup {
       v = v << 8 | (b[off + i] & 0xFF);
     }
     return v;
+  }
+
+  private static void putLong(byte[] b, int off, long v) {
+    for (int i = 7; i >= 0; i--) {
+      b[off + i] = (byte) v;
+      v >>>= 8;
+    }
   }
 
   private static long hash(byte[] a, int aOff, int aLen, byte[] b, int bOff, int bLen, long seed) {

@@ -7,7 +7,7 @@ import java.util.List;
 /**
  * What the writer needs of one OTLP signal: which signal it is (its topic is {@code kafka.topic.<signal>}), the
  * tables it feeds, a view that reads its records, and its OTLP/JSON decoding. The poll loop, files, commits, offsets,
- * dedup and maintenance are generic; adding a signal is one of these plus a line in {@code WriterSignals.ALL}.
+ * dedup and maintenance are generic; adding a signal is one of these plus a line in {@link WriterSignals#ALL}.
  */
 public interface WriterSignal<V extends ItemView> {
   Signal signal();

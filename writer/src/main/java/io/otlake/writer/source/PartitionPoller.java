@@ -8,10 +8,10 @@ import io.otlake.writer.commit.TableCommitter;
 import io.otlake.writer.deadletter.DeadLetters;
 import io.otlake.proto.json.OtlpJson;
 import io.otlake.proto.wire.MalformedRequestException;
-import io.otlake.proto.wire.ScannedTraces;
-import io.otlake.writer.decode.Slice;
-import io.otlake.writer.decode.SpanView;
+import io.otlake.writer.signals.ItemView;
+import io.otlake.writer.signals.WriterSignal;
 import io.otlake.writer.write.Batch;
+import io.otlake.writer.write.OpenFileBudget;
 import io.otlake.writer.write.PartitionedFiles;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,8 +37,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The writer's one loop: poll a topic, decode records into rows of the open batch, and commit the batch to the
- * table with the offsets it covers when it is due. Positions come from the table (see
+ * One signal's loop: poll the signal's topic, decode records into rows of the open batch (each item into the table
+ * of the signal its view names), and commit the batch to every table with the offsets it covers when it is due.
+ * Every table keeps its own position: a partition is read from the lowest of its tables' positions, and a record
+ * adds rows only to the tables whose position is at or before it (a crash between two tables' commits re-reads the
+ * records for the tables that had not committed them, and only for those). Positions come from the table (see
  * {@link io.otlake.writer.commit.TablePosition}), never from the consumer group's committed offsets, which are only
  * updated after each commit so lag can be watched.
  *
@@ -48,7 +51,7 @@ import org.slf4j.LoggerFactory;
  * the group never committed to starts at {@code kafka.start-from}; partitions added to the topic later start at
  * their beginning.
  */
-public final class PartitionPoller implements Runnable {
+public final class PartitionPoller<V extends ItemView> implements Runnable {
   private static final Logger LOG = LoggerFactory.getLogger(PartitionPoller.class);
   private static final long POLL_MILLIS = 100;
   /**
@@ -58,24 +61,31 @@ public final class PartitionPoller implements Runnable {
    */
   private static final long MARGIN_MILLIS = 250;
   static final long BLOCKED_RECHECK_MILLIS = 10_000;
+  /**
+   * A table that gets no rows from a batch still commits its position (an append without files) when it last did
+   * this long ago, so that a restart does not re-read a long stretch of the topic for it (a metrics kind nobody
+   * sends); a table's first commit is made at once, whatever it holds.
+   */
+  static final long POSITION_ONLY_MILLIS = 60_000;
 
   private final Consumer<byte[], byte[]> consumer;
   private final String topic;
   private final String group;
-  private final Table table;
-  private final TableCommitter committer;
+  private final WriterSignal<V> signal;
+  private final List<TableState<V>> tables;
   private final DeadLetters deadLetters;
   private final Encoding defaultEncoding;
   private final boolean startFromEarliest;
   private final long commitIntervalMillis;
   private final long maxBufferedBytes;
-  private final int maxOpenFiles;
+  private final OpenFileBudget fileBudget;
   private final int maxPartitionsPerCommit;
   private final java.util.concurrent.Executor closer;
   private final LongSupplier clock;
   private final WriterMetrics metrics;
   private final int writerId;
-  private final SpanView view = new SpanView();
+  private final V view;
+  private final byte[] identity = new byte[24];
   private final Dedup dedup;
   /**
    * Per partition being warmed up: the table's position. Records before it (from the start of the dedup window) are
@@ -83,13 +93,6 @@ public final class PartitionPoller implements Runnable {
    */
   private final Map<Integer, Long> warmUntil = new HashMap<>();
 
-  /** Per assigned partition: the next offset the table holds for it, or null when it holds none. */
-  private final Map<Integer, Long> stored = new HashMap<>();
-  /**
-   * Start offsets of partitions the table holds none for (all of a new table's, or partitions the topic gained),
-   * stored with the next commit so that every partition of the topic below the highest stored one has a position.
-   */
-  private final Map<Integer, Long> initial = new HashMap<>();
   /** Partitions paused because the table holds no position for them that can be trusted. */
   private final Set<TopicPartition> blocked = new LinkedHashSet<>();
   private long nextBlockedCheck;
@@ -99,23 +102,34 @@ public final class PartitionPoller implements Runnable {
   private long commitMillis;
   private volatile boolean running = true;
 
-  public PartitionPoller(Consumer<byte[], byte[]> consumer, Table table, TableCommitter committer,
-      DeadLetters deadLetters, Encoding defaultEncoding, boolean startFromEarliest, Duration commitInterval,
-      long maxBufferedBytes, int maxOpenFiles, int maxPartitionsPerCommit, Dedup dedup,
-      java.util.concurrent.Executor closer, LongSupplier clock,
-      WriterMetrics metrics, int writerId) {
+  /**
+   * @param tables the signal's tables, in the order of {@link WriterSignal#tables()}, loaded or created
+   */
+  public PartitionPoller(Consumer<byte[], byte[]> consumer, WriterSignal<V> signal, List<Table> tables, String topic,
+      String group, DeadLetters deadLetters, Encoding defaultEncoding, boolean startFromEarliest,
+      Duration commitInterval, long maxBufferedBytes, OpenFileBudget fileBudget, int maxPartitionsPerCommit,
+      Dedup dedup, java.util.concurrent.Executor closer, LongSupplier clock, WriterMetrics metrics, int writerId) {
+    if (tables.size() != signal.tables().size()) {
+      throw new IllegalArgumentException(signal.signal() + " feeds " + signal.tables().size() + " tables, got "
+          + tables.size());
+    }
     this.closer = closer;
     this.consumer = consumer;
-    this.topic = committer.topic();
-    this.group = committer.group();
-    this.table = table;
-    this.committer = committer;
+    this.topic = topic;
+    this.group = group;
+    this.signal = signal;
+    this.view = signal.newView();
+    List<TableState<V>> states = new ArrayList<>();
+    for (int i = 0; i < tables.size(); i++) {
+      states.add(new TableState<>(signal.tables().get(i), tables.get(i), new TableCommitter(topic, group, 10, 200)));
+    }
+    this.tables = List.copyOf(states);
     this.deadLetters = deadLetters;
     this.defaultEncoding = defaultEncoding;
     this.startFromEarliest = startFromEarliest;
     this.commitIntervalMillis = commitInterval.toMillis();
     this.maxBufferedBytes = maxBufferedBytes;
-    this.maxOpenFiles = maxOpenFiles;
+    this.fileBudget = fileBudget;
     this.maxPartitionsPerCommit = maxPartitionsPerCommit;
     this.dedup = dedup;
     this.clock = clock;
@@ -167,6 +181,11 @@ public final class PartitionPoller implements Runnable {
     }
   }
 
+  /** The signal this loop writes ({@code traces}, {@code logs}, {@code metrics}). */
+  public String signalName() {
+    return signal.signal().headerValue();
+  }
+
   /** Asks the loop to commit what it has and stop; returns at once. */
   public void stop() {
     running = false;
@@ -182,18 +201,17 @@ public final class PartitionPoller implements Runnable {
       }
       warmUntil.remove(r.partition());
     }
-    if (batch != null && batch.files().partitionsTouched() >= maxPartitionsPerCommit) {
+    if (batch != null && partitionsTouched() >= maxPartitionsPerCommit) {
       // a batch over many days or services becomes many files and a slow commit: commit what it has first
       metrics.committedEarly("partitions");
-      LOG.info("batch reached {} partitions (commit.max-partitions); committing early",
-          batch.files().partitionsTouched());
+      LOG.info("batch reached {} partitions (commit.max-partitions); committing early", partitionsTouched());
       commit();
     }
     if (batch == null) {
-      batch = new Batch(new PartitionedFiles(table, writerId, batchSeq++, maxOpenFiles, closer), clock.getAsLong());
+      batch = new Batch(clock.getAsLong());
+      batchSeq++;
     }
-    batch.consumed(r.partition(), r.offset(), stored.get(r.partition()), r.value() == null ? 0 : r.value().length,
-        r.timestamp());
+    batch.consumed(r.partition(), r.offset(), r.value() == null ? 0 : r.value().length, r.timestamp());
     String problem = decodeInto(r);
     if (problem != null) {
       deadLetters.send(r, problem);
@@ -202,89 +220,100 @@ public final class PartitionPoller implements Runnable {
     }
   }
 
+  private int partitionsTouched() {
+    int n = 0;
+    for (TableState<V> t : tables) {
+      n += t.partitionsTouched();
+    }
+    return n;
+  }
+
   /** Decodes one record's rows into the batch; returns why it could not, or null. */
   private String decodeInto(ConsumerRecord<byte[], byte[]> r) {
-    Decoded d = decode(r);
-    if (d.problem() != null) {
-      return d.problem();
+    String problem = decode(r);
+    if (problem != null) {
+      return problem;
     }
     // the scan checked every byte the view reads (structure, wire types, UTF-8), so writing cannot fail half-way
     // through a record for a reason in the record: a bad record is refused above, before any of its rows is written
-    view.reset(d.scanned());
-    int spans = d.scanned().spanCount();
+    int items = view.itemCount();
     long at = r.timestamp() > 0 ? r.timestamp() : clock.getAsLong();
     int written = 0;
-    for (int s = 0; s < spans; s++) {
-      view.moveTo(s);
+    int duplicates = 0;
+    for (int i = 0; i < items; i++) {
+      view.moveTo(i);
+      // remembered even for a table that has the record already, so that a later retry is still recognised
       if (isDuplicate(r.partition(), at)) {
+        duplicates++;
         continue;
       }
-      batch.files().write(view);
+      TableState<V> t = tables.get(view.table());
+      if (!t.takes(r.partition(), r.offset())) {
+        continue; // this table committed the record before (a crash between two tables' commits)
+      }
+      t.files(writerId, batchSeq, fileBudget, closer).write(view);
       written++;
     }
     metrics.rows(written);
-    if (written < spans) {
-      metrics.duplicates(spans - written);
+    if (duplicates > 0) {
+      metrics.duplicates(duplicates);
     }
     return null;
   }
 
-  /** Whether the span the view is on was read before within the dedup window (it is remembered if not). */
+  /** Whether the item the view is on was read before within the dedup window (it is remembered if not). */
   private boolean isDuplicate(int partition, long recordMillis) {
-    Slice trace = view.rawTraceId();
-    Slice span = view.rawSpanId();
-    return dedup.seen(partition, trace.buf, trace.off, trace.len, span.buf, span.off, span.len, recordMillis);
+    if (!dedup.enabled()) {
+      return false;
+    }
+    view.identity(identity);
+    return dedup.seen(partition, identity, recordMillis);
   }
 
-  /** Remembers the span ids of a record before the table's position (warming the dedup window up). */
+  /** Remembers the item ids of a record before the table's position (warming the dedup window up). */
   private void remember(ConsumerRecord<byte[], byte[]> r) {
     metrics.warmupRecord();
-    Decoded d = decode(r);
-    if (d.problem() != null) {
+    if (decode(r) != null) {
       return; // it was dead-lettered when it was first read
     }
-    view.reset(d.scanned());
     long at = r.timestamp() > 0 ? r.timestamp() : clock.getAsLong();
-    for (int s = 0; s < d.scanned().spanCount(); s++) {
-      view.moveTo(s);
+    for (int i = 0, n = view.itemCount(); i < n; i++) {
+      view.moveTo(i);
       isDuplicate(r.partition(), at);
     }
   }
 
-  /** A record's spans, scanned, or why the record cannot be read. */
-  private record Decoded(ScannedTraces scanned, String problem) {
-    static Decoded refused(String problem) {
-      return new Decoded(null, problem);
-    }
-  }
-
-  private Decoded decode(ConsumerRecord<byte[], byte[]> r) {
+  /** Puts the view on a record's items; returns why the record cannot be read, or null. */
+  private String decode(ConsumerRecord<byte[], byte[]> r) {
     if (r.value() == null) {
-      return Decoded.refused("record has no value");
+      return "record has no value";
     }
     String version = header(r, RecordHeaders.FORMAT_VERSION);
     if (version != null && !version.equals(RecordHeaders.CURRENT_FORMAT_VERSION)) {
-      return Decoded.refused("unknown otlake format version '" + version + "'");
+      return "unknown otlake format version '" + version + "'";
     }
     Encoding encoding;
     try {
       String e = header(r, RecordHeaders.ENCODING);
       encoding = e == null ? defaultEncoding : Encoding.fromId(e);
     } catch (IllegalArgumentException e) {
-      return Decoded.refused(e.getMessage());
+      return e.getMessage();
     }
+    String request = signal.signal() == io.otlake.proto.Signal.TRACES ? "ExportTraceServiceRequest"
+        : signal.signal() == io.otlake.proto.Signal.LOGS ? "ExportLogsServiceRequest" : "ExportMetricsServiceRequest";
     byte[] proto = r.value();
     if (encoding == Encoding.OTLP_JSON) {
       try {
-        proto = OtlpJson.traceRequestToProto(proto);
+        proto = signal.jsonToProto(proto);
       } catch (MalformedRequestException e) {
-        return Decoded.refused("not a valid otlp_json ExportTraceServiceRequest: " + e.getMessage());
+        return "not a valid otlp_json " + request + ": " + e.getMessage();
       }
     }
     try {
-      return new Decoded(ScannedTraces.scan(proto), null);
+      view.reset(proto);
+      return null;
     } catch (MalformedRequestException e) {
-      return Decoded.refused("not a valid otlp_proto ExportTraceServiceRequest: " + e.getMessage());
+      return "not a valid otlp_proto " + request + ": " + e.getMessage();
     }
   }
 
@@ -295,9 +324,18 @@ public final class PartitionPoller implements Runnable {
 
   private void abortBatch() {
     if (batch != null) {
-      batch.files().abort();
+      abortFiles();
       deadLetters.discard();
       batch = null;
+    }
+  }
+
+  private void abortFiles() {
+    for (TableState<V> t : tables) {
+      if (t.files != null) {
+        t.files.abort();
+        t.files = null;
+      }
     }
   }
 
@@ -313,125 +351,187 @@ public final class PartitionPoller implements Runnable {
     Batch b = batch;
     batch = null;
     if (b == null || b.isEmpty()) {
+      abortFiles();
       return;
     }
     long started = System.nanoTime();
-    List<DataFile> files;
+    // every table's files and the dead letters are stored before anything is committed
+    Map<TableState<V>, List<DataFile>> files = new java.util.LinkedHashMap<>();
     try {
-      files = b.files().complete();
+      for (TableState<V> t : tables) {
+        files.put(t, t.files == null ? List.of() : t.files.complete());
+      }
       deadLetters.flush();
     } catch (RuntimeException e) {
       LOG.error("could not finish the batch's files or dead letters; re-reading from the last commit", e);
-      b.files().abort();
+      abortFiles();
       deadLetters.discard();
       rewind("error");
       return;
     }
-    TableCommitter.Result result;
-    try {
-      result = committer.commit(table, files, b.expected(), b.next(), Map.copyOf(initial),
-          Map.of("otlake.writer.rows", Long.toString(b.files().rows()),
-              "otlake.writer.dead-letters", Long.toString(b.deadLetters())));
-    } catch (RuntimeException e) {
-      LOG.error("commit failed; re-reading from the last commit", e);
-      PartitionedFiles.deleteAll(table, files);
-      rewind("error");
-      return;
-    }
-    if (result.outcome() == TableCommitter.Outcome.FENCED) {
-      metrics.fenced();
-      LOG.warn("fenced: {}; dropping the batch ({} rows in {} files, offsets {} -> {}) and re-reading from the"
-          + " table's position", result.reason(), b.files().rows(), files.size(), b.expected(), b.next());
-      PartitionedFiles.deleteAll(table, files);
-      rewind("fenced");
-      return;
-    }
-    initial.clear();
-    for (Integer p : new ArrayList<>(stored.keySet())) {
-      stored.put(p, result.offsets().get(p));
+    long now = clock.getAsLong();
+    long rows = 0;
+    int fileCount = 0;
+    List<String> committedTo = new ArrayList<>();
+    for (int i = 0; i < tables.size(); i++) {
+      TableState<V> t = tables.get(i);
+      List<DataFile> written = files.get(t);
+      long tableRows = t.files == null ? 0 : t.files.rows();
+      Map<Integer, Long> expected = new HashMap<>();
+      Map<Integer, Long> next = new HashMap<>();
+      for (Map.Entry<Integer, Long> e : b.next().entrySet()) {
+        Long from = t.from(e.getKey());
+        if (from == null || e.getValue() > from) {
+          expected.put(e.getKey(), t.stored.get(e.getKey()));
+          next.put(e.getKey(), e.getValue());
+        }
+      }
+      boolean due = !written.isEmpty()
+          || !next.isEmpty() && (!t.initial.isEmpty() || now - t.lastCommitMillis >= POSITION_ONLY_MILLIS);
+      t.files = null;
+      if (!due) {
+        continue;
+      }
+      TableCommitter.Result result;
+      try {
+        result = t.committer.commit(t.table, written, expected, next, Map.copyOf(t.initial),
+            Map.of("otlake.writer.rows", Long.toString(tableRows),
+                "otlake.writer.dead-letters", Long.toString(b.deadLetters())));
+      } catch (RuntimeException e) {
+        LOG.error("commit to {} failed; re-reading from the last commit{}", t.name(),
+            committedTo.isEmpty() ? "" : " (committed to " + committedTo + ")", e);
+        dropFrom(i, files);
+        rewind("error");
+        return;
+      }
+      if (result.outcome() == TableCommitter.Outcome.FENCED) {
+        metrics.fenced();
+        LOG.warn("fenced on {}: {}; dropping the batch ({} rows in {} files, offsets {} -> {}) and re-reading from the"
+            + " table's position", t.name(), result.reason(), tableRows, written.size(), expected, next);
+        dropFrom(i, files);
+        rewind("fenced");
+        return;
+      }
+      t.initial.clear();
+      for (Integer p : new ArrayList<>(t.stored.keySet())) {
+        t.stored.put(p, result.offsets().get(p));
+      }
+      t.lastCommitMillis = now;
+      rows += tableRows;
+      fileCount += written.size();
+      committedTo.add(t.name());
     }
     long tookNanos = System.nanoTime() - started;
     commitMillis = (commitMillis * 3 + tookNanos / 1_000_000) / 4;
-    metrics.committed(b.files().rows(), files.size(), tookNanos);
+    metrics.committed(rows, fileCount, tookNanos);
     Map<TopicPartition, OffsetAndMetadata> forLag = new HashMap<>();
     b.next().forEach((p, o) -> forLag.put(new TopicPartition(topic, p), new OffsetAndMetadata(o)));
     consumer.commitAsync(forLag, null);
-    LOG.info("committed {} rows in {} files ({} finished early) in {} ms; offsets {}", b.files().rows(), files.size(),
-        b.files().filesFinishedEarly(), tookNanos / 1_000_000, b.next());
+    LOG.info("committed {} rows in {} files to {} in {} ms; offsets {}", rows, fileCount, committedTo,
+        tookNanos / 1_000_000, b.next());
   }
 
-  /** Re-reads the table's position and seeks every assigned partition back to it. */
+  /** Deletes the files of table {@code from} and the tables after it (not committed). */
+  private void dropFrom(int from, Map<TableState<V>, List<DataFile>> files) {
+    for (int j = from; j < tables.size(); j++) {
+      TableState<V> t = tables.get(j);
+      PartitionedFiles.deleteAll(t.table, files.get(t));
+      t.files = null;
+    }
+  }
+
+  /** Re-reads the tables' positions and seeks every assigned partition back to them. */
   private void rewind(String reason) {
     metrics.rewound(reason);
     position(consumer.assignment(), "rewind after " + reason);
   }
 
   /**
-   * Seeks each partition to the next offset the table holds for it; a table the group never committed to starts at
-   * {@code kafka.start-from}, a partition the topic gained since the position was written at its beginning, and a
-   * partition the table cannot say anything trustworthy about is paused (blocked) until it can.
+   * Seeks each partition to the lowest next offset its tables hold for it; a table the group never committed to
+   * starts at {@code kafka.start-from}, a partition the topic gained since a position was written at its beginning,
+   * and a partition a table cannot say anything trustworthy about is paused (blocked) until it can.
    */
   private void position(Collection<TopicPartition> partitions, String why) {
     if (partitions.isEmpty()) {
       return;
     }
     nextBlockedCheck = clock.getAsLong() + BLOCKED_RECHECK_MILLIS;
-    Position position = committer.position(table);
-    partitions.forEach(tp -> initial.remove(tp.partition()));
     Map<TopicPartition, Long> seeks = new TreeMap<>(PartitionPoller::compare);
-    List<TopicPartition> refused = new ArrayList<>();
-    String problem = position.problem();
-    switch (position.kind()) {
-      case BLOCKED -> refused.addAll(partitions);
-      case NEW -> {
-        Map<Integer, Long> starts = startOffsets(topicPartitions(partitions), startFromEarliest);
-        initial.putAll(starts);
-        partitions.forEach(tp -> seeks.put(tp, starts.get(tp.partition())));
-        metrics.positioned("start-from", partitions.size());
-      }
-      case FOUND -> {
-        if (position.rewound()) {
-          metrics.rewound("rollback");
-          LOG.warn("the table was rolled back behind the group's last commit: reading {} again from {}", topic,
-              position.source());
+    Set<TopicPartition> refused = new LinkedHashSet<>();
+    Set<TopicPartition> committedBefore = new java.util.HashSet<>();
+    List<String> problems = new ArrayList<>();
+    List<String> sources = new ArrayList<>();
+    for (TableState<V> t : tables) {
+      Position position = t.committer.position(t.table);
+      partitions.forEach(tp -> t.forget(tp.partition()));
+      t.lastCommitMillis = clock.getAsLong();
+      sources.add(t.name() + ": " + position.source());
+      Map<TopicPartition, Long> own = new HashMap<>();
+      List<TopicPartition> refusedHere = new ArrayList<>();
+      switch (position.kind()) {
+        case BLOCKED -> {
+          refusedHere.addAll(partitions);
+          problems.add(t.name() + ": " + position.problem());
         }
-        List<TopicPartition> added = new ArrayList<>();
-        for (TopicPartition tp : partitions) {
-          Long o = position.offset(tp.partition());
-          if (o != null) {
-            seeks.put(tp, o);
-          } else if (position.isNewPartition(tp.partition())) {
-            added.add(tp);
-          } else {
-            refused.add(tp);
+        case NEW -> {
+          Map<Integer, Long> starts = startOffsets(topicPartitions(partitions), startFromEarliest);
+          t.initial.putAll(starts);
+          partitions.forEach(tp -> own.put(tp, starts.get(tp.partition())));
+          metrics.positioned("start-from", partitions.size());
+        }
+        case FOUND -> {
+          if (position.rewound()) {
+            metrics.rewound("rollback");
+            LOG.warn("{} was rolled back behind the group's last commit: reading {} again from {}", t.name(), topic,
+                position.source());
           }
+          List<TopicPartition> added = new ArrayList<>();
+          for (TopicPartition tp : partitions) {
+            Long o = position.offset(tp.partition());
+            if (o != null) {
+              own.put(tp, o);
+              committedBefore.add(tp);
+            } else if (position.isNewPartition(tp.partition())) {
+              added.add(tp);
+            } else {
+              refusedHere.add(tp);
+            }
+          }
+          if (!added.isEmpty()) {
+            // every partition above the highest stored one is new to the position: stored with the next commit
+            Map<Integer, Long> starts = new HashMap<>(startOffsets(topicPartitions(added), true));
+            starts.keySet().removeIf(p -> !position.isNewPartition(p));
+            t.initial.putAll(starts);
+            added.forEach(tp -> own.put(tp, starts.get(tp.partition())));
+            metrics.positioned("new-partition", added.size());
+            LOG.info("partitions {} of {} are new to {}'s position: reading them from their beginning", added, topic,
+                t.name());
+          }
+          if (!refusedHere.isEmpty()) {
+            problems.add(t.name() + ": its position (" + position.source() + ") has offsets " + position.offsets()
+                + " but none for " + refusedHere + ", which are below the highest partition it has: the value was"
+                + " edited; set the position explicitly: ./otlake position --config writer.yaml set"
+                + " <partition>=<offset>...");
+          }
+          metrics.positioned("table", own.size() - added.size());
         }
-        if (!added.isEmpty()) {
-          // every partition above the highest stored one is new to the position: store them all with the next commit
-          Map<Integer, Long> starts = new HashMap<>(startOffsets(topicPartitions(added), true));
-          starts.keySet().removeIf(p -> !position.isNewPartition(p));
-          initial.putAll(starts);
-          added.forEach(tp -> seeks.put(tp, starts.get(tp.partition())));
-          metrics.positioned("new-partition", added.size());
-          LOG.info("partitions {} of {} are new to the table's position: reading them from their beginning", added,
-              topic);
-        }
-        if (!refused.isEmpty()) {
-          problem = "the table's position (" + position.source() + ") has offsets " + position.offsets()
-              + " but none for " + refused + ", which are below the highest partition it has: the value was edited;"
-              + " set the position explicitly: ./otlake position --config writer.yaml set <partition>=<offset>...";
-        }
-        metrics.positioned("table", seeks.size() - added.size());
+        default -> throw new IllegalStateException("unknown position kind " + position.kind());
       }
-      default -> throw new IllegalStateException("unknown position kind " + position.kind());
+      for (TopicPartition tp : partitions) {
+        if (!refusedHere.contains(tp)) {
+          t.stored.put(tp.partition(), position.offset(tp.partition()));
+        }
+      }
+      refused.addAll(refusedHere);
+      own.forEach((tp, o) -> seeks.merge(tp, o, Math::min));
     }
-    Map<TopicPartition, Long> warmFrom = warmUpStarts(seeks, position);
+    refused.forEach(seeks::remove);
+    Map<TopicPartition, Long> warmFrom = warmUpStarts(seeks, committedBefore);
     List<TopicPartition> resumed = new ArrayList<>();
     for (Map.Entry<TopicPartition, Long> e : seeks.entrySet()) {
       TopicPartition tp = e.getKey();
       Long from = warmFrom.get(tp);
       consumer.seek(tp, from != null ? from : e.getValue());
-      stored.put(tp.partition(), position.offset(tp.partition()));
       if (blocked.remove(tp)) {
         resumed.add(tp);
       }
@@ -439,40 +539,41 @@ public final class PartitionPoller implements Runnable {
     if (!resumed.isEmpty()) {
       consumer.resume(resumed);
       metrics.positioned("resumed", resumed.size());
-      LOG.info("{} no longer blocked: the table now gives a position ({})", resumed, position.source());
+      LOG.info("{} no longer blocked: the tables now give a position ({})", resumed, sources);
     }
     if (!refused.isEmpty()) {
-      consumer.pause(refused);
-      boolean fresh = blocked.addAll(refused);
-      refused.forEach(tp -> {
-        stored.remove(tp.partition());
+      List<TopicPartition> pause = new ArrayList<>(refused);
+      consumer.pause(pause);
+      boolean fresh = blocked.addAll(pause);
+      pause.forEach(tp -> {
+        tables.forEach(t -> t.forget(tp.partition()));
         dedup.forget(tp.partition());
         warmUntil.remove(tp.partition());
       });
       if (fresh) {
-        LOG.error("NOT consuming {} of group '{}': {}", refused, group, problem);
+        LOG.error("NOT consuming {} of group '{}': {}", pause, group, String.join("; ", problems));
       } else {
-        LOG.debug("still blocked: {}", refused);
+        LOG.debug("still blocked: {}", pause);
       }
     }
     metrics.blocked(blocked.size());
     if (!seeks.isEmpty()) {
-      LOG.info("positioned {} ({}) from {}", seeks, why, position.source());
+      LOG.info("positioned {} ({}) from {}", seeks, why, sources);
     }
   }
 
   /**
-   * Where each partition positioned from the table starts reading to rebuild its dedup window: the first record of
-   * the window (by record time) when it lies before the table's position. The partition's remembered ids are dropped
+   * Where each partition positioned from a table starts reading to rebuild its dedup window: the first record of
+   * the window (by record time) when it lies before the position. The partition's remembered ids are dropped
    * first, so ids of an aborted batch are never taken for duplicates when the batch is read again.
    */
-  private Map<TopicPartition, Long> warmUpStarts(Map<TopicPartition, Long> seeks, Position position) {
+  private Map<TopicPartition, Long> warmUpStarts(Map<TopicPartition, Long> seeks, Set<TopicPartition> committed) {
     Map<TopicPartition, Long> out = new HashMap<>();
     Map<TopicPartition, Long> times = new HashMap<>();
     for (Map.Entry<TopicPartition, Long> e : seeks.entrySet()) {
       dedup.forget(e.getKey().partition());
       warmUntil.remove(e.getKey().partition());
-      if (dedup.enabled() && position.offset(e.getKey().partition()) != null) {
+      if (dedup.enabled() && committed.contains(e.getKey())) {
         times.put(e.getKey(), Math.max(0, clock.getAsLong() - dedup.windowMillis()));
       }
     }
@@ -487,7 +588,7 @@ public final class PartitionPoller implements Runnable {
       }
     });
     if (!out.isEmpty()) {
-      LOG.info("re-reading {} up to the table's position {} to remember the last {} s of span ids", out,
+      LOG.info("re-reading {} up to the tables' position {} to remember the last {} s of item ids", out,
           seeks, dedup.windowMillis() / 1000);
     }
     return out;
@@ -520,8 +621,7 @@ public final class PartitionPoller implements Runnable {
     for (TopicPartition tp : partitions) {
       dedup.forget(tp.partition());
       warmUntil.remove(tp.partition());
-      stored.remove(tp.partition());
-      initial.remove(tp.partition());
+      tables.forEach(t -> t.forget(tp.partition()));
       blocked.remove(tp);
     }
     metrics.blocked(blocked.size());

@@ -24,27 +24,34 @@ public final class WriterMetrics {
   private final Counter deadLetters;
   private final Timer commits;
 
-  public WriterMetrics(MeterRegistry registry) {
+  private final String signal;
+
+  /** The meters of one signal's poll loop, each tagged {@code signal}. */
+  public WriterMetrics(MeterRegistry registry, String signal) {
     this.registry = registry;
-    fenced = Counter.builder("otlake.writer.fenced")
+    this.signal = signal;
+    fenced = Counter.builder("otlake.writer.fenced").tag("signal", signal)
         .description("batches dropped because the table's position was not where they started").register(registry);
-    duplicates = Counter.builder("otlake.writer.duplicates.dropped")
+    duplicates = Counter.builder("otlake.writer.duplicates.dropped").tag("signal", signal)
         .description("spans dropped because the same (trace id, span id) was read within dedup.window")
         .register(registry);
-    warmup = Counter.builder("otlake.writer.dedup.warmup.records")
+    warmup = Counter.builder("otlake.writer.dedup.warmup.records").tag("signal", signal)
         .description("records before the table's position re-read to rebuild the dedup window").register(registry);
-    Gauge.builder("otlake.writer.partitions.blocked", blocked, AtomicInteger::get)
+    Gauge.builder("otlake.writer.partitions.blocked", blocked, AtomicInteger::get).tag("signal", signal)
         .description("partitions not consumed because the table holds no position for them that can be trusted")
         .register(registry);
-    decoded = Counter.builder("otlake.writer.rows.decoded").description("rows decoded from Kafka records")
+    decoded = Counter.builder("otlake.writer.rows.decoded").tag("signal", signal)
+        .description("rows decoded from Kafka records")
         .register(registry);
-    committedRows = Counter.builder("otlake.writer.rows.committed").description("rows committed to Iceberg")
+    committedRows = Counter.builder("otlake.writer.rows.committed").tag("signal", signal)
+        .description("rows committed to Iceberg")
         .register(registry);
-    committedFiles = Counter.builder("otlake.writer.files.committed").description("data files committed")
+    committedFiles = Counter.builder("otlake.writer.files.committed").tag("signal", signal)
+        .description("data files committed")
         .register(registry);
-    deadLetters = Counter.builder("otlake.writer.records.dead.lettered")
+    deadLetters = Counter.builder("otlake.writer.records.dead.lettered").tag("signal", signal)
         .description("Kafka records sent to the dead-letter topic").register(registry);
-    commits = Timer.builder("otlake.writer.commit.duration")
+    commits = Timer.builder("otlake.writer.commit.duration").tag("signal", signal)
         .description("closing files and committing one batch").register(registry);
   }
 
@@ -53,21 +60,21 @@ public final class WriterMetrics {
   }
 
   void rewound(String reason) {
-    Counter.builder("otlake.writer.rewinds").tag("reason", reason)
+    Counter.builder("otlake.writer.rewinds").tag("signal", signal).tag("reason", reason)
         .description("seeks back to the table's position after a fenced batch, an error or a rollback")
         .register(registry).increment();
   }
 
   void positioned(String source, int partitions) {
     if (partitions > 0) {
-      Counter.builder("otlake.writer.partitions.positioned").tag("source", source)
+      Counter.builder("otlake.writer.partitions.positioned").tag("signal", signal).tag("source", source)
           .description("partitions positioned on assignment or re-check, by where the offset came from")
           .register(registry).increment(partitions);
     }
   }
 
   void committedEarly(String reason) {
-    Counter.builder("otlake.writer.commits.early").tag("reason", reason)
+    Counter.builder("otlake.writer.commits.early").tag("signal", signal).tag("reason", reason)
         .description("batches committed before their interval because they reached a bound")
         .register(registry).increment();
   }
@@ -78,10 +85,10 @@ public final class WriterMetrics {
 
   /** Reports the dedup window's size and how often it had to be cut short to stay within its memory bound. */
   public void watch(io.otlake.writer.dedup.Dedup dedup) {
-    Gauge.builder("otlake.writer.dedup.ids", dedup, io.otlake.writer.dedup.Dedup::ids)
+    Gauge.builder("otlake.writer.dedup.ids", dedup, io.otlake.writer.dedup.Dedup::ids).tag("signal", signal)
         .description("span ids remembered to recognise a client's retries").register(registry);
     io.micrometer.core.instrument.FunctionCounter.builder("otlake.writer.dedup.window.shortened", dedup,
-            io.otlake.writer.dedup.Dedup::timesShortened)
+            io.otlake.writer.dedup.Dedup::timesShortened).tag("signal", signal).tag("signal", signal)
         .description("times ids younger than dedup.window were forgotten to stay within dedup.max-ids")
         .register(registry);
   }

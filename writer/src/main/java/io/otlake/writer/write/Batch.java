@@ -5,34 +5,28 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * What has been consumed since the last commit: the open data files, and per Kafka partition the stored offset the
- * batch started from and the next offset after its last record.
+ * What has been consumed since the last commit: per Kafka partition the next offset after its last record, with the
+ * bytes and records read (the data files are per table, held by the poll loop's tables).
  */
 public final class Batch {
-  private final PartitionedFiles files;
   private final long startedAtMillis;
-  private final Map<Integer, Long> expected = new HashMap<>();
   private final Map<Integer, Long> next = new HashMap<>();
   private long bytes;
   private long records;
   private long deadLetters;
   private long oldestRecordMillis = Long.MAX_VALUE;
 
-  public Batch(PartitionedFiles files, long startedAtMillis) {
-    this.files = files;
+  public Batch(long startedAtMillis) {
     this.startedAtMillis = startedAtMillis;
   }
 
   /**
-   * Notes a consumed record; {@code storedNext} is the table's offset for the partition when the batch began,
-   * {@code timestampMillis} the record's Kafka timestamp (when it was produced), or a value <= 0 if unknown.
+   * Notes a consumed record; {@code timestampMillis} is the record's Kafka timestamp (when it was produced), or a
+   * value <= 0 if unknown.
    */
-  public void consumed(int partition, long offset, Long storedNext, int valueBytes, long timestampMillis) {
+  public void consumed(int partition, long offset, int valueBytes, long timestampMillis) {
     if (timestampMillis > 0 && timestampMillis < oldestRecordMillis) {
       oldestRecordMillis = timestampMillis;
-    }
-    if (!next.containsKey(partition)) {
-      expected.put(partition, storedNext);
     }
     next.put(partition, offset + 1);
     bytes += valueBytes;
@@ -41,14 +35,6 @@ public final class Batch {
 
   public void deadLettered() {
     deadLetters++;
-  }
-
-  public PartitionedFiles files() {
-    return files;
-  }
-
-  public Map<Integer, Long> expected() {
-    return Collections.unmodifiableMap(expected);
   }
 
   public Map<Integer, Long> next() {

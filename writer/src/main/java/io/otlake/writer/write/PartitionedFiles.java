@@ -1,6 +1,7 @@
 package io.otlake.writer.write;
 
-import io.otlake.writer.decode.SpanView;
+import io.otlake.writer.signals.ItemView;
+import io.otlake.writer.signals.TableUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -10,7 +11,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import io.otlake.writer.parquet.ColumnsFile;
-import io.otlake.writer.table.TraceTable;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.DataFiles;
 import org.apache.iceberg.FileFormat;
@@ -25,24 +25,26 @@ import org.apache.iceberg.io.OutputFileFactory;
 import org.apache.iceberg.util.PropertyUtil;
 
 /**
- * The data files of one commit: spans fan out to one open Parquet file per table partition (day, service), rolled
- * at the table's target file size and written straight to the table's FileIO (S3FileIO on S3) by
- * {@link SpanColumns}. At most {@code maxOpenFiles} files are open at once (each holds page buffers for every
- * column, about 0.3 MiB on demo data): past that, the open file holding the most rows is finished early, so memory
- * stays bounded however many services and days a batch touches, at the price of more files when the bound is below
- * the number of partitions a batch really touches. {@link #complete} closes the rest (in parallel) and returns
- * every file to commit; {@link #abort} deletes what was written.
+ * The data files of one table in one commit: items fan out to one open Parquet file per table partition (day,
+ * service), rolled at the table's target file size and written straight to the table's FileIO (S3FileIO on S3) by
+ * the table's {@link io.otlake.writer.signals.RowMapper}. Open files are bounded for the whole writer by an
+ * {@link OpenFileBudget} (each holds page buffers for every column, about 0.3 MiB on demo spans): past it, this
+ * table's open file holding the most rows is finished early, so memory stays bounded however many services and days
+ * a batch touches, at the price of more files when the bound is below the number of partitions a batch really
+ * touches. {@link #complete} closes the rest (in parallel) and returns every file to commit; {@link #abort} deletes
+ * what was written.
  */
-public final class PartitionedFiles {
+public final class PartitionedFiles<V extends ItemView> {
   private static final long MICROS_PER_DAY = 86_400_000_000L;
 
   private final Table table;
+  private final TableUnit<V> unit;
   private final PartitionSpec spec;
   private final Schema schema;
   private final MetricsConfig metricsConfig;
   private final OutputFileFactory files;
   private final long targetFileSize;
-  private final int maxOpenFiles;
+  private final OpenFileBudget budget;
   private final Executor closer;
   private final Map<PartitionId, OpenFile> open = new HashMap<>();
   /** Every partition this batch wrote to, so the batch can be committed before it fans out too far. */
@@ -56,15 +58,17 @@ public final class PartitionedFiles {
    * Files of batch {@code batchId}; {@link #complete} finishes them (last pages, footer, upload) in parallel on
    * {@code closer}.
    */
-  public PartitionedFiles(Table table, int writerId, long batchId, int maxOpenFiles, Executor closer) {
+  public PartitionedFiles(Table table, TableUnit<V> unit, int writerId, long batchId, OpenFileBudget budget,
+      Executor closer) {
     this.closer = closer;
     this.table = table;
+    this.unit = unit;
     this.spec = writableSpec(table);
-    this.schema = writableSchema(table);
+    this.schema = writableSchema(table, unit.schema());
     long targetFileSize = PropertyUtil.propertyAsLong(table.properties(),
         TableProperties.WRITE_TARGET_FILE_SIZE_BYTES, TableProperties.WRITE_TARGET_FILE_SIZE_BYTES_DEFAULT);
     this.targetFileSize = targetFileSize;
-    this.maxOpenFiles = maxOpenFiles;
+    this.budget = budget;
     this.files = OutputFileFactory.builderFor(table, writerId, batchId)
         .format(FileFormat.PARQUET)
         .operationId(UUID.randomUUID().toString())
@@ -104,9 +108,9 @@ public final class PartitionedFiles {
    * The table's schema cut to the columns the writer fills, with the table's field ids: a column another engine added
    * is left out of the files (readers see null), a column the writer needs that was dropped or renamed is an error.
    */
-  static Schema writableSchema(Table table) {
+  static Schema writableSchema(Table table, Schema own) {
     List<String> names = new ArrayList<>();
-    TraceTable.SCHEMA.columns().forEach(c -> names.add(c.name()));
+    own.columns().forEach(c -> names.add(c.name()));
     for (String name : names) {
       if (table.schema().findField(name) == null) {
         throw new IllegalStateException("table " + table.name() + " has no column '" + name
@@ -116,31 +120,34 @@ public final class PartitionedFiles {
     return table.schema().select(names);
   }
 
-  // the partition of the previous span: spans of a resource mostly follow one another
+  // the partition of the previous item: items of a resource mostly follow one another
   private String lastService;
   private int lastDay = Integer.MIN_VALUE;
   private OpenFile lastFile;
 
-  /** Writes the span the view is on. */
-  public void write(SpanView span) {
-    int day = (int) Math.floorDiv(span.startMicros(), MICROS_PER_DAY);
-    String service = span.serviceName();
+  /** Writes the item the view is on. */
+  public void write(V item) {
+    int day = (int) Math.floorDiv(item.timestampMicros(), MICROS_PER_DAY);
+    String service = item.serviceName();
     if (lastFile != null && day == lastDay && java.util.Objects.equals(service, lastService)) {
-      lastFile.write(span);
+      lastFile.write(item);
       rows++;
       return;
     }
     PartitionId id = new PartitionId(day, service);
     OpenFile file = open.get(id);
     if (file == null) {
-      if (open.size() >= maxOpenFiles) {
-        finishLargest();
+      if (!budget.tryOpen()) {
+        if (!open.isEmpty()) {
+          finishLargest();
+        }
+        budget.open();
       }
       file = new OpenFile(id.toStruct());
       open.put(id, file);
       touched.add(id);
     }
-    file.write(span);
+    file.write(item);
     rows++;
     lastService = service;
     lastDay = day;
@@ -165,7 +172,12 @@ public final class PartitionedFiles {
     if (file == lastFile) {
       lastFile = null;
     }
+    budget.closed();
     finished.add(file.finish());
+  }
+
+  public Table table() {
+    return table;
   }
 
   /** How many distinct partitions (day, service) this batch has written to. */
@@ -196,6 +208,7 @@ public final class PartitionedFiles {
     List<OpenFile> files = new ArrayList<>(open.values());
     open.clear();
     lastFile = null;
+    files.forEach(f -> budget.closed());
     // each finish ends in one upload: on object storage that is latency, so they overlap
     List<CompletableFuture<DataFile>> finishing = new ArrayList<>(files.size());
     for (OpenFile f : files) {
@@ -266,7 +279,7 @@ public final class PartitionedFiles {
     private final StructLike partition;
     private EncryptedOutputFile output;
     private ColumnsFile file;
-    private SpanColumns columns;
+    private io.otlake.writer.signals.RowMapper<V> columns;
 
     OpenFile(StructLike partition) {
       this.partition = partition;
@@ -276,15 +289,15 @@ public final class PartitionedFiles {
     private void start() {
       output = files.newOutputFile(spec, partition);
       file = new ColumnsFile(schema, table.properties(), output.encryptingOutputFile());
-      columns = new SpanColumns(file);
+      columns = unit.mapper(file.rowWriter());
     }
 
     long rows() {
       return file.rows();
     }
 
-    void write(SpanView span) {
-      columns.write(span);
+    void write(V item) {
+      columns.write(item);
       if (file.rows() % 1000 == 0 && file.length() >= targetFileSize) {
         finished.add(finish());
         start();

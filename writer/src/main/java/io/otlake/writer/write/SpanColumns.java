@@ -15,7 +15,7 @@ import io.otlake.writer.parquet.StringMapCache;
  * through a {@link StringMapCache}, as they repeat row after row. Columns the file's schema does not have are
  * skipped; columns this class does not know are null.
  */
-public final class SpanColumns {
+public final class SpanColumns implements io.otlake.writer.signals.RowMapper<SpanView> {
   private static final int CACHED_OWNERS = 8;
 
   private final RowWriter row;
@@ -50,7 +50,11 @@ public final class SpanColumns {
   private final FieldWriter droppedLinks;
 
   public SpanColumns(ColumnsFile file) {
-    row = file.rowWriter();
+    this(file.rowWriter());
+  }
+
+  public SpanColumns(RowWriter row) {
+    this.row = row;
     timestamp = row.fieldIfPresent("timestamp");
     traceId = row.fieldIfPresent("trace_id");
     spanId = row.fieldIfPresent("span_id");
@@ -83,6 +87,7 @@ public final class SpanColumns {
   }
 
   /** Writes the span the view is on as one row. */
+  @Override
   public void write(SpanView s) {
     timestamp.writeLong(s.startMicros());
     string(traceId, s.traceId());

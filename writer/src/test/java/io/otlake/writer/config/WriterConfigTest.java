@@ -22,6 +22,27 @@ class WriterConfigTest {
   }
 
   @Test
+  void signalsTopicsGroupsAndTables() {
+    WriterConfig all = WriterConfig.load(null, Map.of(), CATALOG);
+    assertThat(all.signals()).containsExactlyElementsOf(
+        io.otlake.writer.signals.WriterSignals.ALL.stream().map(s -> s.signal()).toList());
+    assertThat(all.group(io.otlake.proto.Signal.TRACES)).isEqualTo("otlake-writer");
+    assertThat(all.group(io.otlake.proto.Signal.LOGS)).isEqualTo("otlake-writer-logs");
+    assertThat(all.topic(io.otlake.proto.Signal.METRICS)).isEqualTo("otlp_metrics");
+    Map<String, String> renamed = new java.util.HashMap<>(CATALOG);
+    renamed.put("table.traces", "spans");
+    renamed.put("signals", " traces ");
+    WriterConfig c = WriterConfig.load(null, Map.of(), renamed);
+    assertThat(c.signals()).containsExactly(io.otlake.proto.Signal.TRACES);
+    assertThat(c.ownedTables()).extracting(Object::toString).containsExactly("otel.spans");
+    Map<String, String> bad = new java.util.HashMap<>(CATALOG);
+    bad.put("signals", "traces,spans");
+    assertThatThrownBy(() -> WriterConfig.load(null, Map.of(), bad)).hasMessageContaining("'signals'");
+    bad.put("signals", "traces,traces");
+    assertThatThrownBy(() -> WriterConfig.load(null, Map.of(), bad)).hasMessageContaining("'signals'");
+  }
+
+  @Test
   void refusesWhatTheWriterOwnsAndWhatIsMissing() {
     assertThatThrownBy(() -> WriterConfig.load(null, Map.of(), Map.of()))
         .hasMessageContaining("'iceberg.catalog.type'");

@@ -29,7 +29,9 @@ class PartitionedFilesTest {
     catalog.initialize("test", Map.of());
     Table table = Tables.loadOrCreate(catalog, TableIdentifier.of("otel", "traces"), TraceTable.SCHEMA,
         TraceTable.SPEC, TraceTable.SORT_ORDER, TraceTable.properties(128L << 20));
-    PartitionedFiles files = new PartitionedFiles(table, 1, 1, 3, Runnable::run);
+    OpenFileBudget budget = new OpenFileBudget(3);
+    PartitionedFiles<SpanView> files = new PartitionedFiles<>(table,
+        io.otlake.writer.signals.traces.TracesSignal.INSTANCE.tables().get(0), 1, 1, budget, Runnable::run);
     DemoTelemetry demo = new DemoTelemetry(4, 1_800_000_000_000_000_000L, 100, 1);
     SpanView view = new SpanView();
     Set<String> spanIds = new HashSet<>();
@@ -44,6 +46,7 @@ class PartitionedFilesTest {
     }
     List<DataFile> written = files.complete();
     assertThat(files.filesFinishedEarly()).isPositive();
+    assertThat(budget.openFiles()).isZero();
     assertThat(written.stream().mapToLong(DataFile::recordCount).sum()).isEqualTo(files.rows());
     assertThat(written.stream().map(f -> f.partition().toString()).distinct().count()).isGreaterThan(3);
 

@@ -29,7 +29,7 @@ class WritableLayoutTest {
   @Test
   void aColumnAddedByAnotherEngineIsLeftOutWithTheTableFieldIdsKept() {
     table.updateSchema().addColumn("added", Types.StringType.get()).commit();
-    var schema = PartitionedFiles.writableSchema(table);
+    var schema = PartitionedFiles.writableSchema(table, TraceTable.SCHEMA);
     assertThat(schema.findField("added")).isNull();
     assertThat(schema.columns()).hasSize(TraceTable.SCHEMA.columns().size());
     assertThat(schema.findField("span_id").fieldId()).isEqualTo(table.schema().findField("span_id").fieldId());
@@ -38,7 +38,7 @@ class WritableLayoutTest {
   @Test
   void aDroppedColumnTheWriterNeedsIsAClearError() {
     table.updateSchema().deleteColumn("trace_state").commit();
-    assertThatThrownBy(() -> PartitionedFiles.writableSchema(table)).hasMessageContaining("no column 'trace_state'");
+    assertThatThrownBy(() -> PartitionedFiles.writableSchema(table, TraceTable.SCHEMA)).hasMessageContaining("no column 'trace_state'");
   }
 
   @Test
