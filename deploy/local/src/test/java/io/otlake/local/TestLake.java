@@ -76,6 +76,8 @@ final class TestLake {
     o.put("kafka.topic.traces", topic);
     o.put("kafka.group-id", "group-" + topic);
     o.put("table.traces", table);
+    // tests of traces write traces only (each test its own topic and table); tests of other signals say so
+    o.put("signals", "traces");
     o.put("commit.interval", "1s");
     // a killed writer's partitions move on after 6 s instead of the default 45 s
     o.put("kafka.consumer.session.timeout.ms", "6000");

@@ -67,6 +67,13 @@ public final class PartitionPoller<V extends ItemView> implements Runnable {
    * sends); a table's first commit is made at once, whatever it holds.
    */
   static final long POSITION_ONLY_MILLIS = 60_000;
+  /**
+   * Fault injection for the crash tests: with this system property naming a table (as {@code otel.metrics_sum}), the
+   * process halts right after its first commit of rows to that table, before the signal's tables after it commit.
+   */
+  public static final String HALT_PROPERTY = "otlake.test.halt-after-commit-to";
+  public static final int HALT_STATUS = 86;
+  private static final String HALT_AFTER_COMMIT_TO = System.getProperty(HALT_PROPERTY);
 
   private final Consumer<byte[], byte[]> consumer;
   private final String topic;
@@ -420,6 +427,10 @@ public final class PartitionPoller<V extends ItemView> implements Runnable {
       rows += tableRows;
       fileCount += written.size();
       committedTo.add(t.name());
+      if (!written.isEmpty() && i < tables.size() - 1 && t.name().equals(HALT_AFTER_COMMIT_TO)) {
+        LOG.warn("halting after the commit to {} ({}), before the signal's other tables", t.name(), HALT_PROPERTY);
+        Runtime.getRuntime().halt(HALT_STATUS);
+      }
     }
     long tookNanos = System.nanoTime() - started;
     commitMillis = (commitMillis * 3 + tookNanos / 1_000_000) / 4;
