@@ -53,6 +53,7 @@ public final class WriterService implements AutoCloseable {
   private final java.util.concurrent.ExecutorService closer;
   private boolean closed;
   private io.otlake.writer.maintenance.MaintenanceSchedule maintenance;
+  private java.util.function.Predicate<TableIdentifier> maintains = id -> false;
 
   private WriterService(Catalog catalog, MetricsEndpoint metrics, KafkaProducer<byte[], byte[]> deadLetterProducer,
       WriterReadiness readiness, List<PartitionPoller<?>> pollers, java.util.concurrent.ExecutorService closer) {
@@ -102,8 +103,16 @@ public final class WriterService implements AutoCloseable {
     }
     WriterService service = new WriterService(catalog, metrics, deadLetterProducer, readiness, pollers, closer);
     service.threads.forEach(Thread::start);
+    Map<TableIdentifier, PartitionPoller<?>> feeders = new HashMap<>();
+    for (int i = 0; i < config.signals().size(); i++) {
+      for (TableUnit<?> unit : WriterSignals.of(config.signals().get(i)).tables()) {
+        feeders.put(config.table(unit.defaultName()), pollers.get(i));
+      }
+    }
+    service.maintains = id -> feeders.containsKey(id) && feeders.get(id).leads();
     service.maintenance = io.otlake.writer.maintenance.MaintenanceSchedule.start(config.maintenance(), catalog,
-        config.ownedTables(), new io.otlake.writer.maintenance.MaintenanceMetrics(metrics.registry()));
+        config.ownedTables(), service.maintains,
+        new io.otlake.writer.maintenance.MaintenanceMetrics(metrics.registry()));
     for (Signal signal : config.signals()) {
       LOG.info("writing {} from {} (group {}) into {}", config.topic(signal), config.bootstrapServers(),
           config.group(signal), tables.get(signal).stream().map(Table::name).toList());
@@ -172,6 +181,14 @@ public final class WriterService implements AutoCloseable {
   /** The writer's meters (rows decoded and committed, files, dead letters, commit latency). */
   public io.micrometer.core.instrument.MeterRegistry meterRegistry() {
     return metrics.registry();
+  }
+
+  /**
+   * Whether this writer is the one of its group that maintains {@code table} now (it consumes partition 0 of the
+   * table's topic).
+   */
+  public boolean maintains(TableIdentifier table) {
+    return maintains.test(table);
   }
 
   public int metricsPort() {

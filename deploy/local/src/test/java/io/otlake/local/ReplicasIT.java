@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Three writer replicas in one group under steady load, one stopped and a new one started every few seconds (each
  * change a rebalance), with every replica running compaction and snapshot expiry every 2 s: the table ends with
- * exactly the acknowledged spans, each once.
+ * exactly the acknowledged spans, each once; and at the end exactly one replica maintains the table.
  */
 class ReplicasIT {
   private static final Map<String, String> MAINTAINING = Map.of(
@@ -53,6 +53,13 @@ class ReplicasIT {
           writers.add(TestLake.writer(topic, name, MAINTAINING));
         }
         ChildJvm.sleep(3000);
+        // of the replicas, exactly one maintains the table: the one consuming partition 0
+        org.apache.iceberg.catalog.TableIdentifier id = org.apache.iceberg.catalog.TableIdentifier.of("otel", name);
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (writers.stream().filter(w -> w.maintains(id)).count() != 1 && System.nanoTime() < deadline) {
+          ChildJvm.sleep(200);
+        }
+        assertThat(writers.stream().filter(w -> w.maintains(id)).count()).isEqualTo(1);
       } finally {
         sending.set(false);
         sender.get(60, TimeUnit.SECONDS);

@@ -16,7 +16,9 @@ import org.slf4j.LoggerFactory;
  * poll loop never waits for it (maintenance and the writer meet only in the catalog, where Iceberg's optimistic
  * concurrency orders their commits). The first run starts after a random half to whole interval, so the writers of one
  * group do not all maintain at once. {@link #close} asks a running run to stop (it keeps nothing half-done) and waits
- * for it.
+ * for it. Of the writers of one group, only the one that consumes partition 0 of a table's topic maintains the
+ * table ({@code mine}): they would otherwise compact the same partitions at once and abandon each other's work
+ * (safe, see ARCHITECTURE.md, but wasted). Around a rebalance two may briefly both do it, which is still safe.
  */
 public final class MaintenanceSchedule implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(MaintenanceSchedule.class);
@@ -30,7 +32,7 @@ public final class MaintenanceSchedule implements AutoCloseable {
 
   /** Starts the schedule; with {@code maintenance.enabled=false} nothing runs and {@link #close} does nothing. */
   public static MaintenanceSchedule start(MaintenanceSettings settings, Catalog catalog, List<TableIdentifier> tables,
-      MaintenanceMetrics metrics) {
+      java.util.function.Predicate<TableIdentifier> mine, MaintenanceMetrics metrics) {
     if (!settings.enabled()) {
       LOG.info("table maintenance is off (maintenance.enabled=false)");
       return new MaintenanceSchedule(null);
@@ -45,16 +47,21 @@ public final class MaintenanceSchedule implements AutoCloseable {
     Maintainer maintainer = new Maintainer(settings, metrics, System::currentTimeMillis, () -> schedule.stopping);
     long interval = settings.interval().toMillis();
     long first = interval / 2 + ThreadLocalRandom.current().nextLong(interval / 2 + 1);
-    thread.scheduleWithFixedDelay(() -> schedule.runOnce(maintainer, catalog, tables), first, interval,
+    thread.scheduleWithFixedDelay(() -> schedule.runOnce(maintainer, catalog, tables, mine), first, interval,
         TimeUnit.MILLISECONDS);
     LOG.info("table maintenance of {} every {} ({})", tables, settings.interval(), settings.steps());
     return schedule;
   }
 
-  private void runOnce(Maintainer maintainer, Catalog catalog, List<TableIdentifier> tables) {
+  private void runOnce(Maintainer maintainer, Catalog catalog, List<TableIdentifier> tables,
+      java.util.function.Predicate<TableIdentifier> mine) {
     for (TableIdentifier id : tables) {
       if (stopping) {
         return;
+      }
+      if (!mine.test(id)) {
+        LOG.debug("{} is maintained by the writer that consumes partition 0 of its topic", id);
+        continue;
       }
       try {
         maintainer.run(catalog.loadTable(id));

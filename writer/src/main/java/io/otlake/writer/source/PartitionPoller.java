@@ -108,6 +108,8 @@ public final class PartitionPoller<V extends ItemView> implements Runnable {
   /** How long recent commits took (moving average), so a commit can start early enough to keep freshness. */
   private long commitMillis;
   private volatile boolean running = true;
+  /** Whether this loop consumes partition 0 of its topic: the one writer of the group that maintains its tables. */
+  private volatile boolean leads;
 
   /**
    * @param tables the signal's tables, in the order of {@link WriterSignal#tables()}, loaded or created
@@ -186,6 +188,25 @@ public final class PartitionPoller<V extends ItemView> implements Runnable {
       }
       consumer.close();
     }
+  }
+
+  /** Whether this loop consumes partition 0 of its topic now (the group's maintainer of the signal's tables). */
+  public boolean leads() {
+    return leads;
+  }
+
+  private void updateLead(Collection<TopicPartition> leaving) {
+    boolean now = false;
+    for (TopicPartition tp : consumer.assignment()) {
+      if (tp.partition() == 0 && !leaving.contains(tp)) {
+        now = true;
+      }
+    }
+    if (now != leads) {
+      LOG.info("{} maintenance of {}'s tables (partition 0 of {} {})", now ? "taking over" : "handing over",
+          signalName(), topic, now ? "assigned" : "revoked");
+    }
+    leads = now;
   }
 
   /** The signal this loop writes ({@code traces}, {@code logs}, {@code metrics}). */
@@ -641,6 +662,7 @@ public final class PartitionPoller<V extends ItemView> implements Runnable {
   private final class Rebalance implements ConsumerRebalanceListener {
     @Override
     public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+      updateLead(partitions);
       if (batch != null) {
         commit();
       }
@@ -649,6 +671,7 @@ public final class PartitionPoller<V extends ItemView> implements Runnable {
 
     @Override
     public void onPartitionsLost(Collection<TopicPartition> partitions) {
+      updateLead(partitions);
       abortBatch();
       forget(partitions);
       rewindAssigned(partitions);
@@ -662,6 +685,7 @@ public final class PartitionPoller<V extends ItemView> implements Runnable {
 
     @Override
     public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+      updateLead(List.of());
       position(partitions, "assigned");
     }
   }
