@@ -1,12 +1,9 @@
 package io.otlake.writer.decode;
 
-import com.google.protobuf.InvalidProtocolBufferException;
-import io.opentelemetry.proto.common.v1.AnyValue;
 import io.otlake.proto.wire.MalformedRequestException;
 import io.otlake.proto.wire.WireReader;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.Base64;
 
 /**
  * The attributes of one span, event, link, resource or scope, read from wire bytes, as the two map columns the
@@ -23,20 +20,18 @@ public final class AttrList {
   static final int BYTES = 7;
   static final int EMPTY = 0;
 
-  private static final byte[][] TYPE_NAMES = {
+  static final byte[][] TYPE_NAMES = {
       bytes("empty"), bytes("string"), bytes("bool"), bytes("int"), bytes("double"), bytes("array"),
       bytes("kvlist"), bytes("bytes")};
   private static final byte[] TRUE = bytes("true");
   private static final byte[] FALSE = bytes("false");
-
-  /** Text of array, kvlist and bytes values by their wire bytes: these repeat, and printing them is costly. */
-  private static final ThreadLocal<ComplexText> COMPLEX_TEXT = ThreadLocal.withInitial(ComplexText::new);
 
   private byte[] buf;
   private int count;
   private int[] keyOff = new int[16];
   private int[] keyLen = new int[16];
   private int[] kind = new int[16];
+  private byte[][] valueBuf = new byte[16][];
   private int[] valueOff = new int[16];
   private int[] valueLen = new int[16];
   private long[] scalar = new long[16];
@@ -44,6 +39,9 @@ public final class AttrList {
   /** The text of non-string values, made on first use and kept while the list holds the same attributes. */
   private byte[][] text = new byte[16][];
   private int nonStrings;
+  /** Reads each KeyValue's value; also makes the text of non-string values. */
+  private final WireValue value = new WireValue();
+  private final TextBuffer scratch = new TextBuffer();
   private final Pairs values = new Pairs(false);
   private final Pairs types = new Pairs(true);
 
@@ -54,7 +52,8 @@ public final class AttrList {
     return version;
   }
 
-  void clear(byte[] buf) {
+  /** Empties the list, for attributes lying in {@code buf}. */
+  public void clear(byte[] buf) {
     this.version++;
     this.buf = buf;
     this.count = 0;
@@ -62,7 +61,7 @@ public final class AttrList {
   }
 
   /** Adds the length-delimited KeyValue message at the reader's position and moves the reader past it. */
-  void add(WireReader r) throws MalformedRequestException {
+  public void add(WireReader r) throws MalformedRequestException {
     int len = r.readLength();
     add(r.pos, len);
     r.pos += len;
@@ -76,6 +75,7 @@ public final class AttrList {
       keyOff = Arrays.copyOf(keyOff, n);
       keyLen = Arrays.copyOf(keyLen, n);
       kind = Arrays.copyOf(kind, n);
+      valueBuf = Arrays.copyOf(valueBuf, n);
       valueOff = Arrays.copyOf(valueOff, n);
       valueLen = Arrays.copyOf(valueLen, n);
       scalar = Arrays.copyOf(scalar, n);
@@ -83,31 +83,19 @@ public final class AttrList {
       text = Arrays.copyOf(text, n);
     }
     text[i] = null;
-    keyOff[i] = off;
-    keyLen[i] = 0;
-    kind[i] = EMPTY;
-    valueOff[i] = off;
-    valueLen[i] = 0;
     shadowed[i] = false;
     try {
-      WireReader r = new WireReader(buf, off, len);
-      while (!r.atEnd()) {
-        int tag = r.readTag();
-        if (tag == (1 << 3 | WireReader.LEN)) {
-          keyLen[i] = r.readLength();
-          keyOff[i] = r.pos;
-          r.pos += keyLen[i];
-        } else if (tag == (2 << 3 | WireReader.LEN)) {
-          int l = r.readLength();
-          anyValue(i, r.pos, l);
-          r.pos += l;
-        } else {
-          r.skip(tag & 7);
-        }
-      }
+      WireValue.keyValue(buf, off, len, value);
     } catch (MalformedRequestException e) {
       throw new IllegalStateException("attribute bytes changed after validation", e);
     }
+    keyOff[i] = value.keyOff();
+    keyLen[i] = value.keyLen();
+    kind[i] = value.kind;
+    scalar[i] = value.scalar;
+    valueBuf[i] = value.buf;
+    valueOff[i] = value.off;
+    valueLen[i] = value.len;
     for (int j = 0; j < i; j++) {
       if (!shadowed[j] && keyLen[j] == keyLen[i]
           && Arrays.equals(buf, keyOff[j], keyOff[j] + keyLen[j], buf, keyOff[i], keyOff[i] + keyLen[i])) {
@@ -119,45 +107,6 @@ public final class AttrList {
     }
     if (kind[i] != STRING) {
       nonStrings++;
-    }
-  }
-
-  private void anyValue(int i, int off, int len) throws MalformedRequestException {
-    kind[i] = EMPTY;
-    valueOff[i] = off;
-    valueLen[i] = len;
-    WireReader r = new WireReader(buf, off, len);
-    while (!r.atEnd()) {
-      int tag = r.readTag();
-      int field = tag >>> 3;
-      switch (field) {
-        case 1 -> {
-          int l = r.readLength();
-          kind[i] = STRING;
-          valueOff[i] = r.pos;
-          valueLen[i] = l;
-          r.pos += l;
-        }
-        case 2 -> {
-          kind[i] = BOOL;
-          scalar[i] = r.readVarint();
-        }
-        case 3 -> {
-          kind[i] = INT;
-          scalar[i] = r.readVarint();
-        }
-        case 4 -> {
-          kind[i] = DOUBLE;
-          scalar[i] = r.readFixed64();
-        }
-        case 5, 6, 7 -> {
-          kind[i] = field == 5 ? ARRAY : field == 6 ? KVLIST : BYTES;
-          r.skip(tag & 7); // kept as the whole AnyValue range; decoded only when written
-          valueOff[i] = off;
-          valueLen[i] = len;
-        }
-        default -> r.skip(tag & 7);
-      }
     }
   }
 
@@ -185,7 +134,7 @@ public final class AttrList {
   private Slice text(int i, Slice out) {
     switch (kind[i]) {
       case STRING:
-        return out.set(buf, valueOff[i], valueLen[i]);
+        return out.set(valueBuf[i], valueOff[i], valueLen[i]);
       case EMPTY:
         return out.set(buf, 0, 0);
       default:
@@ -202,10 +151,15 @@ public final class AttrList {
         return scalar[i] != 0 ? TRUE : FALSE;
       case INT:
         return bytes(Long.toString(scalar[i]));
-      case DOUBLE:
-        return bytes(Double.toString(Double.longBitsToDouble(scalar[i])));
       default:
-        return COMPLEX_TEXT.get().text(kind[i] == BYTES, buf, valueOff[i], valueLen[i]);
+        value.kind = kind[i];
+        value.scalar = scalar[i];
+        value.buf = valueBuf[i];
+        value.off = valueOff[i];
+        value.len = valueLen[i];
+        scratch.clear();
+        value.text(scratch);
+        return scratch.copy();
     }
   }
 
@@ -264,32 +218,6 @@ public final class AttrList {
 
     public Slice value() {
       return value;
-    }
-  }
-
-  /** A bounded cache from an AnyValue's bytes to its text. */
-  private static final class ComplexText {
-    private static final int MAX_ENTRIES = 1024;
-    private final java.util.HashMap<BytesKey, byte[]> texts = new java.util.HashMap<>();
-
-    byte[] text(boolean isBytes, byte[] buf, int off, int len) {
-      BytesKey key = new BytesKey(Arrays.copyOfRange(buf, off, off + len));
-      byte[] text = texts.get(key);
-      if (text == null) {
-        AnyValue v;
-        try {
-          v = AnyValue.parseFrom(key.bytes);
-        } catch (InvalidProtocolBufferException e) {
-          throw new IllegalStateException("attribute bytes changed after validation", e);
-        }
-        text = bytes(isBytes ? Base64.getEncoder().encodeToString(v.getBytesValue().toByteArray())
-            : AttributeText.text(v));
-        if (texts.size() >= MAX_ENTRIES) {
-          texts.clear();
-        }
-        texts.put(key, text);
-      }
-      return text;
     }
   }
 }

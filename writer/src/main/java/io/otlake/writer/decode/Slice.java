@@ -10,19 +10,20 @@ public final class Slice {
   /** This slice's own buffer, for text it produces itself (hex ids); reused from row to row. */
   private byte[] own;
 
-  Slice set(byte[] buf, int off, int len) {
+  /** Points this slice at {@code buf[off, off + len)}. */
+  public Slice set(byte[] buf, int off, int len) {
     this.buf = buf;
     this.off = off;
     this.len = len;
     return this;
   }
 
-  Slice set(byte[] constant) {
+  public Slice set(byte[] constant) {
     return set(constant, 0, constant.length);
   }
 
   /** Points this slice at the lower-case hex form of {@code raw}'s bytes, kept in this slice's own buffer. */
-  Slice hexOf(Slice raw) {
+  public Slice hexOf(Slice raw) {
     int n = 2 * raw.len;
     if (own == null || own.length < n) {
       own = new byte[Math.max(n, 32)];

@@ -38,8 +38,8 @@ class AttributeTextTest {
     AttributeText.put(attributes, values, types);
 
     assertThat(values).containsEntry("s", "GET").containsEntry("i", "-9007199254740993").containsEntry("b", "true")
-        .containsEntry("bytes", "AP8q").containsEntry("array", "{\"arrayValue\":{\"values\":[{\"intValue\":\"1\"},"
-            + "{\"stringValue\":\"x\"}]}}");
+        .containsEntry("bytes", "AP8q").containsEntry("array", "[1,\"x\"]")
+        .containsEntry("kvlist", "{\"inner\":2.5}").containsEntry("nan", "NaN").containsEntry("empty", "");
     assertThat(types).doesNotContainKeys("s", "numeric.string")
         .containsEntry("i", "int").containsEntry("d", "double").containsEntry("kvlist", "kvlist")
         .containsEntry("empty", "empty");

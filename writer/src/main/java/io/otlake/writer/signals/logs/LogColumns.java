@@ -1,0 +1,164 @@
+package io.otlake.writer.signals.logs;
+
+import io.otlake.writer.decode.AttrList;
+import io.otlake.writer.decode.Slice;
+import io.otlake.writer.parquet.FieldWriter;
+import io.otlake.writer.parquet.RowWriter;
+import io.otlake.writer.parquet.StringMapCache;
+import io.otlake.writer.signals.RowMapper;
+
+/**
+ * The {@code logs} table's rows from {@link LogView}s: which record field goes to which column (levels come from
+ * the schema, see {@link RowWriter}). Strings go from the record's bytes to the columns as byte slices; resource and
+ * scope attribute maps go through a {@link StringMapCache}, as they repeat row after row. Columns the file's schema
+ * does not have are skipped; columns this class does not know are null.
+ */
+final class LogColumns implements RowMapper<LogView> {
+  private static final int CACHED_OWNERS = 8;
+
+  private final RowWriter row;
+  private final FieldWriter timestamp;
+  private final FieldWriter observedTimestamp;
+  private final FieldWriter timeUnixNano;
+  private final FieldWriter traceId;
+  private final FieldWriter spanId;
+  private final FieldWriter flags;
+  private final FieldWriter severityText;
+  private final FieldWriter severityNumber;
+  private final FieldWriter serviceName;
+  private final FieldWriter body;
+  private final FieldWriter bodyType;
+  private final FieldWriter eventName;
+  private final FieldWriter attributes;
+  private final FieldWriter attributeTypes;
+  private final FieldWriter droppedAttributes;
+  private final CachedMap resourceAttributes;
+  private final CachedMap resourceAttributeTypes;
+  private final FieldWriter resourceDropped;
+  private final FieldWriter resourceSchemaUrl;
+  private final FieldWriter scopeName;
+  private final FieldWriter scopeVersion;
+  private final CachedMap scopeAttributes;
+  private final CachedMap scopeAttributeTypes;
+  private final FieldWriter scopeDropped;
+  private final FieldWriter scopeSchemaUrl;
+
+  LogColumns(RowWriter row) {
+    this.row = row;
+    timestamp = row.fieldIfPresent("timestamp");
+    observedTimestamp = row.fieldIfPresent("observed_timestamp");
+    timeUnixNano = row.fieldIfPresent("time_unix_nano");
+    traceId = row.fieldIfPresent("trace_id");
+    spanId = row.fieldIfPresent("span_id");
+    flags = row.fieldIfPresent("flags");
+    severityText = row.fieldIfPresent("severity_text");
+    severityNumber = row.fieldIfPresent("severity_number");
+    serviceName = row.fieldIfPresent("service_name");
+    body = row.fieldIfPresent("body");
+    bodyType = row.fieldIfPresent("body_type");
+    eventName = row.fieldIfPresent("event_name");
+    attributes = row.fieldIfPresent("attributes");
+    attributeTypes = row.fieldIfPresent("attribute_types");
+    droppedAttributes = row.fieldIfPresent("dropped_attributes_count");
+    resourceAttributes = new CachedMap(row.fieldIfPresent("resource_attributes"), false);
+    resourceAttributeTypes = new CachedMap(row.fieldIfPresent("resource_attribute_types"), true);
+    resourceDropped = row.fieldIfPresent("resource_dropped_attributes_count");
+    resourceSchemaUrl = row.fieldIfPresent("resource_schema_url");
+    scopeName = row.fieldIfPresent("scope_name");
+    scopeVersion = row.fieldIfPresent("scope_version");
+    scopeAttributes = new CachedMap(row.fieldIfPresent("scope_attributes"), false);
+    scopeAttributeTypes = new CachedMap(row.fieldIfPresent("scope_attribute_types"), true);
+    scopeDropped = row.fieldIfPresent("scope_dropped_attributes_count");
+    scopeSchemaUrl = row.fieldIfPresent("scope_schema_url");
+  }
+
+  @Override
+  public void write(LogView l) {
+    timestamp.writeLong(l.timestampMicros());
+    micros(observedTimestamp, l.observedTimeUnixNano());
+    if (l.timeUnixNano() == 0) {
+      timeUnixNano.writeNull();
+    } else {
+      timeUnixNano.writeLong(l.timeUnixNano());
+    }
+    string(traceId, l.traceId());
+    string(spanId, l.spanId());
+    flags.writeLong(l.flags());
+    string(severityText, l.severityText());
+    severityNumber.writeInt(l.severityNumber());
+    string(serviceName, l.serviceNameText());
+    string(body, l.body());
+    string(bodyType, l.bodyType());
+    string(eventName, l.eventName());
+    map(attributes, l.attributes().values());
+    map(attributeTypes, l.attributes().types());
+    droppedAttributes.writeInt(l.droppedAttributes());
+    resourceAttributes.write(l.resourceAttributes());
+    resourceAttributeTypes.write(l.resourceAttributes());
+    resourceDropped.writeInt(l.resourceDroppedAttributes());
+    string(resourceSchemaUrl, l.resourceSchemaUrl());
+    string(scopeName, l.scopeName());
+    string(scopeVersion, l.scopeVersion());
+    scopeAttributes.write(l.scopeAttributes());
+    scopeAttributeTypes.write(l.scopeAttributes());
+    scopeDropped.writeInt(l.scopeDroppedAttributes());
+    string(scopeSchemaUrl, l.scopeSchemaUrl());
+    row.endRow();
+  }
+
+  /** A timestamptz from unix nanoseconds (sub-microsecond digits dropped), null when 0 (unset). */
+  private static void micros(FieldWriter f, long nanos) {
+    if (nanos == 0) {
+      f.writeNull();
+    } else {
+      f.writeLong(Math.floorDiv(nanos, 1000));
+    }
+  }
+
+  private static void string(FieldWriter f, Slice v) {
+    if (v == null) {
+      f.writeNull();
+    } else {
+      f.writeBytes(v.buf, v.off, v.len);
+    }
+  }
+
+  private static void map(FieldWriter map, AttrList.Pairs pairs) {
+    map.beginMap();
+    pairs.start();
+    while (pairs.hasNext()) {
+      pairs.next();
+      Slice k = pairs.key();
+      Slice v = pairs.value();
+      map.writeStringEntry(k.buf, k.off, k.len, v.buf, v.off, v.len);
+    }
+    map.endMap();
+  }
+
+  /** A resource's or scope's attribute map (values or types), which repeats row after row: ids replayed. */
+  private static final class CachedMap {
+    private final StringMapCache cache;
+    private final boolean types;
+
+    CachedMap(FieldWriter map, boolean types) {
+      this.cache = new StringMapCache(map, CACHED_OWNERS);
+      this.types = types;
+    }
+
+    void write(AttrList attributes) {
+      if (cache.replay(attributes, attributes.version())) {
+        return;
+      }
+      AttrList.Pairs pairs = types ? attributes.types() : attributes.values();
+      cache.begin(attributes, attributes.version());
+      pairs.start();
+      while (pairs.hasNext()) {
+        pairs.next();
+        Slice k = pairs.key();
+        Slice v = pairs.value();
+        cache.entry(k.buf, k.off, k.len, v.buf, v.off, v.len);
+      }
+      cache.end();
+    }
+  }
+}
