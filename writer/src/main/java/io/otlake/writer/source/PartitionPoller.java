@@ -448,7 +448,8 @@ public final class PartitionPoller<V extends ItemView> implements Runnable {
       rows += tableRows;
       fileCount += written.size();
       committedTo.add(t.name());
-      if (!written.isEmpty() && i < tables.size() - 1 && t.name().equals(HALT_AFTER_COMMIT_TO)) {
+      if (!written.isEmpty() && i < tables.size() - 1 && HALT_AFTER_COMMIT_TO != null
+          && (t.name().equals(HALT_AFTER_COMMIT_TO) || t.name().endsWith("." + HALT_AFTER_COMMIT_TO))) {
         LOG.warn("halting after the commit to {} ({}), before the signal's other tables", t.name(), HALT_PROPERTY);
         Runtime.getRuntime().halt(HALT_STATUS);
       }
