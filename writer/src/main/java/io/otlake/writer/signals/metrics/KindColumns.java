@@ -56,7 +56,7 @@ final class KindColumns {
   }
 
   void write(MetricView p) {
-    value(value, valueInt, p.hasValue(), p.isInt(), p.value(), p.intValue());
+    value(value, valueInt, p.number());
     monotonic.writeBoolean(p.monotonic());
     count.writeLong(p.count());
     PointColumns.optionalDouble(sum, p.hasSum(), p.sum());
@@ -90,15 +90,14 @@ final class KindColumns {
   }
 
   /** A number (point or exemplar): {@code value} always (null without one), {@code value_int} for as_int. */
-  static void value(FieldWriter value, FieldWriter valueInt, boolean has, boolean isInt, double asDouble,
-      long asInt) {
-    if (!has) {
+  static void value(FieldWriter value, FieldWriter valueInt, MetricView.Number n) {
+    if (!n.present()) {
       value.writeNull();
       valueInt.writeNull();
     } else {
-      value.writeDouble(asDouble);
-      if (isInt) {
-        valueInt.writeLong(asInt);
+      value.writeDouble(n.asDouble());
+      if (n.isInt()) {
+        valueInt.writeLong(n.asInt());
       } else {
         valueInt.writeNull();
       }

@@ -72,9 +72,7 @@ public final class MetricView implements ItemView {
   private long flags;
   private final AttrList attributes = new AttrList();
   private final Exemplars exemplars = new Exemplars();
-  /** Number value (gauge, sum): 0 none, 1 as_double, 2 as_int. */
-  private int valueCase;
-  private long valueBits;
+  private final Number number = new Number();
   private long count;
   private boolean hasSum;
   private double sum;
@@ -228,23 +226,9 @@ public final class MetricView implements ItemView {
     return exemplars;
   }
 
-  /** Whether a gauge or sum point has a value (as_double or as_int). */
-  boolean hasValue() {
-    return valueCase != 0;
-  }
-
-  boolean isInt() {
-    return valueCase == 2;
-  }
-
-  /** A gauge's or sum's value as a double (an as_int converted). */
-  double value() {
-    return valueCase == 2 ? (double) valueBits : Double.longBitsToDouble(valueBits);
-  }
-
-  /** A gauge's or sum's as_int value. */
-  long intValue() {
-    return valueBits;
+  /** A gauge's or sum's value. */
+  Number number() {
+    return number;
   }
 
   long count() {
@@ -432,8 +416,7 @@ public final class MetricView implements ItemView {
     flags = 0;
     WireFields.clear(attributes, b);
     exemplars.count = 0;
-    valueCase = 0;
-    valueBits = 0;
+    number.clear();
     count = 0;
     hasSum = kind == SUMMARY;
     sum = 0;
@@ -485,8 +468,7 @@ public final class MetricView implements ItemView {
     switch (kind) {
       case GAUGE, SUM -> {
         if ((field == 4 || field == 6) && wire == WireReader.I64) {
-          valueCase = field == 4 ? 1 : 2;
-          valueBits = w.readFixed64();
+          number.set(field == 6, w.readFixed64());
           return true;
         }
         return false;
@@ -618,6 +600,41 @@ public final class MetricView implements ItemView {
     return new long[] {random.nextLong(), random.nextLong(), random.nextLong()};
   }
 
+  /** A NumberDataPoint's or an Exemplar's value (a oneof: as_double, as_int or none; the last one sent wins). */
+  static final class Number {
+    /** 0 none, 1 as_double, 2 as_int. */
+    private int valueCase;
+    private long bits;
+
+    void set(boolean isInt, long bits) {
+      this.valueCase = isInt ? 2 : 1;
+      this.bits = bits;
+    }
+
+    void clear() {
+      valueCase = 0;
+      bits = 0;
+    }
+
+    boolean present() {
+      return valueCase != 0;
+    }
+
+    boolean isInt() {
+      return valueCase == 2;
+    }
+
+    /** The value as a double (an as_int converted). */
+    double asDouble() {
+      return valueCase == 2 ? (double) bits : Double.longBitsToDouble(bits);
+    }
+
+    /** The exact as_int value. */
+    long asInt() {
+      return bits;
+    }
+  }
+
   /** A growable list of longs, reused from point to point. */
   static final class Longs {
     private long[] values = new long[16];
@@ -700,23 +717,21 @@ public final class MetricView implements ItemView {
     private final Slice spanId = new Slice();
     private final AttrList filteredAttributes = new AttrList();
     private long timeNanos;
-    private int valueCase;
-    private long valueBits;
+    private final Number value = new Number();
 
     void read(byte[] b, int off, int len) throws MalformedRequestException {
       WireFields.empty(rawTraceId, b);
       WireFields.empty(rawSpanId, b);
       WireFields.clear(filteredAttributes, b);
       timeNanos = 0;
-      valueCase = 0;
-      valueBits = 0;
+      value.clear();
       WireReader w = new WireReader(b, off, len);
       while (!w.atEnd()) {
         int tag = w.readTag();
         switch (tag) {
           case 2 << 3 | WireReader.I64 -> timeNanos = w.readFixed64();
-          case 3 << 3 | WireReader.I64 -> { valueCase = 1; valueBits = w.readFixed64(); }
-          case 6 << 3 | WireReader.I64 -> { valueCase = 2; valueBits = w.readFixed64(); }
+          case 3 << 3 | WireReader.I64 -> value.set(false, w.readFixed64());
+          case 6 << 3 | WireReader.I64 -> value.set(true, w.readFixed64());
           case 4 << 3 | WireReader.LEN -> WireFields.slice(w, rawSpanId);
           case 5 << 3 | WireReader.LEN -> WireFields.slice(w, rawTraceId);
           case 7 << 3 | WireReader.LEN -> WireFields.addAttribute(filteredAttributes, w);
@@ -735,20 +750,8 @@ public final class MetricView implements ItemView {
       return Math.floorDiv(timeNanos, 1000);
     }
 
-    boolean hasValue() {
-      return valueCase != 0;
-    }
-
-    boolean isInt() {
-      return valueCase == 2;
-    }
-
-    double value() {
-      return valueCase == 2 ? (double) valueBits : Double.longBitsToDouble(valueBits);
-    }
-
-    long intValue() {
-      return valueBits;
+    Number value() {
+      return value;
     }
 
     /** Lower-case hex, or null when the exemplar has no trace id. */

@@ -152,7 +152,7 @@ final class PointColumns implements RowMapper<MetricView> {
         } else {
           time.writeNull();
         }
-        KindColumns.value(value, valueInt, e.hasValue(), e.isInt(), e.value(), e.intValue());
+        KindColumns.value(value, valueInt, e.value());
         string(traceId, e.traceId());
         string(spanId, e.spanId());
         attributes.write(e.filteredAttributes());

@@ -50,9 +50,9 @@ class MetricViewTest {
     assertThat(p.name().toString()).isEqualTo("cpu");
     assertThat(p.description().toString()).isEqualTo("cpu use");
     assertThat(p.unit().toString()).isEqualTo("1");
-    assertThat(p.hasValue()).isTrue();
-    assertThat(p.isInt()).isFalse();
-    assertThat(p.value()).isEqualTo(0.25);
+    assertThat(p.number().present()).isTrue();
+    assertThat(p.number().isInt()).isFalse();
+    assertThat(p.number().asDouble()).isEqualTo(0.25);
     assertThat(p.attributes().version()).isPositive();
     assertThat(p.resourceDroppedAttributes()).isEqualTo(2);
     assertThat(p.resourceSchemaUrl().toString()).isEqualTo("https://s/1.24.0");
@@ -65,25 +65,25 @@ class MetricViewTest {
     assertThat(traced.traceId().toString()).isEqualTo("0102030405060708090a0b0c0d0e0f10");
     assertThat(traced.spanId().toString()).isEqualTo("a1020304050607ff");
     assertThat(traced.timeMicros()).isEqualTo((T - 5) / 1000);
-    assertThat(traced.isInt()).isFalse();
-    assertThat(traced.value()).isEqualTo(0.3);
+    assertThat(traced.value().isInt()).isFalse();
+    assertThat(traced.value().asDouble()).isEqualTo(0.3);
     MetricView.Exemplar untraced = ex.get(1);
     assertThat(untraced.traceId()).isNull();
     assertThat(untraced.spanId()).isNull();
     assertThat(untraced.hasTime()).isFalse();
-    assertThat(untraced.isInt()).isTrue();
-    assertThat(untraced.intValue()).isEqualTo(-7);
+    assertThat(untraced.value().isInt()).isTrue();
+    assertThat(untraced.value().asInt()).isEqualTo(-7);
 
     p = at(1);
     assertThat(p.startMicros()).isEqualTo((T - 1000) / 1000);
-    assertThat(p.isInt()).isTrue();
-    assertThat(p.intValue()).as("an int beyond 2^53 is exact").isEqualTo(BIG);
+    assertThat(p.number().isInt()).isTrue();
+    assertThat(p.number().asInt()).as("an int beyond 2^53 is exact").isEqualTo(BIG);
     assertThat(p.exemplars().count()).isZero();
     p = at(2);
-    assertThat(p.hasValue()).isFalse();
+    assertThat(p.number().present()).isFalse();
     assertThat(p.flags()).isEqualTo(1);
-    assertThat(at(3).intValue()).isEqualTo(Long.MIN_VALUE);
-    assertThat(at(4).value()).isNaN();
+    assertThat(at(3).number().asInt()).isEqualTo(Long.MIN_VALUE);
+    assertThat(at(4).number().asDouble()).isNaN();
   }
 
   @Test
@@ -92,14 +92,14 @@ class MetricViewTest {
     MetricView p = at(5);
     assertThat(p.temporality()).isEqualTo(2);
     assertThat(p.monotonic()).isTrue();
-    assertThat(p.intValue()).isEqualTo(Long.MAX_VALUE);
+    assertThat(p.number().asInt()).isEqualTo(Long.MAX_VALUE);
     assertThat(p.description()).isNull();
     p = at(7);
     assertThat(p.name().toString()).isEqualTo("queue.delta");
     assertThat(p.temporality()).isEqualTo(1);
     assertThat(p.monotonic()).isFalse();
-    assertThat(p.value()).isEqualTo(-2.5);
-    assertThat(p.exemplars().get(0).intValue()).isEqualTo(BIG);
+    assertThat(p.number().asDouble()).isEqualTo(-2.5);
+    assertThat(p.exemplars().get(0).value().asInt()).isEqualTo(BIG);
     assertThat(p.exemplars().get(0).traceId()).isNull();
     assertThat(p.exemplars().get(0).spanId().toString()).isEqualTo("a1020304050607ff");
   }
@@ -160,7 +160,7 @@ class MetricViewTest {
     List<String> ids = identities(r.toByteArray());
     assertThat(new HashSet<>(ids)).hasSize(ids.size());
     assertThat(identities(r.toByteArray())).isEqualTo(ids);
-    assertThat(new MetricView()).isNotNull();
+    assertThat(identities(new MetricView(), r.toByteArray())).as("another view of the process").isEqualTo(ids);
 
     // the same point in a record of its own (as the gateway splits by resource and metric) keeps its identity
     ResourceMetrics first = r.getResourceMetrics(0);
@@ -188,6 +188,10 @@ class MetricViewTest {
   }
 
   private List<String> identities(byte[] request) throws MalformedRequestException {
+    return identities(view, request);
+  }
+
+  private static List<String> identities(MetricView view, byte[] request) throws MalformedRequestException {
     view.reset(request);
     List<String> out = new ArrayList<>();
     byte[] id = new byte[24];
