@@ -24,4 +24,19 @@ class XxHash64Test {
       }
     }
   }
+
+  @Test
+  void seededEqualsLz4JavasXxh64() {
+    net.jpountz.xxhash.XXHash64 lz4 = net.jpountz.xxhash.XXHashFactory.safeInstance().hash64();
+    SplittableRandom random = new SplittableRandom(5);
+    for (int len = 0; len < 200; len++) {
+      byte[] b = new byte[len + 7];
+      random.nextBytes(b);
+      int off = random.nextInt(8);
+      int n = Math.min(len, b.length - off);
+      long seed = random.nextLong();
+      assertThat(XxHash64.hash(b, off, n, seed)).as("length %d seed %d", n, seed)
+          .isEqualTo(lz4.hash(b, off, n, seed));
+    }
+  }
 }

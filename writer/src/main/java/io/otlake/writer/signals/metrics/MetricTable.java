@@ -1,0 +1,90 @@
+package io.otlake.writer.signals.metrics;
+
+import io.otlake.writer.parquet.RowWriter;
+import io.otlake.writer.signals.RowMapper;
+import io.otlake.writer.signals.TableUnit;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.iceberg.PartitionSpec;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.SortOrder;
+import org.apache.iceberg.TableProperties;
+
+/**
+ * One of the five metric tables, one per point kind as the OpenTelemetry Collector's ClickHouse exporter splits
+ * them: {@link MetricSchemas#schema} (the common columns around the kind's own), partitioned by day(timestamp) and
+ * service_name, rows by {@link PointColumns}.
+ */
+public final class MetricTable implements TableUnit<MetricView> {
+  /** In the order of the kinds ({@link MetricView#table()}). */
+  public static final List<MetricTable> ALL = List.of(
+      new MetricTable("metrics_gauge", MetricView.GAUGE),
+      new MetricTable("metrics_sum", MetricView.SUM),
+      new MetricTable("metrics_histogram", MetricView.HISTOGRAM),
+      new MetricTable("metrics_exponential_histogram", MetricView.EXPONENTIAL_HISTOGRAM),
+      new MetricTable("metrics_summary", MetricView.SUMMARY));
+
+  private final String name;
+  private final Schema schema;
+  private final PartitionSpec spec;
+  private final SortOrder sortOrder;
+
+  private MetricTable(String name, int kind) {
+    this.name = name;
+    this.schema = MetricSchemas.schema(kind);
+    this.spec = PartitionSpec.builderFor(schema).day("timestamp").identity("service_name").build();
+    this.sortOrder = SortOrder.builderFor(schema).asc("metric_name").asc("timestamp").build();
+  }
+
+  @Override
+  public String defaultName() {
+    return name;
+  }
+
+  @Override
+  public Schema schema() {
+    return schema;
+  }
+
+  @Override
+  public PartitionSpec spec() {
+    return spec;
+  }
+
+  /**
+   * For compactions: by metric name, then time, within a partition (one service and day). A query reads one metric
+   * (a counter's rate, a latency histogram's quantiles) over a time range, so sorted files give it row groups
+   * whose name statistics skip every other metric and whose points come in time order; a series' points (by
+   * attributes, which cannot be a sort key) follow each other in time within the metric's run.
+   */
+  @Override
+  public SortOrder sortOrder() {
+    return sortOrder;
+  }
+
+  /** As the traces table: format v2, Parquet with zstd and v2 encodings, the configured target file size. */
+  @Override
+  public Map<String, String> properties(long targetFileSizeBytes) {
+    Map<String, String> p = new LinkedHashMap<>();
+    p.put(TableProperties.FORMAT_VERSION, "2");
+    p.put(TableProperties.DEFAULT_FILE_FORMAT, "parquet");
+    p.put(TableProperties.PARQUET_COMPRESSION, "zstd");
+    p.put(TableProperties.WRITE_TARGET_FILE_SIZE_BYTES, Long.toString(targetFileSizeBytes));
+    p.put(TableProperties.METADATA_DELETE_AFTER_COMMIT_ENABLED, "true");
+    p.put(TableProperties.METADATA_PREVIOUS_VERSIONS_MAX, "100");
+    p.put("otlake.parquet.encodings", "v2");
+    return Collections.unmodifiableMap(p);
+  }
+
+  @Override
+  public RowMapper<MetricView> mapper(RowWriter row) {
+    return new PointColumns(row);
+  }
+
+  @Override
+  public String toString() {
+    return name;
+  }
+}
