@@ -182,6 +182,9 @@ class SignalsEndToEndIT {
       list.forEach(x -> l.add(normalize(x)));
       return l;
     }
+    if (v instanceof java.time.OffsetDateTime t) {
+      return t.truncatedTo(java.time.temporal.ChronoUnit.MICROS); // the tables' precision
+    }
     if (v instanceof java.nio.ByteBuffer b) {
       return java.util.HexFormat.of().formatHex(org.apache.iceberg.util.ByteBuffers.toByteArray(b));
     }
@@ -191,19 +194,35 @@ class SignalsEndToEndIT {
   @Test
   void metricsOfEveryInstrumentFromTheSdkReachTheirTopicUnchanged() throws Exception {
     String topic = "it_metrics";
+    // every instrument kind, cumulative (the default) and delta with exponential histograms
     InMemoryMetricReader reader = InMemoryMetricReader.create();
-    Collection<MetricData> data;
+    InMemoryMetricReader delta = InMemoryMetricReader.builder()
+        .setAggregationTemporalitySelector(
+            io.opentelemetry.sdk.metrics.export.AggregationTemporalitySelector.deltaPreferred())
+        .setDefaultAggregationSelector(io.opentelemetry.sdk.metrics.export.DefaultAggregationSelector.getDefault()
+            .with(io.opentelemetry.sdk.metrics.InstrumentType.HISTOGRAM,
+                io.opentelemetry.sdk.metrics.Aggregation.base2ExponentialBucketHistogram()))
+        .build();
+    Collection<MetricData> data = new ArrayList<>();
     try (SdkMeterProvider provider = SdkMeterProvider.builder().setResource(RESOURCE).registerMetricReader(reader)
-        .build()) {
-      Meter meter = provider.get("it.metrics");
-      Attributes route = Attributes.of(AttributeKey.stringKey("route"), "/cart");
-      meter.counterBuilder("requests").build().add(3, route);
-      meter.upDownCounterBuilder("in_flight").build().add(-2, route);
-      meter.gaugeBuilder("temperature").build().set(21.5, route);
-      meter.histogramBuilder("latency").setUnit("ms").build().record(12.5, route);
-      data = reader.collectAllMetrics();
+        .build(); SdkMeterProvider deltaProvider = SdkMeterProvider.builder().setResource(RESOURCE)
+        .registerMetricReader(delta).build()) {
+      for (SdkMeterProvider p : List.of(provider, deltaProvider)) {
+        Meter meter = p.get(p == provider ? "it.metrics" : "it.metrics.delta");
+        Attributes route = Attributes.of(AttributeKey.stringKey("route"), "/cart");
+        meter.counterBuilder("requests").build().add(3, route);
+        meter.upDownCounterBuilder("in_flight").build().add(-2, route);
+        meter.gaugeBuilder("temperature").build().set(21.5, route);
+        meter.gaugeBuilder("queue").ofLongs().build().set(7, route);
+        var latency = meter.histogramBuilder("latency").setUnit("ms").build();
+        latency.record(12.5, route);
+        latency.record(0.25, route);
+        latency.record(900, route);
+      }
+      data.addAll(reader.collectAllMetrics());
+      data.addAll(delta.collectAllMetrics());
     }
-    assertThat(data).hasSize(4);
+    assertThat(data).hasSize(10);
     ExportMetricsServiceRequest expected = metricsRequest(data);
     try (GatewayServer gateway = TestLake.gateway("it_metrics_unused_spans", Map.of("kafka.topic.metrics", topic))) {
       for (MetricExporter exporter : List.of(
@@ -218,8 +237,8 @@ class SignalsEndToEndIT {
       HttpResponse<String> json = postGzippedJson(gateway, "/v1/metrics", OtlpJson.requestToJson(expected));
       assertThat(json.statusCode()).isEqualTo(200);
       assertThat(json.body()).isEqualTo("{}");
-      // one record per metric (resource + name) and request
-      List<ConsumerRecord<byte[], byte[]>> records = read(topic, 12);
+      // one record per metric name (resource + name) and request
+      List<ConsumerRecord<byte[], byte[]>> records = read(topic, 15);
       List<Metric> stored = new ArrayList<>();
       for (ConsumerRecord<byte[], byte[]> r : records) {
         assertThat(TestLake.header(r, RecordHeaders.SIGNAL)).isEqualTo("metrics");
@@ -235,7 +254,73 @@ class SignalsEndToEndIT {
       assertThat(stored).containsExactlyInAnyOrderElementsOf(thrice);
       badInput(gateway, MetricsServiceGrpc.getExportMethod().getFullMethodName(), "/v1/metrics",
           "ExportMetricsServiceRequest");
+      // summaries come from hand-built requests (SDKs emit none), here as OTLP/JSON with gzip
+      HttpResponse<String> summary = postGzippedJson(gateway, "/v1/metrics", OtlpJson.requestToJson(SUMMARY));
+      assertThat(summary.statusCode()).isEqualTo(200);
     }
+    // the writer: every point in its kind's table with every field as sent. Of the three copies of each point, the
+    // SDK's gRPC and HTTP exporters sent the same bytes (stored once); the JSON copy is protobuf-java's encoding,
+    // which for some kinds differs from the SDK's in byte order, and then counts as another sending (see the logs
+    // test): so each point is there once or twice, never three times
+    Map<String, String> tables = new java.util.LinkedHashMap<>();
+    for (String kind : new String[] {"gauge", "sum", "histogram", "exponential-histogram", "summary"}) {
+      tables.put("table.metrics-" + kind, "it_metrics_" + kind.replace('-', '_'));
+    }
+    Map<String, String> settings = new java.util.HashMap<>(tables);
+    settings.put("signals", "metrics");
+    settings.put("kafka.topic.metrics", topic);
+    List<List<org.apache.iceberg.data.Record>> want = new io.otlake.writer.testing.MetricRows().rows(expected);
+    List<List<org.apache.iceberg.data.Record>> summaries = new io.otlake.writer.testing.MetricRows().rows(SUMMARY);
+    try (io.otlake.writer.WriterService writer = TestLake.writer("it_metrics_unused_spans", "it_metrics_unused",
+        settings)) {
+      List<String> names = new ArrayList<>(tables.values());
+      for (int k = 0; k < names.size(); k++) {
+        List<Object> rows = new ArrayList<>(normalized(want.get(k)));
+        rows.addAll(normalized(summaries.get(k)));
+        int count = rows.size();
+        TestLake.awaitRows(TestLake.catalog(), names.get(k), Duration.ofSeconds(60), r -> r.size() >= count);
+      }
+      ChildJvm.sleep(2000);
+      int stored = 0;
+      for (int k = 0; k < names.size(); k++) {
+        List<Object> rows = new ArrayList<>(normalized(want.get(k)));
+        rows.addAll(normalized(summaries.get(k)));
+        List<Object> got = normalized(TestLake.rows(TestLake.catalog(), names.get(k)));
+        stored += got.size();
+        assertThat(new java.util.HashSet<>(got)).as(names.get(k)).isEqualTo(new java.util.HashSet<>(rows));
+        for (Object row : rows) {
+          assertThat(got.stream().filter(row::equals).count()).as(names.get(k)).isBetween(1L, 2L);
+        }
+      }
+      assertThat(want.get(io.otlake.writer.testing.MetricRows.EXPONENTIAL_HISTOGRAM)).isNotEmpty();
+      int points = want.stream().mapToInt(List::size).sum();
+      assertThat(writer.meterRegistry().find("otlake.writer.duplicates.dropped").tag("signal", "metrics").counter()
+          .count()).isEqualTo(3.0 * points + 1 - stored);
+      assertThat(summaries.get(io.otlake.writer.testing.MetricRows.SUMMARY)).hasSize(1);
+    }
+  }
+
+  private static final ExportMetricsServiceRequest SUMMARY = summaryRequest();
+
+  private static ExportMetricsServiceRequest summaryRequest() {
+    long now = System.currentTimeMillis() * 1_000_000L;
+    var point = io.opentelemetry.proto.metrics.v1.SummaryDataPoint.newBuilder()
+        .setStartTimeUnixNano(now - 60_000_000_000L).setTimeUnixNano(now).setCount(42).setSum(1234.5)
+        .addQuantileValues(io.opentelemetry.proto.metrics.v1.SummaryDataPoint.ValueAtQuantile.newBuilder()
+            .setQuantile(0.5).setValue(20))
+        .addQuantileValues(io.opentelemetry.proto.metrics.v1.SummaryDataPoint.ValueAtQuantile.newBuilder()
+            .setQuantile(0.99).setValue(95.5))
+        .addAttributes(io.opentelemetry.proto.common.v1.KeyValue.newBuilder().setKey("route").setValue(
+            io.opentelemetry.proto.common.v1.AnyValue.newBuilder().setStringValue("/cart")));
+    return ExportMetricsServiceRequest.newBuilder().addResourceMetrics(
+        io.opentelemetry.proto.metrics.v1.ResourceMetrics.newBuilder()
+            .setResource(io.opentelemetry.proto.resource.v1.Resource.newBuilder().addAttributes(
+                io.opentelemetry.proto.common.v1.KeyValue.newBuilder().setKey("service.name").setValue(
+                    io.opentelemetry.proto.common.v1.AnyValue.newBuilder().setStringValue("legacy"))))
+            .addScopeMetrics(io.opentelemetry.proto.metrics.v1.ScopeMetrics.newBuilder().addMetrics(
+                Metric.newBuilder().setName("rpc.duration").setUnit("ms").setDescription("from a Prometheus app")
+                    .setSummary(io.opentelemetry.proto.metrics.v1.Summary.newBuilder().addDataPoints(point)))))
+        .build();
   }
 
   /** Garbage over gRPC gets INVALID_ARGUMENT, over HTTP 400, each saying what it is not. */
