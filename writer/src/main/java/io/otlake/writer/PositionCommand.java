@@ -10,7 +10,6 @@ import io.otlake.writer.table.Catalogs;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,21 +25,22 @@ import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * {@code ./otlake position [--config FILE] show | set [--all earliest|latest] [PARTITION=OFFSET ...]}: shows or sets
+ * {@code ./otlake position [--config FILE | --data DIR] show | set [--all earliest|latest] [PARTITION=OFFSET ...]}: shows or sets
  * the writer group's position in its table (the group, topic and table of the writer's configuration). Setting it
  * is how an operator resumes partitions the writer refused because the table held no trustworthy position.
  */
 public final class PositionCommand {
   static final String USAGE = """
-      usage: otlake position [--config FILE] show
-             otlake position [--config FILE] set [--all earliest|latest] [PARTITION=OFFSET ...]
+      usage: otlake position [--config FILE | --data DIR] show
+             otlake position [--config FILE | --data DIR] set [--all earliest|latest] [PARTITION=OFFSET ...]
 
       Shows or sets where the writer group of the configuration (kafka.group-id) is in its topic, as the table
       records it. 'set' replaces the whole position: with --all, every partition of the topic starts at its
       beginning (earliest) or its end (latest); PARTITION=OFFSET pairs set single partitions (on top of --all, or of
       the position the table holds). Offsets must lie within what Kafka still has. Running writers take the new
       position at their next commit or re-check (within seconds).
-      """;
+
+      """ + CommandConfig.HELP;
 
   private PositionCommand() {}
 
@@ -50,6 +50,7 @@ public final class PositionCommand {
 
   public static int run(String[] args, PrintStream out, PrintStream err) {
     Path file = null;
+    Path data = null;
     String command = null;
     String all = null;
     Map<Integer, Long> explicit = new TreeMap<>();
@@ -58,13 +59,15 @@ public final class PositionCommand {
       if (a.equals("--help") || a.equals("-h")) {
         out.print(USAGE);
         return 0;
-      } else if (a.equals("--config") || a.equals("--all")) {
+      } else if (CommandConfig.isOption(a) || a.equals("--all")) {
         if (i + 1 >= args.length) {
           err.println("otlake position: " + a + " needs a value (see --help)");
           return 2;
         }
         if (a.equals("--config")) {
           file = Path.of(args[++i]);
+        } else if (a.equals("--data")) {
+          data = Path.of(args[++i]);
         } else {
           all = args[++i];
           if (!all.equals("earliest") && !all.equals("latest")) {
@@ -90,14 +93,14 @@ public final class PositionCommand {
       err.println("otlake position: set needs --all earliest|latest or PARTITION=OFFSET pairs");
       return 2;
     }
-    if (file == null && Files.exists(Path.of("writer.yaml"))) {
-      file = Path.of("writer.yaml");
-    }
     WriterConfig config;
     try {
-      config = WriterConfig.load(file, System.getenv(), Map.of());
+      config = CommandConfig.load(file, data, Map.of());
     } catch (ConfigException e) {
       err.println("configuration error: " + e.getMessage());
+      return 2;
+    } catch (IllegalArgumentException e) {
+      err.println("otlake position: " + e.getMessage());
       return 2;
     }
     try {

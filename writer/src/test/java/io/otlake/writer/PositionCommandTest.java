@@ -20,7 +20,7 @@ class PositionCommandTest {
   @Test
   void helpPrintsTheUsage() {
     assertThat(run("--help")).isZero();
-    assertThat(out.toString(StandardCharsets.UTF_8)).contains("otlake position [--config FILE] set");
+    assertThat(out.toString(StandardCharsets.UTF_8)).contains("otlake position [--config FILE | --data DIR] set");
   }
 
   @Test
