@@ -28,8 +28,13 @@ import org.apache.iceberg.exceptions.NoSuchTableException;
  * letters.
  */
 public final class StatusCommand {
-  /** How long Kafka and the catalog may take to answer before the command gives up with one line. */
+  /**
+   * How long the catalog may take to answer (building it and reading the first table's metadata from storage, in a
+   * JVM that just started) before the command gives up with one line.
+   */
   static final Duration REACH_TIMEOUT = Duration.ofSeconds(10);
+  /** How long Kafka may take to answer a request before the command gives up with one line. */
+  static final Duration KAFKA_TIMEOUT = Duration.ofSeconds(5);
   /** How long reading every table's status may take once the catalog answered (planning a big table's files). */
   static final Duration READ_TIMEOUT = Duration.ofMinutes(5);
 
@@ -42,8 +47,8 @@ public final class StatusCommand {
 
       """ + CommandConfig.HELP + """
         --json          print JSON for scripts instead of text
-      Exit status: 0 when shown, 1 when Kafka or the catalog did not answer (within 10 s), 2 on a usage or
-      configuration error.
+      Exit status: 0 when shown, 1 when Kafka (within 5 s) or the catalog (within 10 s) did not answer, 2 on a
+      usage or configuration error.
       """;
 
   private StatusCommand() {}
@@ -107,7 +112,7 @@ public final class StatusCommand {
         config.catalogProperties().getOrDefault("type", "?")) + ")";
     Catalog catalog = Bounded.call(where, REACH_TIMEOUT,
         () -> Catalogs.build(config.catalogName(), config.catalogProperties()));
-    try (KafkaView kafka = KafkaView.connect(config.bootstrapServers(), config.consumerProperties(), REACH_TIMEOUT)) {
+    try (KafkaView kafka = KafkaView.connect(config.bootstrapServers(), config.consumerProperties(), KAFKA_TIMEOUT)) {
       List<TableIdentifier> ids = config.ownedTables();
       // the first table's metadata read shows whether the catalog and its storage answer
       Table first = Bounded.call(where, REACH_TIMEOUT, () -> load(catalog, ids.get(0)));

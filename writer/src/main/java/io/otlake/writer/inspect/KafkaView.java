@@ -99,6 +99,10 @@ public final class KafkaView implements AutoCloseable {
       if (e.getCause() instanceof UnknownTopicOrPartitionException) {
         throw new MissingTopic();
       }
+      if (e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException) {
+        throw new Unreachable("Kafka at " + servers + " (" + what + "): no answer within " + timeout.toSeconds()
+            + " s", e);
+      }
       throw new Unreachable("Kafka at " + servers + " (" + what + "): " + Bounded.oneLine(e.getCause()), e);
     } catch (TimeoutException e) {
       throw new Unreachable("Kafka at " + servers + " (" + what + "): no answer within " + timeout.toSeconds()
