@@ -11,15 +11,11 @@ import io.otlake.writer.table.Catalogs;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.exceptions.NoSuchTableException;
@@ -39,7 +35,7 @@ public final class MaintainCommand {
 
         --config FILE   the writer's configuration (catalog, tables, maintenance.* keys)
         --data DIR      a running ./otlake local's data folder: its catalog from DIR/catalog.properties
-                        (the default, with ./otlake-data, when neither is given)
+                        (with neither option, ./writer.yaml when it exists, else ./otlake-data)
         --table NS.NAME maintain this table instead of the configuration's (repeatable)
         --steps LIST    only these steps, e.g. compact,expire (default: maintenance.steps)
         --set KEY=VALUE override a configuration key, e.g. --set maintenance.retention.days=30
@@ -93,17 +89,9 @@ public final class MaintainCommand {
         }
       }
     }
-    if (file != null && data != null) {
-      err.println("otlake maintain: give --config or --data, not both");
-      return 2;
-    }
     WriterConfig config;
     try {
-      if (file == null) {
-        Map<String, String> local = localCatalog(data == null ? Path.of("otlake-data") : data);
-        local.forEach(overrides::putIfAbsent);
-      }
-      config = WriterConfig.load(file, System.getenv(), overrides);
+      config = CommandConfig.load(file, data, overrides);
     } catch (ConfigException e) {
       err.println("configuration error: " + e.getMessage());
       return 2;
@@ -143,29 +131,5 @@ public final class MaintainCommand {
       }
     }
     return status;
-  }
-
-  /** The writer keys that point at a running local mode's catalog, read from {@code DIR/catalog.properties}. */
-  static Map<String, String> localCatalog(Path dir) {
-    Path file = dir.resolve("catalog.properties");
-    if (!Files.isRegularFile(file)) {
-      throw new IllegalArgumentException("no " + file + ": start ./otlake local (it writes that file) or give the"
-          + " writer's configuration with --config");
-    }
-    Properties p = new Properties();
-    try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      p.load(r);
-    } catch (IOException e) {
-      throw new IllegalArgumentException("cannot read " + file + ": " + e.getMessage());
-    }
-    Map<String, String> o = new LinkedHashMap<>();
-    for (String k : p.stringPropertyNames()) {
-      if (k.equals("name")) {
-        o.put("iceberg.catalog-name", p.getProperty(k));
-      } else {
-        o.put("iceberg.catalog." + k, p.getProperty(k));
-      }
-    }
-    return o;
   }
 }

@@ -10,7 +10,6 @@ import io.otlake.writer.table.Catalogs;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,14 +23,14 @@ import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * {@code ./otlake position [--config FILE] show | set [--all earliest|latest] [PARTITION=OFFSET ...]}: shows or sets
+ * {@code ./otlake position [--config FILE | --data DIR] show | set [--all earliest|latest] [PARTITION=OFFSET ...]}: shows or sets
  * the writer group's position in its table (the group, topic and table of the writer's configuration). Setting it
  * is how an operator resumes partitions the writer refused because the table held no trustworthy position.
  */
 public final class PositionCommand {
   static final String USAGE = """
-      usage: otlake position [--config FILE] [--table TABLE] show
-             otlake position [--config FILE] [--table TABLE] set [--all earliest|latest] [PARTITION=OFFSET ...]
+      usage: otlake position [--config FILE | --data DIR] [--table TABLE] show
+             otlake position [--config FILE | --data DIR] [--table TABLE] set [--all earliest|latest] [PARTITION=OFFSET ...]
 
       Shows or sets where the writer group of the configuration (kafka.group-id, or <group-id>-<signal> for the
       logs and metrics topics) is in its signal's topic, as the table records it. TABLE is a table's default name
@@ -39,7 +38,8 @@ public final class PositionCommand {
       beginning (earliest) or its end (latest); PARTITION=OFFSET pairs set single partitions (on top of --all, or of
       the position the table holds). Offsets must lie within what Kafka still has. Running writers take the new
       position at their next commit or re-check (within seconds).
-      """;
+
+      """ + CommandConfig.HELP;
 
   private PositionCommand() {}
 
@@ -49,6 +49,7 @@ public final class PositionCommand {
 
   public static int run(String[] args, PrintStream out, PrintStream err) {
     Path file = null;
+    Path data = null;
     String command = null;
     String all = null;
     String tableName = io.otlake.writer.table.TraceTable.DEFAULT_NAME;
@@ -58,7 +59,7 @@ public final class PositionCommand {
       if (a.equals("--help") || a.equals("-h")) {
         out.print(USAGE);
         return 0;
-      } else if (a.equals("--config") || a.equals("--all") || a.equals("--table")) {
+      } else if (CommandConfig.isOption(a) || a.equals("--all") || a.equals("--table")) {
         if (i + 1 >= args.length) {
           err.println("otlake position: " + a + " needs a value (see --help)");
           return 2;
@@ -67,6 +68,8 @@ public final class PositionCommand {
           file = Path.of(args[++i]);
         } else if (a.equals("--table")) {
           tableName = args[++i];
+        } else if (a.equals("--data")) {
+          data = Path.of(args[++i]);
         } else {
           all = args[++i];
           if (!all.equals("earliest") && !all.equals("latest")) {
@@ -97,14 +100,14 @@ public final class PositionCommand {
       err.println("otlake position: no table '" + tableName + "' (tables: " + tableNames() + ")");
       return 2;
     }
-    if (file == null && Files.exists(Path.of("writer.yaml"))) {
-      file = Path.of("writer.yaml");
-    }
     WriterConfig config;
     try {
-      config = WriterConfig.load(file, System.getenv(), Map.of());
+      config = CommandConfig.load(file, data, Map.of());
     } catch (ConfigException e) {
       err.println("configuration error: " + e.getMessage());
+      return 2;
+    } catch (IllegalArgumentException e) {
+      err.println("otlake position: " + e.getMessage());
       return 2;
     }
     try (Lake lake = Lake.open(config, signal, tableName)) {

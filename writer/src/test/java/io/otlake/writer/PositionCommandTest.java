@@ -20,7 +20,8 @@ class PositionCommandTest {
   @Test
   void helpPrintsTheUsage() {
     assertThat(run("--help")).isZero();
-    assertThat(out.toString(StandardCharsets.UTF_8)).contains("otlake position [--config FILE] [--table TABLE] set");
+    assertThat(out.toString(StandardCharsets.UTF_8))
+        .contains("otlake position [--config FILE | --data DIR] [--table TABLE] set");
   }
 
   @Test

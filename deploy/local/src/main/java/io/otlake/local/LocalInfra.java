@@ -143,6 +143,22 @@ public final class LocalInfra implements AutoCloseable {
     return file;
   }
 
+  /**
+   * Writes {@code bootstrap.servers} to {@code <data>/kafka.properties}, where the writer's commands
+   * ({@code ./otlake status --data DIR}, ...) find this Kafka; returns the path.
+   */
+  public Path writeKafkaProperties() {
+    Properties props = new Properties();
+    props.setProperty("bootstrap.servers", bootstrapServers());
+    Path file = dataDir.resolve("kafka.properties");
+    try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+      props.store(w, "Kafka of this otlake (for ./otlake status, trace, position, maintain --data DIR)");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return file;
+  }
+
   /** The writer settings that point it at this infrastructure, as configuration overrides. */
   public Map<String, String> writerOverrides() {
     Map<String, String> o = new LinkedHashMap<>();

@@ -31,6 +31,7 @@ public final class LocalMain {
 
     LocalInfra infra = LocalInfra.start(options.data(), options.kafkaPort(), options.s3Port(), 4);
     Path catalogFile = infra.writeCatalogProperties();
+    infra.writeKafkaProperties();
     WriterService writer;
     GatewayServer gateway;
     try {
