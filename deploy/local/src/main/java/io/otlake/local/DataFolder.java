@@ -23,6 +23,11 @@ import java.util.Optional;
  */
 final class DataFolder implements AutoCloseable {
   static final String LOCK_FILE = "otlake.lock";
+  /**
+   * Folders this JVM holds. Checked before the lock file is opened at all: on POSIX systems closing any descriptor
+   * of a file drops every lock the process holds on it, so this process must never open a held lock file again.
+   */
+  private static final java.util.Set<Path> HELD = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   private final Path dir;
   private final FileChannel channel;
@@ -45,6 +50,10 @@ final class DataFolder implements AutoCloseable {
   static DataFolder lock(Path dir) {
     Path d = dir.toAbsolutePath().normalize();
     Path lockFile = d.resolve(LOCK_FILE);
+    if (!HELD.add(d)) {
+      throw new InUseException(d + " is in use by another ./otlake local (in this process)"
+          + "; stop it first, or give this one another --data folder");
+    }
     FileChannel channel = null;
     try {
       Files.createDirectories(d);
@@ -57,6 +66,7 @@ final class DataFolder implements AutoCloseable {
       }
       if (lock == null) {
         channel.close();
+        HELD.remove(d);
         throw new InUseException(d + " is in use by another ./otlake local" + holder(lockFile)
             + "; stop it first, or give this one another --data folder");
       }
@@ -72,6 +82,7 @@ final class DataFolder implements AutoCloseable {
           // already failing
         }
       }
+      HELD.remove(d);
       throw new UncheckedIOException("cannot lock " + lockFile, e);
     }
   }
@@ -129,6 +140,8 @@ final class DataFolder implements AutoCloseable {
       channel.close();
     } catch (IOException e) {
       // the lock goes with the process anyway
+    } finally {
+      HELD.remove(dir);
     }
   }
 }

@@ -48,7 +48,7 @@ final class RestCatalogHandler {
     this.catalog = catalog;
     this.namespaces = ns;
     this.views = catalog instanceof ViewCatalog v ? v : null;
-    this.clientDefaults = Map.copyOf(clientDefaults);
+    this.clientDefaults = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(clientDefaults));
   }
 
   /** The answer to {@code route}; null for operations answered without a body (204). */

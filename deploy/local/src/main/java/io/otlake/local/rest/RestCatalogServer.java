@@ -91,9 +91,14 @@ public final class RestCatalogServer implements AutoCloseable {
     }
   }
 
-  /** The JSON mapping of the REST protocol: iceberg-core's serializers, kebab-case names, unknown fields ignored. */
+  /**
+   * The JSON mapping of the REST protocol as iceberg-core's own server and client use it: its serializers, fields
+   * (the messages have no bean getters), kebab-case names, unknown fields ignored.
+   */
   static ObjectMapper mapper() {
     ObjectMapper m = new ObjectMapper();
+    m.setVisibility(com.fasterxml.jackson.annotation.PropertyAccessor.FIELD,
+        com.fasterxml.jackson.annotation.JsonAutoDetect.Visibility.ANY);
     m.configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
     m.setPropertyNamingStrategy(PropertyNamingStrategies.KEBAB_CASE);
     RESTSerializers.registerAll(m);
@@ -122,10 +127,12 @@ public final class RestCatalogServer implements AutoCloseable {
         }
         return;
       }
-      RESTResponse response;
+      byte[] answer;
       try {
         RESTRequest body = body(ex, match.route());
-        response = handler.handle(match.route(), match.variables(), query(ex.getRequestURI().getRawQuery()), body);
+        RESTResponse response = handler.handle(match.route(), match.variables(),
+            query(ex.getRequestURI().getRawQuery()), body);
+        answer = response == null || head ? null : json.writeValueAsBytes(response);
       } catch (BodyTooLarge e) {
         answer(ex, head, RestErrors.of(413, "BadRequestException", e.getMessage()));
         return;
@@ -137,10 +144,10 @@ public final class RestCatalogServer implements AutoCloseable {
         answer(ex, head, error);
         return;
       }
-      if (response == null || head) {
+      if (answer == null) {
         ex.sendResponseHeaders(204, -1);
       } else {
-        send(ex, 200, json.writeValueAsBytes(response));
+        send(ex, 200, answer);
       }
     } catch (IOException e) {
       LOG.debug("REST catalog: answering failed", e);

@@ -67,8 +67,9 @@ enum RestRoute {
     return body;
   }
 
+  /** As announced in the config answer: the spec's path, with the {@code {prefix}} segment clients match on. */
   Endpoint endpoint() {
-    return Endpoint.create(method, pattern);
+    return Endpoint.create(method, pattern.replaceFirst("^/v1/", "/v1/{prefix}/"));
   }
 
   /** A request's route and its path variables (raw, still percent-encoded). */
