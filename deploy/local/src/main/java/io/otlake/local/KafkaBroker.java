@@ -22,6 +22,11 @@ public final class KafkaBroker implements AutoCloseable {
     this.port = port;
   }
 
+  /** The broker's folder inside local mode's data folder. */
+  static Path dirIn(Path dataDir) {
+    return dataDir.resolve("kafka");
+  }
+
   /**
    * Starts a broker keeping its log under {@code dir}; formats the storage on first use, so data survives restarts.
    *

@@ -22,15 +22,19 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class LocalInfra implements AutoCloseable {
   public static final String CATALOG_NAME = "otlake";
   public static final String BUCKET = "otlake";
+  /** The region clients name (S3Proxy takes any). */
+  public static final String REGION = "us-east-1";
 
+  private final DataFolder folder;
   private final Path dataDir;
   private final KafkaBroker kafka;
   private final S3Server s3;
   private final List<AutoCloseable> closeFirst = new CopyOnWriteArrayList<>();
   private boolean closed;
 
-  private LocalInfra(Path dataDir, KafkaBroker kafka, S3Server s3) {
-    this.dataDir = dataDir;
+  private LocalInfra(DataFolder folder, KafkaBroker kafka, S3Server s3) {
+    this.folder = folder;
+    this.dataDir = folder.dir();
     this.kafka = kafka;
     this.s3 = s3;
     Runtime.getRuntime().addShutdownHook(new Thread(this::close, "otlake-local-stop"));
@@ -44,23 +48,41 @@ public final class LocalInfra implements AutoCloseable {
     closeFirst.add(0, service);
   }
 
-  /** Ports of 0 are picked free. Kafka and S3 start side by side. */
+  /**
+   * Locks {@code dataDir} ({@link DataFolder}: refused with {@link DataFolder.InUseException} while another instance
+   * holds it), stops the children an earlier launcher on it left running, then starts. Ports of 0 are picked free.
+   */
   public static LocalInfra start(Path dataDir, int kafkaPort, int s3Port, int partitions) {
-    Path data = dataDir.toAbsolutePath().normalize();
+    DataFolder folder = DataFolder.lock(dataDir);
+    try {
+      folder.stopLeftovers().forEach(System.err::println);
+      return start(folder, kafkaPort, 0, s3Port, partitions);
+    } catch (RuntimeException e) {
+      folder.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Starts on a folder this process holds (and whose leftovers it stopped); the infrastructure releases it when it
+   * closes. Ports of 0 are picked free. Kafka and S3 start side by side.
+   */
+  static LocalInfra start(DataFolder folder, int kafkaPort, int controllerPort, int s3Port, int partitions) {
+    Path data = folder.dir();
     int kPort = kafkaPort == 0 ? freePort() : kafkaPort;
-    int cPort = freePort();
+    int cPort = controllerPort == 0 ? freePort() : controllerPort;
     int sPort = s3Port == 0 ? freePort() : s3Port;
     CompletableFuture<S3Server> s3 = CompletableFuture.supplyAsync(
-        () -> S3Server.start(data.resolve("s3"), lib("s3proxy"), sPort, BUCKET));
+        () -> S3Server.start(S3Server.dirIn(data), lib("s3proxy"), sPort, BUCKET));
     KafkaBroker kafka;
     try {
-      kafka = KafkaBroker.start(data.resolve("kafka"), lib("kafka"), kPort, cPort, partitions);
+      kafka = KafkaBroker.start(KafkaBroker.dirIn(data), lib("kafka"), kPort, cPort, partitions);
     } catch (RuntimeException e) {
       s3.thenAccept(S3Server::close);
       throw e;
     }
     try {
-      return new LocalInfra(data, kafka, s3.join());
+      return new LocalInfra(folder, kafka, s3.join());
     } catch (RuntimeException e) {
       kafka.close();
       throw e;
@@ -125,7 +147,23 @@ public final class LocalInfra implements AutoCloseable {
     p.put("s3.access-key-id", S3Server.ACCESS_KEY);
     p.put("s3.secret-access-key", S3Server.SECRET_KEY);
     p.put("s3.chunked-encoding-enabled", "false");
-    p.put("client.region", "us-east-1");
+    p.put("client.region", REGION);
+    return p;
+  }
+
+  /**
+   * What an engine reading through the REST catalog needs besides the catalog's URI: the S3 server's endpoint and
+   * keys in Iceberg's FileIO property names (PyIceberg's too: it reads {@code s3.region}). The REST server gives
+   * them to every client in its {@code config} answer and every table answer's config.
+   */
+  public Map<String, String> objectStoreProperties() {
+    Map<String, String> p = new LinkedHashMap<>();
+    catalogProperties().forEach((k, v) -> {
+      if (k.startsWith("s3.") || k.startsWith("client.")) {
+        p.put(k, v);
+      }
+    });
+    p.put("s3.region", p.get("client.region"));
     return p;
   }
 
@@ -183,5 +221,6 @@ public final class LocalInfra implements AutoCloseable {
     }
     kafka.close();
     s3.close();
+    folder.close();
   }
 }

@@ -20,6 +20,11 @@ public final class S3Server implements AutoCloseable {
     this.port = port;
   }
 
+  /** The server's folder inside local mode's data folder. */
+  static Path dirIn(Path dataDir) {
+    return dataDir.resolve("s3");
+  }
+
   public static S3Server start(Path dir, Path libDir, int port, String bucket) {
     try {
       Path objects = dir.resolve("objects");
