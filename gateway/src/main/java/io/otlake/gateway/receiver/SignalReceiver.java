@@ -4,8 +4,6 @@ import com.google.protobuf.Message;
 import io.grpc.MethodDescriptor;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.protobuf.ProtoUtils;
-import io.grpc.stub.ServerCalls;
-import io.grpc.stub.StreamObserver;
 import io.otlake.gateway.signals.SignalUnit;
 import io.otlake.proto.OtlpRecord;
 import io.otlake.proto.RecordSplitter;
@@ -77,47 +75,19 @@ public final class SignalReceiver {
 
   /**
    * The gRPC service of the signal ({@code .../Export} taking raw bytes). A message over {@code maxRequestBytes} once
-   * decompressed is answered RESOURCE_EXHAUSTED naming {@code limitKey}. Answers are counted by {@link GrpcAnswers},
-   * which sees the calls gRPC refuses before this service too.
+   * decompressed is answered RESOURCE_EXHAUSTED naming {@code limitKey}. Admitted as the message arrives when the
+   * server has {@link GrpcAdmission}, else once it is read ({@link GrpcExportCall}). Answers are counted by
+   * {@link GrpcAnswers}, which sees the calls gRPC refuses before this service too.
    */
   public ServerServiceDefinition service(int maxRequestBytes, String limitKey) {
     MethodDescriptor<GrpcRequest, Message> export = unit.exportMethod()
         .toBuilder(new GrpcRequest.Marshaller(maxRequestBytes, limitKey), ProtoUtils.marshaller(unit.response(0, "")))
         .build();
     return ServerServiceDefinition.builder(unit.exportMethod().getServiceName())
-        .addMethod(export, ServerCalls.asyncUnaryCall(this::export))
+        .addMethod(export, new GrpcExportCall(intake,
+            bytes -> export(bytes).thenApply(a -> unit.response(a.rejected(), a.message())),
+            () -> metrics.refused(signal, 0)))
         .build();
-  }
-
-  private void export(GrpcRequest request, StreamObserver<Message> response) {
-    if (request.refusal() != null) {
-      metrics.refused(signal, 0);
-      response.onError(request.refusal().asRuntimeException());
-      return;
-    }
-    // admitted by size before the scan: a refusal costs a compare-and-set, not the request's processing
-    Admission admission = intake.admission();
-    Admission.Permit permit = admission.tryAcquire(request.bytes().length);
-    if (permit == null) {
-      intake.refusedOverloaded("grpc", Intake.IN_FLIGHT_BYTES, request.bytes().length);
-      response.onError(Outcomes.grpc(Outcomes.overloaded(admission)));
-      return;
-    }
-    CompletableFuture<Accepted> exported;
-    try {
-      exported = export(request.bytes());
-    } catch (RuntimeException e) {
-      exported = CompletableFuture.failedFuture(e); // a bug, not the data's fault: answered, and the permit returned
-    }
-    exported.whenComplete((accepted, failure) -> {
-      permit.close();
-      if (failure == null) {
-        response.onNext(unit.response(accepted.rejected(), accepted.message()));
-        response.onCompleted();
-      } else {
-        response.onError(Outcomes.grpc(failure));
-      }
-    });
   }
 
   /**
