@@ -29,6 +29,8 @@ import java.util.function.LongSupplier;
 public final class SignalReceiver {
   /** The key of the splitter's total bound, named when a request passes it. */
   public static final String MAX_SPLIT_BYTES = "request.max-split-bytes";
+  /** The key of the bound on one Kafka record, named (and counted) when a single item is larger. */
+  static final String MAX_RECORD_BYTES = "kafka.max-record-bytes";
   /** How many item problems a partial-success message quotes. */
   static final int QUOTED_PROBLEMS = 3;
   /** How much of one item's description or problem a partial-success message quotes. */
@@ -132,21 +134,24 @@ public final class SignalReceiver {
               ? "; and " + (rejectedCount - QUOTED_PROBLEMS) + " more" : ""));
     }
     int valid = items - rejectedCount;
-    String tooMuch = limits.check(scanned, rejected, unit);
+    FanOutLimits.Exceeded tooMuch = limits.check(scanned, rejected, unit);
     if (tooMuch != null) {
       metrics.refused(signal, valid);
-      return CompletableFuture.failedFuture(Outcomes.invalid(tooMuch));
+      metrics.overLimit(tooMuch.limit());
+      return CompletableFuture.failedFuture(Outcomes.invalid(tooMuch.message()));
     }
     List<OtlpRecord> records;
     try {
       records = splitter.split(scanned, rejected, unit.contract());
     } catch (SplitTooLargeException e) {
       metrics.refused(signal, valid);
+      metrics.overLimit(MAX_SPLIT_BYTES);
       return CompletableFuture.failedFuture(Outcomes.invalid("request would become more than " + e.limit()
           + " bytes of Kafka records (each record repeats its resource and scope), over " + MAX_SPLIT_BYTES
           + "=" + e.limit() + "; send fewer " + signal.items() + " per request or smaller resources"));
     } catch (RecordTooLargeException e) {
       metrics.refused(signal, valid);
+      metrics.overLimit(MAX_RECORD_BYTES);
       return CompletableFuture.failedFuture(Outcomes.recordTooLarge(e.getMessage(), splitter.maxRecordBytes()));
     }
     if (records.isEmpty()) {
