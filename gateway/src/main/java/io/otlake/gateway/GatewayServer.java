@@ -2,11 +2,14 @@ package io.otlake.gateway;
 
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.otlake.gateway.config.GatewayConfig;
 import io.otlake.gateway.http.OtlpHttpServer;
 import io.otlake.gateway.kafka.KafkaReachability;
 import io.otlake.gateway.kafka.KafkaSink;
 import io.otlake.gateway.receiver.FanOutLimits;
+import io.otlake.gateway.receiver.GrpcAdmission;
 import io.otlake.gateway.receiver.GrpcAnswers;
 import io.otlake.gateway.receiver.Admission;
 import io.otlake.gateway.receiver.Intake;
@@ -40,13 +43,15 @@ public final class GatewayServer implements AutoCloseable {
   private final KafkaSink sink;
   private final KafkaReachability kafkaCheck;
   private final MetricsEndpoint metrics;
+  private final JvmGcMetrics gcMetrics;
   private final Server grpc;
   private final OtlpHttpServer http; // null when disabled
   private boolean closed;
 
   private GatewayServer(GatewayConfig config, KafkaSink sink, KafkaReachability kafkaCheck, MetricsEndpoint metrics,
-      Server grpc, OtlpHttpServer http) {
+      JvmGcMetrics gcMetrics, Server grpc, OtlpHttpServer http) {
     this.config = config;
+    this.gcMetrics = gcMetrics;
     this.sink = sink;
     this.kafkaCheck = kafkaCheck;
     this.metrics = metrics;
@@ -60,6 +65,9 @@ public final class GatewayServer implements AutoCloseable {
     KafkaReachability kafkaCheck = new KafkaReachability(KafkaSink.producerProperties(config), "otlake-gateway-ready");
     metrics.readiness(Readiness.start(Map.of("kafka at " + config.bootstrapServers(), kafkaCheck::check),
         config.readinessInterval(), config.readinessTimeout()));
+    new JvmMemoryMetrics().bindTo(metrics.registry()); // heap use against -Xmx (jvm_memory_used_bytes)
+    JvmGcMetrics gcMetrics = new JvmGcMetrics(); // old generation after a GC (jvm_gc_live_data_size_bytes)
+    gcMetrics.bindTo(metrics.registry());
     ReceiverMetrics receiverMetrics = new ReceiverMetrics(metrics.registry());
     Intake intake = new Intake(new Admission(config.admissionMaxInFlightBytes()), receiverMetrics);
     FanOutLimits limits = new FanOutLimits(config.maxResourcesPerRequest(), config.maxServicesPerRequest(),
@@ -73,7 +81,9 @@ public final class GatewayServer implements AutoCloseable {
     NettyServerBuilder grpcBuilder = NettyServerBuilder
         .forAddress(new InetSocketAddress(config.grpcHost(), config.grpcPort()))
         .maxInboundMessageSize(config.maxRequestBytes())
+        .maxConcurrentCallsPerConnection(config.grpcMaxConcurrentCallsPerConnection())
         .directExecutor()
+        .addStreamTracerFactory(new GrpcAdmission(intake))
         .addStreamTracerFactory(new GrpcAnswers(receiverMetrics, ThrottledLog.warnings(LOG, LOG_INTERVAL)));
     for (SignalReceiver r : receivers) {
       grpcBuilder.addService(r.service(config.maxRequestBytes(), GatewayConfig.GRPC_MAX_REQUEST_BYTES));
@@ -85,6 +95,7 @@ public final class GatewayServer implements AutoCloseable {
       sink.close();
       metrics.close();
       kafkaCheck.close();
+      gcMetrics.close();
       throw new UncheckedIOException("cannot listen for OTLP/gRPC on " + config.grpcHost() + ":" + config.grpcPort(), e);
     }
     OtlpHttpServer http = null;
@@ -99,13 +110,14 @@ public final class GatewayServer implements AutoCloseable {
         sink.close();
         metrics.close();
         kafkaCheck.close();
+        gcMetrics.close();
         throw e;
       }
     }
     LOG.info("OTLP/gRPC on {}:{}, OTLP/HTTP on {}, producing to {} at {}", config.grpcHost(), grpc.getPort(),
         http == null ? "(disabled)" : config.httpHost() + ":" + http.port(), config.topics().values(),
         config.bootstrapServers());
-    return new GatewayServer(config, sink, kafkaCheck, metrics, grpc, http);
+    return new GatewayServer(config, sink, kafkaCheck, metrics, gcMetrics, grpc, http);
   }
 
   public int grpcPort() {
@@ -144,6 +156,7 @@ public final class GatewayServer implements AutoCloseable {
     sink.close(java.time.Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
     metrics.close();
     kafkaCheck.close();
+    gcMetrics.close();
     LOG.info("gateway stopped");
   }
 }

@@ -16,6 +16,7 @@ public record GatewayConfig(
     String grpcHost,
     int grpcPort,
     int maxRequestBytes,
+    int grpcMaxConcurrentCallsPerConnection,
     String httpHost,
     int httpPort,
     int httpMaxRequestBytes,
@@ -46,6 +47,8 @@ public record GatewayConfig(
   public static final String ENV_PREFIX = "OTLAKE_GATEWAY_";
   /** The key of the OTLP/gRPC message size limit, named in the answer to a larger message. */
   public static final String GRPC_MAX_REQUEST_BYTES = "grpc.max-request-bytes";
+  /** The key of the bound on concurrent OTLP/gRPC calls per connection. */
+  public static final String GRPC_MAX_CONCURRENT_CALLS = "grpc.max-concurrent-calls-per-connection";
 
   /**
    * The default of {@code admission.max-in-flight-bytes}: an eighth of the maximum heap (a request's bytes are held
@@ -64,6 +67,12 @@ public record GatewayConfig(
           "largest OTLP/gRPC message accepted, as sent and once decompressed; larger ones get RESOURCE_EXHAUSTED"
               + " (without RetryInfo: not retried)",
           ConfigDef.between(1024, 1L << 30), "1KiB..1GiB")
+      .define(GRPC_MAX_CONCURRENT_CALLS, Type.INT, 100,
+          "OTLP/gRPC calls one connection may have open at once (HTTP/2 SETTINGS_MAX_CONCURRENT_STREAMS): gRPC"
+              + " clients queue further calls until one ends; a stream opened past it is reset with REFUSED_STREAM,"
+              + " which clients see as UNAVAILABLE and retry. Bounds what a connection's open calls hold before any"
+              + " message bytes arrive (those are bounded by admission.max-in-flight-bytes)",
+          ConfigDef.between(1, 1 << 20), "1..1048576")
       .define("http.host", Type.STRING, "0.0.0.0", "address the OTLP/HTTP server binds to", ConfigDef.nonEmpty(),
           "a host name or address")
       .define("http.port", Type.INT, 4318,
@@ -87,10 +96,10 @@ public record GatewayConfig(
           "browser origins allowed to export over OTLP/HTTP, comma-separated (e.g. https://shop.example.com), * for"
               + " any; empty: no CORS", v -> true, "comma-separated origins, * or empty")
       .define("admission.max-in-flight-bytes", Type.SIZE, DEFAULT_ADMISSION_BYTES,
-          "request bytes admitted and not yet answered, both transports together (gRPC messages; OTLP/HTTP bodies as"
-              + " sent, buffered pipelined ones included, plus their decompressed size); a request arriving past it is"
-              + " refused unread with RESOURCE_EXHAUSTED + RetryInfo / HTTP 429 + Retry-After (default: an eighth of"
-              + " the maximum heap, 16MiB..1GiB)",
+          "request bytes admitted and not yet answered, both transports together (gRPC messages, charged as they"
+              + " arrive; OTLP/HTTP bodies as sent, buffered pipelined ones included; both plus their decompressed"
+              + " size); a request arriving past it is refused unread with RESOURCE_EXHAUSTED + RetryInfo / HTTP 429"
+              + " + Retry-After (default: an eighth of the maximum heap, 16MiB..1GiB)",
           ConfigDef.between(1 << 20, 1L << 40), "1MiB..1TiB")
       .define("kafka.bootstrap.servers", Type.STRING, "localhost:9092", "Kafka brokers, host:port[,host:port]",
           ConfigDef.nonEmpty(), "non-empty")
@@ -180,6 +189,7 @@ public record GatewayConfig(
         c.getString("grpc.host"),
         c.getInt("grpc.port"),
         (int) c.getLong(GRPC_MAX_REQUEST_BYTES),
+        c.getInt(GRPC_MAX_CONCURRENT_CALLS),
         c.getString("http.host"),
         c.getInt("http.port"),
         (int) c.getLong("http.max-request-bytes"),

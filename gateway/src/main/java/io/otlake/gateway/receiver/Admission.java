@@ -34,6 +34,11 @@ public final class Admission {
     return inFlight.get();
   }
 
+  /** True while the bytes in flight are at or past the bound: not even a byte more would be admitted. */
+  public boolean full() {
+    return inFlight.get() >= maxBytes;
+  }
+
   /** A permit for {@code bytes}, or null when taking them would pass the bound. */
   public Permit tryAcquire(long bytes) {
     if (!reserve(Math.max(0, bytes))) {

@@ -39,12 +39,15 @@ public final class FanOutLimits {
     this.maxPartitions = maxPartitions;
   }
 
-  /** The first limit the request passes, as a message, or null. {@code rejected} items (may be null) do not count. */
-  String check(ScannedRequest r, boolean[] rejected, SignalUnit unit) {
+  /** A limit a request passed: its config key, and the answer's message naming it. */
+  record Exceeded(String limit, String message) {}
+
+  /** The first limit the request passes, or null. {@code rejected} items (may be null) do not count. */
+  Exceeded check(ScannedRequest r, boolean[] rejected, SignalUnit unit) {
     int resources = r.nodeCount(0);
     if (resources > maxResources) {
-      return "request has " + resources + " " + r.levelOf(0, 0).name() + ", over " + MAX_RESOURCES + "="
-          + maxResources + "; send fewer resources per request";
+      return new Exceeded(MAX_RESOURCES, "request has " + resources + " " + r.levelOf(0, 0).name() + ", over "
+          + MAX_RESOURCES + "=" + maxResources + "; send fewer resources per request");
     }
     if (maxServices == Integer.MAX_VALUE && maxPartitions == Integer.MAX_VALUE) {
       return null;
@@ -55,8 +58,9 @@ public final class FanOutLimits {
       Integer id = services.putIfAbsent(serviceName(r, res), services.size());
       serviceOf[res] = id == null ? services.size() - 1 : id;
       if (services.size() > maxServices) {
-        return "request has more than " + maxServices + " distinct service.name values, over " + MAX_SERVICES + "="
-            + maxServices + "; send the " + unit.contract().signal().items() + " of fewer services per request";
+        return new Exceeded(MAX_SERVICES, "request has more than " + maxServices + " distinct service.name values,"
+            + " over " + MAX_SERVICES + "=" + maxServices + "; send the " + unit.contract().signal().items()
+            + " of fewer services per request");
       }
     }
     Set<Long> partitions = new HashSet<>();
@@ -68,9 +72,9 @@ public final class FanOutLimits {
       long day = Long.divideUnsigned(unit.partitionTimeNanos(r, s), NANOS_PER_DAY);
       long partition = (long) serviceOf[r.resourceOf(s)] << 32 | day;
       if (partition != last && partitions.add(partition) && partitions.size() > maxPartitions) {
-        return "request's " + unit.contract().signal().items() + " fall into more than " + maxPartitions
-            + " table partitions (service.name and day), over " + MAX_PARTITIONS + "=" + maxPartitions
-            + "; send fewer services or days per request";
+        return new Exceeded(MAX_PARTITIONS, "request's " + unit.contract().signal().items() + " fall into more than "
+            + maxPartitions + " table partitions (service.name and day), over " + MAX_PARTITIONS + "="
+            + maxPartitions + "; send fewer services or days per request");
       }
       last = partition;
     }

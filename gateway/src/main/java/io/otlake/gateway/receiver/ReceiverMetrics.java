@@ -14,6 +14,7 @@ public final class ReceiverMetrics {
   private final MeterRegistry registry;
   private final Map<String, Counter> answers = new java.util.concurrent.ConcurrentHashMap<>();
   private final Map<String, Counter> refusedBytes = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, Counter> overLimit = new java.util.concurrent.ConcurrentHashMap<>();
 
   public ReceiverMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -45,6 +46,17 @@ public final class ReceiverMetrics {
         .tag("transport", transport).tag("reason", reason)
         .description("request bytes refused unread because too many request bytes were in flight (retryable)")
         .baseUnit("bytes").register(registry)).increment(bytes);
+  }
+
+  /**
+   * One request refused whole (INVALID_ARGUMENT / 400) because it passed a per-request bound, by the bound's config key:
+   * {@code request.max-resources}, {@code request.max-services}, {@code request.max-partitions},
+   * {@code request.max-split-bytes}, {@code kafka.max-record-bytes}.
+   */
+  void overLimit(String limit) {
+    overLimit.computeIfAbsent(limit, k -> Counter.builder("otlake.gateway.requests.over.limit").tag("limit", limit)
+        .description("export requests refused whole for passing a per-request bound, by its config key")
+        .register(registry)).increment();
   }
 
   /** The request bytes holding an admission permit, as a gauge. */

@@ -4,8 +4,6 @@ import com.google.protobuf.Message;
 import io.grpc.MethodDescriptor;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.protobuf.ProtoUtils;
-import io.grpc.stub.ServerCalls;
-import io.grpc.stub.StreamObserver;
 import io.otlake.gateway.signals.SignalUnit;
 import io.otlake.proto.OtlpRecord;
 import io.otlake.proto.RecordSplitter;
@@ -31,6 +29,8 @@ import java.util.function.LongSupplier;
 public final class SignalReceiver {
   /** The key of the splitter's total bound, named when a request passes it. */
   public static final String MAX_SPLIT_BYTES = "request.max-split-bytes";
+  /** The key of the bound on one Kafka record, named (and counted) when a single item is larger. */
+  static final String MAX_RECORD_BYTES = "kafka.max-record-bytes";
   /** How many item problems a partial-success message quotes. */
   static final int QUOTED_PROBLEMS = 3;
   /** How much of one item's description or problem a partial-success message quotes. */
@@ -77,47 +77,19 @@ public final class SignalReceiver {
 
   /**
    * The gRPC service of the signal ({@code .../Export} taking raw bytes). A message over {@code maxRequestBytes} once
-   * decompressed is answered RESOURCE_EXHAUSTED naming {@code limitKey}. Answers are counted by {@link GrpcAnswers},
-   * which sees the calls gRPC refuses before this service too.
+   * decompressed is answered RESOURCE_EXHAUSTED naming {@code limitKey}. Admitted as the message arrives when the
+   * server has {@link GrpcAdmission}, else once it is read ({@link GrpcExportCall}). Answers are counted by
+   * {@link GrpcAnswers}, which sees the calls gRPC refuses before this service too.
    */
   public ServerServiceDefinition service(int maxRequestBytes, String limitKey) {
     MethodDescriptor<GrpcRequest, Message> export = unit.exportMethod()
         .toBuilder(new GrpcRequest.Marshaller(maxRequestBytes, limitKey), ProtoUtils.marshaller(unit.response(0, "")))
         .build();
     return ServerServiceDefinition.builder(unit.exportMethod().getServiceName())
-        .addMethod(export, ServerCalls.asyncUnaryCall(this::export))
+        .addMethod(export, new GrpcExportCall(intake,
+            bytes -> export(bytes).thenApply(a -> unit.response(a.rejected(), a.message())),
+            () -> metrics.refused(signal, 0)))
         .build();
-  }
-
-  private void export(GrpcRequest request, StreamObserver<Message> response) {
-    if (request.refusal() != null) {
-      metrics.refused(signal, 0);
-      response.onError(request.refusal().asRuntimeException());
-      return;
-    }
-    // admitted by size before the scan: a refusal costs a compare-and-set, not the request's processing
-    Admission admission = intake.admission();
-    Admission.Permit permit = admission.tryAcquire(request.bytes().length);
-    if (permit == null) {
-      intake.refusedOverloaded("grpc", Intake.IN_FLIGHT_BYTES, request.bytes().length);
-      response.onError(Outcomes.grpc(Outcomes.overloaded(admission)));
-      return;
-    }
-    CompletableFuture<Accepted> exported;
-    try {
-      exported = export(request.bytes());
-    } catch (RuntimeException e) {
-      exported = CompletableFuture.failedFuture(e); // a bug, not the data's fault: answered, and the permit returned
-    }
-    exported.whenComplete((accepted, failure) -> {
-      permit.close();
-      if (failure == null) {
-        response.onNext(unit.response(accepted.rejected(), accepted.message()));
-        response.onCompleted();
-      } else {
-        response.onError(Outcomes.grpc(failure));
-      }
-    });
   }
 
   /**
@@ -162,21 +134,24 @@ public final class SignalReceiver {
               ? "; and " + (rejectedCount - QUOTED_PROBLEMS) + " more" : ""));
     }
     int valid = items - rejectedCount;
-    String tooMuch = limits.check(scanned, rejected, unit);
+    FanOutLimits.Exceeded tooMuch = limits.check(scanned, rejected, unit);
     if (tooMuch != null) {
       metrics.refused(signal, valid);
-      return CompletableFuture.failedFuture(Outcomes.invalid(tooMuch));
+      metrics.overLimit(tooMuch.limit());
+      return CompletableFuture.failedFuture(Outcomes.invalid(tooMuch.message()));
     }
     List<OtlpRecord> records;
     try {
       records = splitter.split(scanned, rejected, unit.contract());
     } catch (SplitTooLargeException e) {
       metrics.refused(signal, valid);
+      metrics.overLimit(MAX_SPLIT_BYTES);
       return CompletableFuture.failedFuture(Outcomes.invalid("request would become more than " + e.limit()
           + " bytes of Kafka records (each record repeats its resource and scope), over " + MAX_SPLIT_BYTES
           + "=" + e.limit() + "; send fewer " + signal.items() + " per request or smaller resources"));
     } catch (RecordTooLargeException e) {
       metrics.refused(signal, valid);
+      metrics.overLimit(MAX_RECORD_BYTES);
       return CompletableFuture.failedFuture(Outcomes.recordTooLarge(e.getMessage(), splitter.maxRecordBytes()));
     }
     if (records.isEmpty()) {

@@ -29,9 +29,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -129,6 +131,32 @@ class OtlpHttpServerTest {
     HttpResponse<byte[]> gzipped = post("/v1/traces", "application/x-protobuf", "gzip", gzip(request.toByteArray()));
     assertThat(gzipped.statusCode()).isEqualTo(200);
     assertThat(stored.stream().mapToInt(OtlpRecord::items).sum()).isEqualTo(3);
+  }
+
+  @Test
+  void theHugeExponentProbeGets400WhileGoodRequestsKeepFlowing() throws Exception {
+    // the probe: a startTimeUnixNano of "1e30000000" once held a work thread for ~45 s of big-number
+    // arithmetic; more of them at once than there are work threads, with a good request among them
+    String json = new String(OtlpJson.traceRequestToJson(request(1)), StandardCharsets.UTF_8);
+    String probe = json.replaceFirst("\"startTimeUnixNano\":\"[0-9]+\"", "\"startTimeUnixNano\":\"1e30000000\"");
+    assertThat(probe).contains("1e30000000");
+    List<CompletableFuture<HttpResponse<byte[]>>> probes = new ArrayList<>();
+    for (int i = 0; i < 16; i++) {
+      probes.add(client.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/v1/traces"))
+          .header("Content-Type", "application/json").timeout(Duration.ofSeconds(30))
+          .POST(HttpRequest.BodyPublishers.ofString(probe)).build(), HttpResponse.BodyHandlers.ofByteArray()));
+    }
+    HttpResponse<byte[]> good = client.send(HttpRequest.newBuilder(
+            URI.create("http://127.0.0.1:" + server.port() + "/v1/traces")).header("Content-Type",
+            "application/x-protobuf").timeout(Duration.ofSeconds(30))
+        .POST(HttpRequest.BodyPublishers.ofByteArray(request(2).toByteArray())).build(),
+        HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(good.statusCode()).isEqualTo(200);
+    for (CompletableFuture<HttpResponse<byte[]>> f : probes) {
+      HttpResponse<byte[]> r = f.get(30, TimeUnit.SECONDS);
+      assertThat(r.statusCode()).isEqualTo(400);
+      assertThat(jsonStatus(r).getMessage()).contains("startTimeUnixNano");
+    }
   }
 
   @Test

@@ -56,7 +56,8 @@ class FanOutLimitsTest {
   }
 
   private static String check(FanOutLimits limits, ScannedTraces t) {
-    return limits.check(t.request(), null, Traces.UNIT);
+    FanOutLimits.Exceeded e = limits.check(t.request(), null, Traces.UNIT);
+    return e == null ? null : e.message();
   }
 
   @Test
@@ -142,6 +143,8 @@ class FanOutLimitsTest {
     assertThat(refusal).isInstanceOf(Rejection.class).hasMessageContaining("request.max-services=10");
     assertThat(registry.get("otlake.gateway.items.refused").tag("signal", "traces").counter().count())
         .isEqualTo(20.0);
+    assertThat(registry.get("otlake.gateway.requests.over.limit").tag("limit", "request.max-services").counter()
+        .count()).isEqualTo(1.0);
 
     // one resource of 20 kB over 100 traces: ~2 MB of records, over a 1 MiB split bound
     Span[] spans = new Span[100];
@@ -158,5 +161,7 @@ class FanOutLimitsTest {
     assertThat(sent).hasValue(0);
     assertThat(registry.get("otlake.gateway.items.refused").tag("signal", "traces").counter().count())
         .isEqualTo(120.0);
+    assertThat(registry.get("otlake.gateway.requests.over.limit").tag("limit", "request.max-split-bytes").counter()
+        .count()).isEqualTo(1.0);
   }
 }
