@@ -167,8 +167,12 @@ public final class Bench {
   }
 
   static Map<Integer, Long> storedOffsets(Table table, String topic) {
+    return storedOffsets(table, topic, groupOf(topic));
+  }
+
+  static Map<Integer, Long> storedOffsets(Table table, String topic, String group) {
     table.refresh();
-    return TablePosition.resolve(((HasTableOperations) table).operations().current(), topic, groupOf(topic)).offsets();
+    return TablePosition.resolve(((HasTableOperations) table).operations().current(), topic, group).offsets();
   }
 
   /** The consumer group of the benchmark's writers of {@code topic}. */

@@ -19,7 +19,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * {@code bench/run [--quick] [--only NAME,...] [--data lean|rich|both]}: runs the benchmarks on real parts started
  * here (a Kafka broker and S3Proxy as their own processes), merges its figures into bench/results.json (figures it
  * did not measure keep their earlier values, and {@code provenance} says which run made each) and writes
- * BENCHMARKS.md from it.
+ * BENCHMARKS.md from it. {@code bench/run --report} only rewrites BENCHMARKS.md (after an edit of bench/ANALYSIS.md).
  */
 public final class BenchMain {
   private static final String ALL = "gateway,overload,writer,memory,freshness,heap,jmh";
@@ -31,7 +31,14 @@ public final class BenchMain {
     String onlyFlag = ALL;
     String dataFlag = "both";
     for (int i = 0; i < args.length; i++) {
-      if (args[i].equals("--quick")) {
+      if (args[i].equals("--report")) {
+        // BENCHMARKS.md again from results.json and bench/ANALYSIS.md, nothing measured
+        Path home = Path.of(System.getProperty("otlake.home", "."));
+        Results stored = Results.parse(Files.readString(home.resolve("bench").resolve("results.json"),
+            StandardCharsets.UTF_8));
+        Files.writeString(home.resolve("BENCHMARKS.md"), Report.markdown(stored, home), StandardCharsets.UTF_8);
+        System.exit(0);
+      } else if (args[i].equals("--quick")) {
         quickFlag = true;
       } else if (args[i].equals("--only") && i + 1 < args.length) {
         onlyFlag = args[++i];
@@ -39,7 +46,7 @@ public final class BenchMain {
           && java.util.Set.of("lean", "rich", "both").contains(args[i + 1])) {
         dataFlag = args[++i];
       } else {
-        System.err.println("usage: bench/run [--quick] [--only " + ALL + "] [--data lean|rich|both]");
+        System.err.println("usage: bench/run [--quick] [--only " + ALL + "] [--data lean|rich|both] | --report");
         System.exit(2);
       }
     }

@@ -131,7 +131,7 @@ final class MemoryBench {
           if (t == null) {
             t = catalog.loadTable(TableIdentifier.of("otel", table));
           }
-          if (Bench.storedOffsets(t, topic).equals(end)) {
+          if (Bench.storedOffsets(t, topic, Bench.groupOf(table)).equals(end)) {
             break;
           }
         }

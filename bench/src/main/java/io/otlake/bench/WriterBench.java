@@ -222,7 +222,7 @@ final class WriterBench {
     long rows = 0;
     long footers = 0;
     table.refresh();
-    try (CloseableIterable<FileScanTask> tasks = table.newScan().planFiles()) {
+    try (CloseableIterable<FileScanTask> tasks = table.newScan().includeColumnStats().planFiles()) {
       for (FileScanTask t : tasks) {
         DataFile f = t.file();
         rows += f.recordCount();
