@@ -23,6 +23,10 @@ import org.apache.iceberg.Table;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import io.otlake.proto.json.OtlpJson;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
@@ -51,8 +55,11 @@ public final class Bench {
 
   /** {@link #fill} from serialized requests. */
   static void fillBytes(LocalInfra infra, String topic, List<byte[]> requests) throws Exception {
+    ensureTopic(infra, topic);
+    // a generous delivery timeout: on a machine shared with other builds a 4 s default expired batches
     GatewayConfig config = GatewayConfig.load(null, Map.of(),
-        Map.of("kafka.bootstrap.servers", infra.bootstrapServers(), "kafka.topic.traces", topic));
+        Map.of("kafka.bootstrap.servers", infra.bootstrapServers(), "kafka.topic.traces", topic,
+            "kafka.delivery-timeout", "60s"));
     RecordSplitter splitter = new RecordSplitter(config.maxRecordBytes());
     try (KafkaSink sink = KafkaSink.create(config)) {
       List<CompletableFuture<Void>> pending = new ArrayList<>();
@@ -72,6 +79,68 @@ public final class Bench {
         }
       }
       pending.forEach(CompletableFuture::join);
+    }
+  }
+
+  /**
+   * Produces requests to {@code topic} as OTLP/JSON records, split per trace as the gateway splits them, without
+   * otlake's headers: what an OpenTelemetry Collector's kafka exporter writes with the otlp_json encoding (a writer
+   * reads them with {@code kafka.default-encoding: otlp_json}). Returns the JSON bytes produced.
+   */
+  static long fillJson(LocalInfra infra, String topic, List<byte[]> requests) throws Exception {
+    ensureTopic(infra, topic);
+    RecordSplitter splitter = new RecordSplitter(GatewayConfig.load(null, Map.of(),
+        Map.of("kafka.bootstrap.servers", infra.bootstrapServers())).maxRecordBytes());
+    long bytes = 0;
+    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
+        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, infra.bootstrapServers(),
+        ProducerConfig.ACKS_CONFIG, "all",
+        ProducerConfig.COMPRESSION_TYPE_CONFIG, "zstd",
+        ProducerConfig.LINGER_MS_CONFIG, 5,
+        ProducerConfig.BATCH_SIZE_CONFIG, 1 << 20,
+        ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 16 << 20,
+        ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName(),
+        ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()))) {
+      for (byte[] r : requests) {
+        for (OtlpRecord record : splitter.split(ScannedTraces.scan(r).request(), TraceContract.INSTANCE)) {
+          byte[] json = OtlpJson.traceRequestToJson(ExportTraceServiceRequest.parseFrom(record.value()));
+          bytes += json.length;
+          producer.send(new ProducerRecord<>(topic, record.key(), json));
+        }
+      }
+      producer.flush();
+    }
+    return bytes;
+  }
+
+  /**
+   * Creates {@code topic} (4 partitions) unless it exists and waits until every partition has a leader: producing
+   * into a topic the broker auto-creates raced with its leader election (NOT_LEADER_OR_FOLLOWER, then out-of-order
+   * sequence errors until the batches expired).
+   */
+  static void ensureTopic(LocalInfra infra, String topic) throws Exception {
+    try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+        Map.of(org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, infra.bootstrapServers()))) {
+      try {
+        admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(topic, 4, (short) 1))).all().get();
+      } catch (java.util.concurrent.ExecutionException e) {
+        if (!(e.getCause() instanceof org.apache.kafka.common.errors.TopicExistsException)) {
+          throw e;
+        }
+      }
+      long deadline = System.nanoTime() + 60_000_000_000L;
+      while (System.nanoTime() < deadline) {
+        try {
+          var d = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
+          if (d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
+            return;
+          }
+        } catch (java.util.concurrent.ExecutionException e) {
+          // not known yet
+        }
+        sleep(100);
+      }
+      throw new IllegalStateException("topic " + topic + " has no leaders after 60 s");
     }
   }
 
@@ -98,8 +167,12 @@ public final class Bench {
   }
 
   static Map<Integer, Long> storedOffsets(Table table, String topic) {
+    return storedOffsets(table, topic, groupOf(topic));
+  }
+
+  static Map<Integer, Long> storedOffsets(Table table, String topic, String group) {
     table.refresh();
-    return TablePosition.resolve(((HasTableOperations) table).operations().current(), topic, groupOf(topic)).offsets();
+    return TablePosition.resolve(((HasTableOperations) table).operations().current(), topic, group).offsets();
   }
 
   /** The consumer group of the benchmark's writers of {@code topic}. */

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.openjdk.jmh.results.RunResult;
@@ -15,25 +16,45 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
- * {@code bench/run [--quick] [--only NAME,...]}: runs the benchmarks on real parts started here (a Kafka broker and
- * S3Proxy as their own processes), writes bench/results.json and BENCHMARKS.md.
+ * {@code bench/run [--quick] [--only NAME,...] [--data lean|rich|both]}: runs the benchmarks on real parts started
+ * here (a Kafka broker and S3Proxy as their own processes), merges its figures into bench/results.json (figures it
+ * did not measure keep their earlier values, and {@code provenance} says which run made each) and writes
+ * BENCHMARKS.md from it. {@code bench/run --report} only rewrites BENCHMARKS.md (after an edit of bench/ANALYSIS.md).
  */
 public final class BenchMain {
+  private static final String ALL = "gateway,overload,writer,memory,freshness,heap,jmh";
+
   private BenchMain() {}
 
   public static void main(String[] args) throws Exception {
     boolean quickFlag = false;
-    String onlyFlag = "gateway,overload,writer,freshness,heap,jmh";
+    String onlyFlag = ALL;
+    String dataFlag = "both";
     for (int i = 0; i < args.length; i++) {
-      if (args[i].equals("--quick")) {
+      if (args[i].equals("--report")) {
+        // BENCHMARKS.md again from results.json and bench/ANALYSIS.md, nothing measured
+        Path home = Path.of(System.getProperty("otlake.home", "."));
+        Results stored = Results.parse(Files.readString(home.resolve("bench").resolve("results.json"),
+            StandardCharsets.UTF_8));
+        Files.writeString(home.resolve("BENCHMARKS.md"), Report.markdown(stored, home), StandardCharsets.UTF_8);
+        System.exit(0);
+      } else if (args[i].equals("--quick")) {
         quickFlag = true;
       } else if (args[i].equals("--only") && i + 1 < args.length) {
         onlyFlag = args[++i];
+      } else if (args[i].equals("--data") && i + 1 < args.length
+          && java.util.Set.of("lean", "rich", "both").contains(args[i + 1])) {
+        dataFlag = args[++i];
       } else {
-        System.err.println("usage: bench/run [--quick] [--only gateway,overload,writer,freshness,heap,jmh]");
+        System.err.println("usage: bench/run [--quick] [--only " + ALL + "] [--data lean|rich|both] | --report");
         System.exit(2);
       }
     }
+    List<WriterBench.DataSet> dataSets = switch (dataFlag) {
+      case "lean" -> List.of(WriterBench.DataSet.LEAN);
+      case "rich" -> List.of(WriterBench.DataSet.RICH);
+      default -> List.of(WriterBench.DataSet.LEAN, WriterBench.DataSet.RICH);
+    };
     final boolean quick = quickFlag;
     final String only = onlyFlag;
     Path home = Path.of(System.getProperty("otlake.home", "."));
@@ -44,8 +65,8 @@ public final class BenchMain {
     Map<String, Object> run = results.section("run");
     run.put("date", Instant.now().toString());
     run.put("mode", quick ? "quick" : "full");
-    run.put("command", "bench/run" + (quick ? " --quick" : "")
-        + (only.equals("gateway,overload,writer,freshness,heap,jmh") ? "" : " --only " + only));
+    run.put("command", "bench/run" + (quick ? " --quick" : "") + (only.equals(ALL) ? "" : " --only " + only)
+        + (dataFlag.equals("both") ? "" : " --data " + dataFlag));
     run.put("cpus", Runtime.getRuntime().availableProcessors());
     run.put("max_heap_mib", Runtime.getRuntime().maxMemory() >> 20);
     run.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
@@ -68,8 +89,15 @@ public final class BenchMain {
       deleteQuietly(overloadLake);
     }
     try (LocalInfra infra = LocalInfra.start(lake, 0, 0, 4)) {
-      if (only.contains("writer")) {
-        step("writer vs Iceberg's generic writer, bytes per span", () -> WriterBench.run(infra, quick, results));
+      if (java.util.Arrays.asList(only.split(",")).contains("writer")) {
+        for (WriterBench.DataSet data : dataSets) {
+          step("writer vs Iceberg's generic writer, bytes per span and per column, " + data.name().toLowerCase()
+              + " data", () -> WriterBench.run(infra, quick, data, results));
+        }
+      }
+      if (java.util.Arrays.asList(only.split(",")).contains("memory")) {
+        step("writer process with -Xmx512m against -Xmx2g, rich data",
+            () -> MemoryBench.run(infra, quick, lake, results));
       }
       if (only.contains("freshness")) {
         step("freshness at default settings", () -> FreshnessBench.run(infra, quick, results));
@@ -82,8 +110,12 @@ public final class BenchMain {
       step("JMH hot paths", () -> jmh(quick, results));
     }
     run.put("seconds", Math.round((System.nanoTime() - started) / 1e9));
-    Files.writeString(home.resolve("bench").resolve("results.json"), results.toJson(), StandardCharsets.UTF_8);
-    Files.writeString(home.resolve("BENCHMARKS.md"), Report.markdown(results, home), StandardCharsets.UTF_8);
+    Path resultsFile = home.resolve("bench").resolve("results.json");
+    Results all = Files.exists(resultsFile)
+        ? Results.merge(Results.parse(Files.readString(resultsFile, StandardCharsets.UTF_8)), results)
+        : Results.merge(new Results(), results);
+    Files.writeString(resultsFile, all.toJson(), StandardCharsets.UTF_8);
+    Files.writeString(home.resolve("BENCHMARKS.md"), Report.markdown(all, home), StandardCharsets.UTF_8);
     System.out.println(results.toJson());
     deleteQuietly(lake);
     System.exit(0);

@@ -17,4 +17,40 @@ class ResultsTest {
     assertThat(r.toJson()).contains("\"a\": 1690", "\"b\": 0.436", "\"c\": 44.1", "\"d\": 1000", "\"e\": null",
         "\"n\": 12");
   }
+
+  @Test
+  void aPartialRunReplacesOnlyWhatItMeasured() throws Exception {
+    Results earlier = new Results();
+    earlier.section("run").put("date", "d1");
+    earlier.section("run").put("command", "bench/run");
+    earlier.put("writer_ratio", 2.51);
+    earlier.section("writer").put("spans", 600_463L);
+    earlier.put("bytes_per_span", 40.5);
+    Results latest = new Results();
+    latest.section("run").put("date", "d2");
+    latest.section("run").put("command", "bench/run --data rich");
+    latest.put("writer_ratio_rich", 3.1);
+    latest.section("writer").put("spans", 150_000L);
+
+    Results merged = Results.merge(Results.parse(earlier.toJson()), latest);
+    Results again = Results.parse(merged.toJson());
+
+    assertThat(again.root.get("writer_ratio")).isEqualTo(2.51);
+    assertThat(again.root.get("bytes_per_span")).isEqualTo(40.5);
+    assertThat(again.root.get("writer_ratio_rich")).isEqualTo(3.1);
+    assertThat(again.section("writer")).containsEntry("spans", 150_000);
+    assertThat(again.section("run")).containsEntry("date", "d2");
+    assertThat(again.section("provenance"))
+        .containsEntry("writer_ratio", "d1 bench/run")
+        .containsEntry("writer", "d2 bench/run --data rich")
+        .containsEntry("writer_ratio_rich", "d2 bench/run --data rich");
+    // a third run keeps the provenance of figures it did not touch
+    Results third = new Results();
+    third.section("run").put("date", "d3");
+    third.section("run").put("command", "bench/run --only jmh");
+    third.section("jmh").put("x", 1L);
+    Results merged3 = Results.merge(again, third);
+    assertThat(merged3.section("provenance")).containsEntry("writer", "d2 bench/run --data rich")
+        .containsEntry("writer_ratio", "d1 bench/run").containsEntry("jmh", "d3 bench/run --only jmh");
+  }
 }
