@@ -1,7 +1,7 @@
 package io.otlake.writer.write;
 
-import io.otlake.writer.decode.AttrList;
-import io.otlake.writer.decode.Slice;
+import static io.otlake.writer.write.AttrColumns.string;
+
 import io.otlake.writer.decode.SpanView;
 import io.otlake.writer.parquet.ColumnsFile;
 import io.otlake.writer.parquet.FieldWriter;
@@ -16,8 +16,6 @@ import io.otlake.writer.parquet.StringMapCache;
  * skipped; columns this class does not know are null.
  */
 public final class SpanColumns implements io.otlake.writer.signals.RowMapper<SpanView> {
-  private static final int CACHED_OWNERS = 8;
-
   private final RowWriter row;
   private final FieldWriter timestamp;
   private final FieldWriter traceId;
@@ -29,21 +27,21 @@ public final class SpanColumns implements io.otlake.writer.signals.RowMapper<Spa
   private final FieldWriter durationMs;
   private final FieldWriter statusCode;
   private final FieldWriter statusMessage;
-  private final StringMap attributes;
-  private final CachedMap resourceAttributes;
+  private final AttrColumns.Plain attributes;
+  private final AttrColumns.Cached resourceAttributes;
   private final EventFields events;
   private final FieldWriter endTimestamp;
   private final FieldWriter traceState;
   private final FieldWriter flags;
-  private final StringMap attributeTypes;
+  private final AttrColumns.Plain attributeTypes;
   private final FieldWriter droppedAttributes;
-  private final CachedMap resourceAttributeTypes;
+  private final AttrColumns.Cached resourceAttributeTypes;
   private final FieldWriter resourceDropped;
   private final FieldWriter resourceSchemaUrl;
   private final FieldWriter scopeName;
   private final FieldWriter scopeVersion;
-  private final CachedMap scopeAttributes;
-  private final CachedMap scopeAttributeTypes;
+  private final AttrColumns.Cached scopeAttributes;
+  private final AttrColumns.Cached scopeAttributeTypes;
   private final FieldWriter scopeSchemaUrl;
   private final FieldWriter droppedEvents;
   private final LinkFields links;
@@ -65,21 +63,21 @@ public final class SpanColumns implements io.otlake.writer.signals.RowMapper<Spa
     durationMs = row.fieldIfPresent("duration_ms");
     statusCode = row.fieldIfPresent("status_code");
     statusMessage = row.fieldIfPresent("status_message");
-    attributes = new StringMap(row.fieldIfPresent("attributes"));
-    resourceAttributes = new CachedMap(row.fieldIfPresent("resource_attributes"), false);
+    attributes = new AttrColumns.Plain(row.fieldIfPresent("attributes"), false);
+    resourceAttributes = new AttrColumns.Cached(row.fieldIfPresent("resource_attributes"), false);
     events = new EventFields(row.fieldIfPresent("events"));
     endTimestamp = row.fieldIfPresent("end_timestamp");
     traceState = row.fieldIfPresent("trace_state");
     flags = row.fieldIfPresent("flags");
-    attributeTypes = new StringMap(row.fieldIfPresent("attribute_types"));
+    attributeTypes = new AttrColumns.Plain(row.fieldIfPresent("attribute_types"), true);
     droppedAttributes = row.fieldIfPresent("dropped_attributes_count");
-    resourceAttributeTypes = new CachedMap(row.fieldIfPresent("resource_attribute_types"), true);
+    resourceAttributeTypes = new AttrColumns.Cached(row.fieldIfPresent("resource_attribute_types"), true);
     resourceDropped = row.fieldIfPresent("resource_dropped_attributes_count");
     resourceSchemaUrl = row.fieldIfPresent("resource_schema_url");
     scopeName = row.fieldIfPresent("scope_name");
     scopeVersion = row.fieldIfPresent("scope_version");
-    scopeAttributes = new CachedMap(row.fieldIfPresent("scope_attributes"), false);
-    scopeAttributeTypes = new CachedMap(row.fieldIfPresent("scope_attribute_types"), true);
+    scopeAttributes = new AttrColumns.Cached(row.fieldIfPresent("scope_attributes"), false);
+    scopeAttributeTypes = new AttrColumns.Cached(row.fieldIfPresent("scope_attribute_types"), true);
     scopeSchemaUrl = row.fieldIfPresent("scope_schema_url");
     droppedEvents = row.fieldIfPresent("dropped_events_count");
     links = new LinkFields(row.fieldIfPresent("links"));
@@ -99,13 +97,13 @@ public final class SpanColumns implements io.otlake.writer.signals.RowMapper<Spa
     durationMs.writeDouble(s.durationMillis());
     statusCode.writeInt(s.statusCode());
     string(statusMessage, s.statusMessage());
-    attributes.write(s.attributes().values());
+    attributes.write(s.attributes());
     resourceAttributes.write(s.resourceAttributes());
     events.write(s.events());
     endTimestamp.writeLong(s.endMicros());
     string(traceState, s.traceState());
     flags.writeLong(s.flags());
-    attributeTypes.write(s.attributes().types());
+    attributeTypes.write(s.attributes());
     droppedAttributes.writeInt(s.droppedAttributes());
     resourceAttributeTypes.write(s.resourceAttributes());
     resourceDropped.writeInt(s.resourceDroppedAttributes());
@@ -121,65 +119,14 @@ public final class SpanColumns implements io.otlake.writer.signals.RowMapper<Spa
     row.endRow();
   }
 
-  /** A string, or null when the span has none. */
-  private static void string(FieldWriter f, Slice v) {
-    if (v == null) {
-      f.writeNull();
-    } else {
-      f.writeBytes(v.buf, v.off, v.len);
-    }
-  }
-
-  /** A {@code map<string, string>} written from attribute pairs. */
-  private record StringMap(FieldWriter map) {
-    void write(AttrList.Pairs pairs) {
-      map.beginMap();
-      pairs.start();
-      while (pairs.hasNext()) {
-        pairs.next();
-        Slice k = pairs.key();
-        Slice v = pairs.value();
-        map.writeStringEntry(k.buf, k.off, k.len, v.buf, v.off, v.len);
-      }
-      map.endMap();
-    }
-  }
-
-  /** A resource's or scope's attribute map (values or types), which repeats row after row: ids replayed. */
-  private static final class CachedMap {
-    private final StringMapCache cache;
-    private final boolean types;
-
-    CachedMap(FieldWriter map, boolean types) {
-      this.cache = new StringMapCache(map, CACHED_OWNERS);
-      this.types = types;
-    }
-
-    void write(AttrList attributes) {
-      if (cache.replay(attributes, attributes.version())) {
-        return;
-      }
-      AttrList.Pairs pairs = types ? attributes.types() : attributes.values();
-      cache.begin(attributes, attributes.version());
-      pairs.start();
-      while (pairs.hasNext()) {
-        pairs.next();
-        Slice k = pairs.key();
-        Slice v = pairs.value();
-        cache.entry(k.buf, k.off, k.len, v.buf, v.off, v.len);
-      }
-      cache.end();
-    }
-  }
-
   /** The list of event structs. */
   private static final class EventFields {
     private final FieldWriter list;
     private final FieldWriter element;
     private final FieldWriter time;
     private final FieldWriter name;
-    private final StringMap attributes;
-    private final StringMap attributeTypes;
+    private final AttrColumns.Plain attributes;
+    private final AttrColumns.Plain attributeTypes;
     private final FieldWriter dropped;
 
     EventFields(FieldWriter list) {
@@ -187,8 +134,8 @@ public final class SpanColumns implements io.otlake.writer.signals.RowMapper<Spa
       element = list.element();
       time = element.fieldIfPresent("timestamp");
       name = element.fieldIfPresent("name");
-      attributes = new StringMap(element.fieldIfPresent("attributes"));
-      attributeTypes = new StringMap(element.fieldIfPresent("attribute_types"));
+      attributes = new AttrColumns.Plain(element.fieldIfPresent("attributes"), false);
+      attributeTypes = new AttrColumns.Plain(element.fieldIfPresent("attribute_types"), true);
       dropped = element.fieldIfPresent("dropped_attributes_count");
     }
 
@@ -200,8 +147,8 @@ public final class SpanColumns implements io.otlake.writer.signals.RowMapper<Spa
         element.beginStruct();
         time.writeLong(e.timeMicros());
         string(name, e.name());
-        attributes.write(e.attributes().values());
-        attributeTypes.write(e.attributes().types());
+        attributes.write(e.attributes());
+        attributeTypes.write(e.attributes());
         dropped.writeInt(e.dropped());
       }
       list.endList();
@@ -216,8 +163,8 @@ public final class SpanColumns implements io.otlake.writer.signals.RowMapper<Spa
     private final FieldWriter spanId;
     private final FieldWriter traceState;
     private final FieldWriter flags;
-    private final StringMap attributes;
-    private final StringMap attributeTypes;
+    private final AttrColumns.Plain attributes;
+    private final AttrColumns.Plain attributeTypes;
     private final FieldWriter dropped;
 
     LinkFields(FieldWriter list) {
@@ -227,8 +174,8 @@ public final class SpanColumns implements io.otlake.writer.signals.RowMapper<Spa
       spanId = element.fieldIfPresent("span_id");
       traceState = element.fieldIfPresent("trace_state");
       flags = element.fieldIfPresent("flags");
-      attributes = new StringMap(element.fieldIfPresent("attributes"));
-      attributeTypes = new StringMap(element.fieldIfPresent("attribute_types"));
+      attributes = new AttrColumns.Plain(element.fieldIfPresent("attributes"), false);
+      attributeTypes = new AttrColumns.Plain(element.fieldIfPresent("attribute_types"), true);
       dropped = element.fieldIfPresent("dropped_attributes_count");
     }
 
@@ -242,8 +189,8 @@ public final class SpanColumns implements io.otlake.writer.signals.RowMapper<Spa
         string(spanId, l.spanId());
         string(traceState, l.traceState());
         flags.writeLong(l.flags());
-        attributes.write(l.attributes().values());
-        attributeTypes.write(l.attributes().types());
+        attributes.write(l.attributes());
+        attributeTypes.write(l.attributes());
         dropped.writeInt(l.dropped());
       }
       list.endList();

@@ -1,11 +1,12 @@
 package io.otlake.writer.signals.logs;
 
-import io.otlake.writer.decode.AttrList;
-import io.otlake.writer.decode.Slice;
+import static io.otlake.writer.write.AttrColumns.string;
+
 import io.otlake.writer.parquet.FieldWriter;
 import io.otlake.writer.parquet.RowWriter;
 import io.otlake.writer.parquet.StringMapCache;
 import io.otlake.writer.signals.RowMapper;
+import io.otlake.writer.write.AttrColumns;
 
 /**
  * The {@code logs} table's rows from {@link LogView}s: which record field goes to which column (levels come from
@@ -14,8 +15,6 @@ import io.otlake.writer.signals.RowMapper;
  * does not have are skipped; columns this class does not know are null.
  */
 final class LogColumns implements RowMapper<LogView> {
-  private static final int CACHED_OWNERS = 8;
-
   private final RowWriter row;
   private final FieldWriter timestamp;
   private final FieldWriter observedTimestamp;
@@ -29,17 +28,17 @@ final class LogColumns implements RowMapper<LogView> {
   private final FieldWriter body;
   private final FieldWriter bodyType;
   private final FieldWriter eventName;
-  private final FieldWriter attributes;
-  private final FieldWriter attributeTypes;
+  private final AttrColumns.Plain attributes;
+  private final AttrColumns.Plain attributeTypes;
   private final FieldWriter droppedAttributes;
-  private final CachedMap resourceAttributes;
-  private final CachedMap resourceAttributeTypes;
+  private final AttrColumns.Cached resourceAttributes;
+  private final AttrColumns.Cached resourceAttributeTypes;
   private final FieldWriter resourceDropped;
   private final FieldWriter resourceSchemaUrl;
   private final FieldWriter scopeName;
   private final FieldWriter scopeVersion;
-  private final CachedMap scopeAttributes;
-  private final CachedMap scopeAttributeTypes;
+  private final AttrColumns.Cached scopeAttributes;
+  private final AttrColumns.Cached scopeAttributeTypes;
   private final FieldWriter scopeDropped;
   private final FieldWriter scopeSchemaUrl;
 
@@ -57,17 +56,17 @@ final class LogColumns implements RowMapper<LogView> {
     body = row.fieldIfPresent("body");
     bodyType = row.fieldIfPresent("body_type");
     eventName = row.fieldIfPresent("event_name");
-    attributes = row.fieldIfPresent("attributes");
-    attributeTypes = row.fieldIfPresent("attribute_types");
+    attributes = new AttrColumns.Plain(row.fieldIfPresent("attributes"), false);
+    attributeTypes = new AttrColumns.Plain(row.fieldIfPresent("attribute_types"), true);
     droppedAttributes = row.fieldIfPresent("dropped_attributes_count");
-    resourceAttributes = new CachedMap(row.fieldIfPresent("resource_attributes"), false);
-    resourceAttributeTypes = new CachedMap(row.fieldIfPresent("resource_attribute_types"), true);
+    resourceAttributes = new AttrColumns.Cached(row.fieldIfPresent("resource_attributes"), false);
+    resourceAttributeTypes = new AttrColumns.Cached(row.fieldIfPresent("resource_attribute_types"), true);
     resourceDropped = row.fieldIfPresent("resource_dropped_attributes_count");
     resourceSchemaUrl = row.fieldIfPresent("resource_schema_url");
     scopeName = row.fieldIfPresent("scope_name");
     scopeVersion = row.fieldIfPresent("scope_version");
-    scopeAttributes = new CachedMap(row.fieldIfPresent("scope_attributes"), false);
-    scopeAttributeTypes = new CachedMap(row.fieldIfPresent("scope_attribute_types"), true);
+    scopeAttributes = new AttrColumns.Cached(row.fieldIfPresent("scope_attributes"), false);
+    scopeAttributeTypes = new AttrColumns.Cached(row.fieldIfPresent("scope_attribute_types"), true);
     scopeDropped = row.fieldIfPresent("scope_dropped_attributes_count");
     scopeSchemaUrl = row.fieldIfPresent("scope_schema_url");
   }
@@ -90,8 +89,8 @@ final class LogColumns implements RowMapper<LogView> {
     string(body, l.body());
     string(bodyType, l.bodyType());
     string(eventName, l.eventName());
-    map(attributes, l.attributes().values());
-    map(attributeTypes, l.attributes().types());
+    attributes.write(l.attributes());
+    attributeTypes.write(l.attributes());
     droppedAttributes.writeInt(l.droppedAttributes());
     resourceAttributes.write(l.resourceAttributes());
     resourceAttributeTypes.write(l.resourceAttributes());
@@ -112,53 +111,6 @@ final class LogColumns implements RowMapper<LogView> {
       f.writeNull();
     } else {
       f.writeLong(Math.floorDiv(nanos, 1000));
-    }
-  }
-
-  private static void string(FieldWriter f, Slice v) {
-    if (v == null) {
-      f.writeNull();
-    } else {
-      f.writeBytes(v.buf, v.off, v.len);
-    }
-  }
-
-  private static void map(FieldWriter map, AttrList.Pairs pairs) {
-    map.beginMap();
-    pairs.start();
-    while (pairs.hasNext()) {
-      pairs.next();
-      Slice k = pairs.key();
-      Slice v = pairs.value();
-      map.writeStringEntry(k.buf, k.off, k.len, v.buf, v.off, v.len);
-    }
-    map.endMap();
-  }
-
-  /** A resource's or scope's attribute map (values or types), which repeats row after row: ids replayed. */
-  private static final class CachedMap {
-    private final StringMapCache cache;
-    private final boolean types;
-
-    CachedMap(FieldWriter map, boolean types) {
-      this.cache = new StringMapCache(map, CACHED_OWNERS);
-      this.types = types;
-    }
-
-    void write(AttrList attributes) {
-      if (cache.replay(attributes, attributes.version())) {
-        return;
-      }
-      AttrList.Pairs pairs = types ? attributes.types() : attributes.values();
-      cache.begin(attributes, attributes.version());
-      pairs.start();
-      while (pairs.hasNext()) {
-        pairs.next();
-        Slice k = pairs.key();
-        Slice v = pairs.value();
-        cache.entry(k.buf, k.off, k.len, v.buf, v.off, v.len);
-      }
-      cache.end();
     }
   }
 }
