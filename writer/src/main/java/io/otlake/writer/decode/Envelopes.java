@@ -54,12 +54,6 @@ public final class Envelopes {
     return h;
   }
 
-  private static void slice(WireReader r, Slice out) throws MalformedRequestException {
-    int len = r.readLength();
-    out.set(r.buf(), r.pos, len);
-    r.pos += len;
-  }
-
   private static Slice orNull(Slice s) {
     return s.len == 0 ? null : s;
   }
@@ -96,7 +90,7 @@ public final class Envelopes {
             }
           }
         } else if (tag == (3 << 3 | WireReader.LEN)) {
-          slice(r, schemaUrl);
+          schemaUrl.readFrom(r);
         }
       }
       serviceName = attributes.stringValue(SERVICE_NAME);
@@ -163,15 +157,15 @@ public final class Envelopes {
           while (!rr.atEnd()) {
             int ftag = rr.readTag();
             switch (ftag) {
-              case 1 << 3 | WireReader.LEN -> slice(rr, name);
-              case 2 << 3 | WireReader.LEN -> slice(rr, version);
+              case 1 << 3 | WireReader.LEN -> name.readFrom(rr);
+              case 2 << 3 | WireReader.LEN -> version.readFrom(rr);
               case 3 << 3 | WireReader.LEN -> attributes.add(rr);
               case 4 << 3 | WireReader.VARINT -> dropped = (int) rr.readVarint();
               default -> rr.skip(ftag & 7);
             }
           }
         } else if (tag == (3 << 3 | WireReader.LEN)) {
-          slice(r, schemaUrl);
+          schemaUrl.readFrom(r);
         }
       }
       hashes = hashes(key, seeds);

@@ -18,6 +18,17 @@ public final class Slice {
     return this;
   }
 
+  /**
+   * Points this slice at the length-delimited field at {@code r}'s position (its bytes, not copied) and moves the
+   * reader past it.
+   */
+  public Slice readFrom(io.otlake.proto.wire.WireReader r) throws io.otlake.proto.wire.MalformedRequestException {
+    int n = r.readLength();
+    set(r.buf(), r.pos, n);
+    r.pos += n;
+    return this;
+  }
+
   public Slice set(byte[] constant) {
     return set(constant, 0, constant.length);
   }

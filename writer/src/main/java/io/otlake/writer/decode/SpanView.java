@@ -278,7 +278,7 @@ public final class SpanView implements io.otlake.writer.signals.ItemView {
             }
           }
         } else if (tag == (3 << 3 | WireReader.LEN)) {
-          slice(r, resourceSchemaUrl);
+          resourceSchemaUrl.readFrom(r);
           hasResourceSchemaUrl = resourceSchemaUrl.len > 0;
         }
       }
@@ -315,15 +315,15 @@ public final class SpanView implements io.otlake.writer.signals.ItemView {
           while (!rr.atEnd()) {
             int ftag = rr.readTag();
             switch (ftag) {
-              case 1 << 3 | WireReader.LEN -> slice(rr, scopeName);
-              case 2 << 3 | WireReader.LEN -> slice(rr, scopeVersion);
+              case 1 << 3 | WireReader.LEN -> scopeName.readFrom(rr);
+              case 2 << 3 | WireReader.LEN -> scopeVersion.readFrom(rr);
               case 3 << 3 | WireReader.LEN -> scopeAttributes.add(rr);
               case 4 << 3 | WireReader.VARINT -> scopeDropped = (int) rr.readVarint();
               default -> rr.skip(ftag & 7);
             }
           }
         } else if (tag == (3 << 3 | WireReader.LEN)) {
-          slice(r, scopeSchemaUrl);
+          scopeSchemaUrl.readFrom(r);
         }
       }
       return this;
@@ -352,11 +352,11 @@ public final class SpanView implements io.otlake.writer.signals.ItemView {
     while (!r.atEnd()) {
       int tag = r.readTag();
       switch (tag) {
-        case 1 << 3 | WireReader.LEN -> slice(r, rawTraceId);
-        case 2 << 3 | WireReader.LEN -> slice(r, rawSpanId);
-        case 3 << 3 | WireReader.LEN -> slice(r, traceState);
-        case 4 << 3 | WireReader.LEN -> slice(r, rawParentSpanId);
-        case 5 << 3 | WireReader.LEN -> slice(r, name);
+        case 1 << 3 | WireReader.LEN -> rawTraceId.readFrom(r);
+        case 2 << 3 | WireReader.LEN -> rawSpanId.readFrom(r);
+        case 3 << 3 | WireReader.LEN -> traceState.readFrom(r);
+        case 4 << 3 | WireReader.LEN -> rawParentSpanId.readFrom(r);
+        case 5 << 3 | WireReader.LEN -> name.readFrom(r);
         case 6 << 3 | WireReader.VARINT -> kindValue = (int) r.readVarint();
         case 7 << 3 | WireReader.I64 -> startNanos = r.readFixed64();
         case 8 << 3 | WireReader.I64 -> endNanos = r.readFixed64();
@@ -384,19 +384,13 @@ public final class SpanView implements io.otlake.writer.signals.ItemView {
     while (!r.atEnd()) {
       int tag = r.readTag();
       if (tag == (2 << 3 | WireReader.LEN)) {
-        slice(r, statusMessage);
+        statusMessage.readFrom(r);
       } else if (tag == (3 << 3 | WireReader.VARINT)) {
         statusCode = (int) r.readVarint();
       } else {
         r.skip(tag & 7);
       }
     }
-  }
-
-  static void slice(WireReader r, Slice out) throws MalformedRequestException {
-    int len = r.readLength();
-    out.set(r.buf(), r.pos, len);
-    r.pos += len;
   }
 
   private static byte[] ascii(String s) {
@@ -476,7 +470,7 @@ public final class SpanView implements io.otlake.writer.signals.ItemView {
           int tag = r.readTag();
           switch (tag) {
             case 1 << 3 | WireReader.I64 -> timeNanos = r.readFixed64();
-            case 2 << 3 | WireReader.LEN -> slice(r, name);
+            case 2 << 3 | WireReader.LEN -> name.readFrom(r);
             case 3 << 3 | WireReader.LEN -> attributes.add(r);
             case 4 << 3 | WireReader.VARINT -> dropped = (int) r.readVarint();
             default -> r.skip(tag & 7);
@@ -535,9 +529,9 @@ public final class SpanView implements io.otlake.writer.signals.ItemView {
         while (!r.atEnd()) {
           int tag = r.readTag();
           switch (tag) {
-            case 1 << 3 | WireReader.LEN -> slice(r, rawTraceId);
-            case 2 << 3 | WireReader.LEN -> slice(r, rawSpanId);
-            case 3 << 3 | WireReader.LEN -> slice(r, traceState);
+            case 1 << 3 | WireReader.LEN -> rawTraceId.readFrom(r);
+            case 2 << 3 | WireReader.LEN -> rawSpanId.readFrom(r);
+            case 3 << 3 | WireReader.LEN -> traceState.readFrom(r);
             case 4 << 3 | WireReader.LEN -> attributes.add(r);
             case 5 << 3 | WireReader.VARINT -> dropped = (int) r.readVarint();
             case 6 << 3 | WireReader.I32 -> flags = Integer.toUnsignedLong(r.readFixed32());

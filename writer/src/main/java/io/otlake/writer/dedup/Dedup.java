@@ -38,17 +38,6 @@ public final class Dedup {
   }
 
   /**
-   * Whether the span of {@code partition} with these ids was seen within the window; remembers it if not.
-   * Ids of the usual lengths (16 and 8 bytes) are kept exactly, others by a 192-bit hash.
-   */
-  public boolean seen(int partition, byte[] trace, int traceOff, int traceLen, byte[] span, int spanOff, int spanLen,
-      long recordMillis) {
-    byte[] id = new byte[24];
-    spanIdentity(trace, traceOff, traceLen, span, spanOff, spanLen, id);
-    return seen(partition, id, recordMillis);
-  }
-
-  /**
    * A span's 24-byte identity: its trace id and span id when they have the usual lengths (16 and 8 bytes), else a
    * 192-bit hash of both.
    */

@@ -10,7 +10,12 @@ import java.util.List;
  * dedup and maintenance are generic; adding a signal is one of these plus a line in {@link WriterSignals#ALL}.
  */
 public interface WriterSignal<V extends ItemView> {
-  Signal signal();
+  /** The signal's contract with the gateway: its wire table (and request name) and its record key. */
+  io.otlake.proto.SignalContract contract();
+
+  default Signal signal() {
+    return contract().signal();
+  }
 
   /** The tables this signal's items go to; {@link ItemView#table()} indexes this list. */
   List<TableUnit<V>> tables();

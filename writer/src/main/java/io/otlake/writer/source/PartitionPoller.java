@@ -327,8 +327,7 @@ public final class PartitionPoller<V extends ItemView> implements Runnable {
     } catch (IllegalArgumentException e) {
       return e.getMessage();
     }
-    String request = signal.signal() == io.otlake.proto.Signal.TRACES ? "ExportTraceServiceRequest"
-        : signal.signal() == io.otlake.proto.Signal.LOGS ? "ExportLogsServiceRequest" : "ExportMetricsServiceRequest";
+    String request = signal.contract().tree().requestName();
     byte[] proto = r.value();
     if (encoding == Encoding.OTLP_JSON) {
       try {

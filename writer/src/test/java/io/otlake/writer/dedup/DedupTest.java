@@ -21,7 +21,7 @@ class DedupTest {
   private static boolean seen(Dedup d, int partition, long t, long s, long at) {
     byte[] tr = trace(t, t * 31);
     byte[] sp = span(s);
-    return d.seen(partition, tr, 0, 16, sp, 0, 8, at);
+    return seen(d, partition, tr, 0, 16, sp, 0, 8, at);
   }
 
   @Test
@@ -73,13 +73,13 @@ class DedupTest {
     Dedup d = new Dedup(Duration.ofMinutes(5), 1000);
     byte[] shortTrace = {1, 2, 3};
     byte[] noSpan = {};
-    assertThat(d.seen(0, shortTrace, 0, 3, noSpan, 0, 0, 1)).isFalse();
-    assertThat(d.seen(0, shortTrace, 0, 3, noSpan, 0, 0, 2)).isTrue();
-    assertThat(d.seen(0, shortTrace, 0, 2, noSpan, 0, 0, 2)).isFalse();
+    assertThat(seen(d, 0, shortTrace, 0, 3, noSpan, 0, 0, 1)).isFalse();
+    assertThat(seen(d, 0, shortTrace, 0, 3, noSpan, 0, 0, 2)).isTrue();
+    assertThat(seen(d, 0, shortTrace, 0, 2, noSpan, 0, 0, 2)).isFalse();
     byte[] zeros = new byte[16];
     byte[] zeroSpan = new byte[8];
-    assertThat(d.seen(0, zeros, 0, 16, zeroSpan, 0, 8, 3)).isFalse();
-    assertThat(d.seen(0, zeros, 0, 16, zeroSpan, 0, 8, 3)).isFalse();
+    assertThat(seen(d, 0, zeros, 0, 16, zeroSpan, 0, 8, 3)).isFalse();
+    assertThat(seen(d, 0, zeros, 0, 16, zeroSpan, 0, 8, 3)).isFalse();
   }
 
   @Test
@@ -110,5 +110,13 @@ class DedupTest {
       }
     }
     assertThat(set.size()).isEqualTo(oracle.size());
+  }
+
+  /** A span's ids through the identity the writer gives spans ({@link Dedup#spanIdentity}). */
+  private static boolean seen(Dedup d, int partition, byte[] trace, int traceOff, int traceLen, byte[] span,
+      int spanOff, int spanLen, long at) {
+    byte[] id = new byte[24];
+    Dedup.spanIdentity(trace, traceOff, traceLen, span, spanOff, spanLen, id);
+    return d.seen(partition, id, at);
   }
 }

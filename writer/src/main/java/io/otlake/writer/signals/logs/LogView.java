@@ -227,7 +227,7 @@ public final class LogView implements ItemView {
         case 1 << 3 | WireReader.I64 -> timeNanos = r.readFixed64();
         case 11 << 3 | WireReader.I64 -> observedNanos = r.readFixed64();
         case 2 << 3 | WireReader.VARINT -> severityNumber = (int) r.readVarint();
-        case 3 << 3 | WireReader.LEN -> slice(r, severityText);
+        case 3 << 3 | WireReader.LEN -> severityText.readFrom(r);
         case 5 << 3 | WireReader.LEN -> {
           int l = r.readLength();
           if (hasBody) {
@@ -245,9 +245,9 @@ public final class LogView implements ItemView {
         case 6 << 3 | WireReader.LEN -> attributes.add(r);
         case 7 << 3 | WireReader.VARINT -> droppedAttributes = (int) r.readVarint();
         case 8 << 3 | WireReader.I32 -> flags = Integer.toUnsignedLong(r.readFixed32());
-        case 9 << 3 | WireReader.LEN -> slice(r, rawTraceId);
-        case 10 << 3 | WireReader.LEN -> slice(r, rawSpanId);
-        case 12 << 3 | WireReader.LEN -> slice(r, eventName);
+        case 9 << 3 | WireReader.LEN -> rawTraceId.readFrom(r);
+        case 10 << 3 | WireReader.LEN -> rawSpanId.readFrom(r);
+        case 12 << 3 | WireReader.LEN -> eventName.readFrom(r);
         default -> r.skip(tag & 7);
       }
     }
@@ -258,12 +258,6 @@ public final class LogView implements ItemView {
     }
     traceId.hexOf(rawTraceId);
     spanId.hexOf(rawSpanId);
-  }
-
-  private static void slice(WireReader r, Slice out) throws MalformedRequestException {
-    int len = r.readLength();
-    out.set(r.buf(), r.pos, len);
-    r.pos += len;
   }
 
   /** The current record's position in the request, for messages. */

@@ -1,6 +1,5 @@
 package io.otlake.writer.signals.logs;
 
-import io.otlake.proto.Signal;
 import io.otlake.proto.json.OtlpJson;
 import io.otlake.proto.wire.MalformedRequestException;
 import io.otlake.writer.signals.TableUnit;
@@ -14,8 +13,8 @@ public final class LogsSignal implements WriterSignal<LogView> {
   private LogsSignal() {}
 
   @Override
-  public Signal signal() {
-    return Signal.LOGS;
+  public io.otlake.proto.SignalContract contract() {
+    return io.otlake.proto.signals.LogContract.INSTANCE;
   }
 
   @Override

@@ -7,7 +7,6 @@ import io.otlake.proto.wire.WireReader;
 import io.otlake.writer.decode.AttrList;
 import io.otlake.writer.decode.Envelopes;
 import io.otlake.writer.decode.Slice;
-import io.otlake.writer.decode.WireFields;
 import io.otlake.writer.parquet.XxHash64;
 import io.otlake.writer.signals.ItemView;
 import java.security.SecureRandom;
@@ -364,19 +363,19 @@ public final class MetricView implements ItemView {
 
   /** Reads the metric's envelope and its kind nodes' envelopes (several when the kind field came more than once). */
   private void readMetric(int mn, int kn) throws MalformedRequestException {
-    WireFields.empty(name, b);
-    WireFields.empty(description, b);
-    WireFields.empty(unit, b);
-    WireFields.clear(metadata, b);
+    name.set(b, 0, 0);
+    description.set(b, 0, 0);
+    unit.set(b, 0, 0);
+    metadata.clear(b);
     for (int i = 0, n = r.rangeCount(MetricContract.METRIC_LEVEL, mn); i < n; i++) {
       WireReader w = new WireReader(b, r.rangeOffset(MetricContract.METRIC_LEVEL, mn, i),
           r.rangeLength(MetricContract.METRIC_LEVEL, mn, i));
       int tag = w.readTag();
       switch (tag) {
-        case 1 << 3 | WireReader.LEN -> WireFields.slice(w, name);
-        case 2 << 3 | WireReader.LEN -> WireFields.slice(w, description);
-        case 3 << 3 | WireReader.LEN -> WireFields.slice(w, unit);
-        case 12 << 3 | WireReader.LEN -> WireFields.addAttribute(metadata, w);
+        case 1 << 3 | WireReader.LEN -> name.readFrom(w);
+        case 2 << 3 | WireReader.LEN -> description.readFrom(w);
+        case 3 << 3 | WireReader.LEN -> unit.readFrom(w);
+        case 12 << 3 | WireReader.LEN -> metadata.add(w);
         default -> { } // unknown fields: kept in the identity, not in a column
       }
     }
@@ -413,7 +412,7 @@ public final class MetricView implements ItemView {
     startNanos = 0;
     timeNanos = 0;
     flags = 0;
-    WireFields.clear(attributes, b);
+    attributes.clear(b);
     exemplars.count = 0;
     number.clear();
     count = 0;
@@ -451,7 +450,7 @@ public final class MetricView implements ItemView {
       } else if (field == 3 && wire == WireReader.I64) {
         timeNanos = w.readFixed64();
       } else if (field == attributesField && wire == WireReader.LEN) {
-        WireFields.addAttribute(attributes, w);
+        attributes.add(w);
       } else if (field == flagsField && wire == WireReader.VARINT) {
         flags = Integer.toUnsignedLong((int) w.readVarint());
       } else if (field == exemplarsField && wire == WireReader.LEN) {
@@ -719,9 +718,9 @@ public final class MetricView implements ItemView {
     private final Number value = new Number();
 
     void read(byte[] b, int off, int len) throws MalformedRequestException {
-      WireFields.empty(rawTraceId, b);
-      WireFields.empty(rawSpanId, b);
-      WireFields.clear(filteredAttributes, b);
+      rawTraceId.set(b, 0, 0);
+      rawSpanId.set(b, 0, 0);
+      filteredAttributes.clear(b);
       timeNanos = 0;
       value.clear();
       WireReader w = new WireReader(b, off, len);
@@ -731,14 +730,14 @@ public final class MetricView implements ItemView {
           case 2 << 3 | WireReader.I64 -> timeNanos = w.readFixed64();
           case 3 << 3 | WireReader.I64 -> value.set(false, w.readFixed64());
           case 6 << 3 | WireReader.I64 -> value.set(true, w.readFixed64());
-          case 4 << 3 | WireReader.LEN -> WireFields.slice(w, rawSpanId);
-          case 5 << 3 | WireReader.LEN -> WireFields.slice(w, rawTraceId);
-          case 7 << 3 | WireReader.LEN -> WireFields.addAttribute(filteredAttributes, w);
+          case 4 << 3 | WireReader.LEN -> rawSpanId.readFrom(w);
+          case 5 << 3 | WireReader.LEN -> rawTraceId.readFrom(w);
+          case 7 << 3 | WireReader.LEN -> filteredAttributes.add(w);
           default -> w.skip(tag & 7);
         }
       }
-      WireFields.hex(rawTraceId, traceId);
-      WireFields.hex(rawSpanId, spanId);
+      traceId.hexOf(rawTraceId);
+      spanId.hexOf(rawSpanId);
     }
 
     boolean hasTime() {

@@ -1,6 +1,5 @@
 package io.otlake.writer.signals.metrics;
 
-import io.otlake.proto.Signal;
 import io.otlake.proto.json.OtlpJson;
 import io.otlake.proto.wire.MalformedRequestException;
 import io.otlake.writer.signals.TableUnit;
@@ -19,8 +18,8 @@ public final class MetricsSignal implements WriterSignal<MetricView> {
   private MetricsSignal() {}
 
   @Override
-  public Signal signal() {
-    return Signal.METRICS;
+  public io.otlake.proto.SignalContract contract() {
+    return io.otlake.proto.signals.MetricContract.INSTANCE;
   }
 
   @Override

@@ -1,6 +1,5 @@
 package io.otlake.writer.signals.traces;
 
-import io.otlake.proto.Signal;
 import io.otlake.proto.json.OtlpJson;
 import io.otlake.proto.wire.MalformedRequestException;
 import io.otlake.writer.decode.SpanView;
@@ -55,8 +54,8 @@ public final class TracesSignal implements WriterSignal<SpanView> {
   private TracesSignal() {}
 
   @Override
-  public Signal signal() {
-    return Signal.TRACES;
+  public io.otlake.proto.SignalContract contract() {
+    return io.otlake.proto.signals.TraceContract.INSTANCE;
   }
 
   @Override
