@@ -3,11 +3,11 @@ package io.otlake.writer.table;
 import static org.apache.iceberg.types.Types.NestedField.optional;
 import static org.apache.iceberg.types.Types.NestedField.required;
 
+import java.util.List;
 import java.util.Map;
 import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.SortOrder;
-import org.apache.iceberg.TableProperties;
 import org.apache.iceberg.types.Types;
 
 /**
@@ -87,22 +87,8 @@ public final class TraceTable {
 
   /** The table properties otlake sets at creation (the seed design's, with a configurable target file size). */
   public static Map<String, String> properties(long targetFileSizeBytes) {
-    Map<String, String> p = new java.util.LinkedHashMap<>();
-    p.put(TableProperties.FORMAT_VERSION, "2");
-    p.put(TableProperties.DEFAULT_FILE_FORMAT, "parquet");
-    p.put(TableProperties.PARQUET_COMPRESSION, "zstd");
-    p.put(TableProperties.WRITE_TARGET_FILE_SIZE_BYTES, Long.toString(targetFileSizeBytes));
-    p.put(TableProperties.METADATA_DELETE_AFTER_COMMIT_ENABLED, "true");
-    p.put(TableProperties.METADATA_PREVIOUS_VERSIONS_MAX, "100");
-    // DELTA_BINARY_PACKED / DELTA_BYTE_ARRAY where no dictionary is used (see ColumnsFile)
-    p.put("otlake.parquet.encodings", "v2");
-    // ids are random: a dictionary never pays off and costs a hash lookup per value until Parquet gives up on it
-    for (String id : new String[] {"trace_id", "span_id", "parent_span_id"}) {
-      p.put("write.parquet.dict-encoding-enabled.column." + id, "false");
-    }
-    // lookups by trace id: a bloom filter per row group (sized for its distinct ids at 1% false positives, at most
-    // write.parquet.bloom-filter-max-bytes) lets Trino, Spark, DuckDB and Iceberg skip row groups without the id
-    p.put(TableProperties.PARQUET_BLOOM_FILTER_COLUMN_ENABLED_PREFIX + "trace_id", "true");
-    return java.util.Collections.unmodifiableMap(p);
+    return TableDefaults.of(targetFileSizeBytes, List.of("trace_id", "span_id", "parent_span_id"),
+        List.of("trace_id"));
   }
+
 }

@@ -6,13 +6,12 @@ import static org.apache.iceberg.types.Types.NestedField.required;
 import io.otlake.writer.parquet.RowWriter;
 import io.otlake.writer.signals.RowMapper;
 import io.otlake.writer.signals.TableUnit;
-import java.util.Collections;
-import java.util.LinkedHashMap;
+import io.otlake.writer.table.TableDefaults;
+import java.util.List;
 import java.util.Map;
 import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.SortOrder;
-import org.apache.iceberg.TableProperties;
 import org.apache.iceberg.types.Types;
 
 /**
@@ -107,22 +106,10 @@ public final class LogTable implements TableUnit<LogView> {
 
   @Override
   public Map<String, String> properties(long targetFileSizeBytes) {
-    Map<String, String> p = new LinkedHashMap<>();
-    p.put(TableProperties.FORMAT_VERSION, "2");
-    p.put(TableProperties.DEFAULT_FILE_FORMAT, "parquet");
-    p.put(TableProperties.PARQUET_COMPRESSION, "zstd");
-    p.put(TableProperties.WRITE_TARGET_FILE_SIZE_BYTES, Long.toString(targetFileSizeBytes));
-    p.put(TableProperties.METADATA_DELETE_AFTER_COMMIT_ENABLED, "true");
-    p.put(TableProperties.METADATA_PREVIOUS_VERSIONS_MAX, "100");
-    p.put("otlake.parquet.encodings", "v2");
-    // ids are random: a dictionary never pays off (untraced records' nulls cost nothing either way)
-    for (String id : new String[] {"trace_id", "span_id"}) {
-      p.put("write.parquet.dict-encoding-enabled.column." + id, "false");
-    }
-    // a trace's logs: a bloom filter per row group lets engines skip row groups without the id
-    p.put(TableProperties.PARQUET_BLOOM_FILTER_COLUMN_ENABLED_PREFIX + "trace_id", "true");
-    return Collections.unmodifiableMap(p);
+    // ids are random (untraced records' nulls cost nothing either way); a trace's logs are looked up by trace id
+    return TableDefaults.of(targetFileSizeBytes, List.of("trace_id", "span_id"), List.of("trace_id"));
   }
+
 
   @Override
   public RowMapper<LogView> mapper(RowWriter row) {

@@ -3,14 +3,12 @@ package io.otlake.writer.signals.metrics;
 import io.otlake.writer.parquet.RowWriter;
 import io.otlake.writer.signals.RowMapper;
 import io.otlake.writer.signals.TableUnit;
-import java.util.Collections;
-import java.util.LinkedHashMap;
+import io.otlake.writer.table.TableDefaults;
 import java.util.List;
 import java.util.Map;
 import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.SortOrder;
-import org.apache.iceberg.TableProperties;
 
 /**
  * One of the five metric tables, one per point kind as the OpenTelemetry Collector's ClickHouse exporter splits
@@ -67,16 +65,9 @@ public final class MetricTable implements TableUnit<MetricView> {
   /** As the traces table: format v2, Parquet with zstd and v2 encodings, the configured target file size. */
   @Override
   public Map<String, String> properties(long targetFileSizeBytes) {
-    Map<String, String> p = new LinkedHashMap<>();
-    p.put(TableProperties.FORMAT_VERSION, "2");
-    p.put(TableProperties.DEFAULT_FILE_FORMAT, "parquet");
-    p.put(TableProperties.PARQUET_COMPRESSION, "zstd");
-    p.put(TableProperties.WRITE_TARGET_FILE_SIZE_BYTES, Long.toString(targetFileSizeBytes));
-    p.put(TableProperties.METADATA_DELETE_AFTER_COMMIT_ENABLED, "true");
-    p.put(TableProperties.METADATA_PREVIOUS_VERSIONS_MAX, "100");
-    p.put("otlake.parquet.encodings", "v2");
-    return Collections.unmodifiableMap(p);
+    return TableDefaults.of(targetFileSizeBytes, List.of(), List.of());
   }
+
 
   @Override
   public RowMapper<MetricView> mapper(RowWriter row) {
