@@ -25,9 +25,104 @@ final class CommandConfig {
 
   private CommandConfig() {}
 
-  /** Whether {@code arg} is one of the two options (each takes a value). */
-  static boolean isOption(String arg) {
-    return arg.equals("--config") || arg.equals("--data");
+  /** How a message names the configuration's catalog: its name and URI (or type). */
+  static String catalogWhere(WriterConfig config) {
+    return "catalog '" + config.catalogName() + "' (" + config.catalogProperties().getOrDefault("uri",
+        config.catalogProperties().getOrDefault("type", "?")) + ")";
+  }
+
+  /** The configuration's catalog, built within {@code timeout} or {@link io.otlake.writer.inspect.Unreachable}. */
+  static org.apache.iceberg.catalog.Catalog reachCatalog(WriterConfig config, java.time.Duration timeout) {
+    return io.otlake.writer.inspect.Bounded.call(catalogWhere(config), timeout,
+        () -> io.otlake.writer.table.Catalogs.build(config.catalogName(), config.catalogProperties()));
+  }
+
+  /** A usage error of a one-off command: its message is the one line printed after the command's name; exit 2. */
+  static final class UsageError extends RuntimeException {
+    UsageError(String message) {
+      super(message);
+    }
+  }
+
+  /**
+   * A command's arguments read one at a time, with the options every command shares: {@code --config FILE} and
+   * {@code --data DIR} are taken by {@link #location}, the value of any option by {@link #value}, and every mistake
+   * is a {@link UsageError} with one line.
+   */
+  static final class Args {
+    private final String[] args;
+    private int next;
+    private Path file;
+    private Path data;
+
+    Args(String[] args) {
+      this.args = args;
+    }
+
+    /** The next argument, or null after the last. */
+    String next() {
+      return next < args.length ? args[next++] : null;
+    }
+
+    /** The value of {@code option}, the argument just read. */
+    String value(String option) {
+      if (next >= args.length) {
+        throw new UsageError(option + " needs a value (see --help)");
+      }
+      return args[next++];
+    }
+
+    /** Takes {@code arg} (and its value) when it is {@code --config} or {@code --data}; says whether it did. */
+    boolean location(String arg) {
+      if (arg.equals("--config")) {
+        file = Path.of(value(arg));
+      } else if (arg.equals("--data")) {
+        data = Path.of(value(arg));
+      } else {
+        return false;
+      }
+      return true;
+    }
+
+    static UsageError unexpected(String arg) {
+      return new UsageError("unexpected argument '" + arg + "' (see --help)");
+    }
+
+    /**
+     * The writer configuration the options point at, with {@code overrides} on top; a bad configuration is a
+     * {@link io.otlake.proto.config.ConfigException}, options that point nowhere a {@link UsageError}.
+     */
+    WriterConfig load(Map<String, String> overrides) {
+      try {
+        return CommandConfig.load(file, data, overrides);
+      } catch (io.otlake.proto.config.ConfigException e) {
+        throw e;
+      } catch (IllegalArgumentException e) {
+        throw new UsageError(e.getMessage());
+      }
+    }
+  }
+
+  /**
+   * Runs a command's body, turning its errors into the one line and exit status every command gives: 2 for a usage
+   * or configuration error, 1 for any other failure (the body returns its own status otherwise).
+   */
+  static int run(String command, java.io.PrintStream err, java.util.function.IntSupplier body) {
+    try {
+      return body.getAsInt();
+    } catch (UsageError e) {
+      err.println("otlake " + command + ": " + e.getMessage());
+      return 2;
+    } catch (io.otlake.proto.config.ConfigException e) {
+      err.println("configuration error: " + e.getMessage());
+      return 2;
+    } catch (io.otlake.writer.inspect.Unreachable e) {
+      err.println("otlake " + command + ": " + e.getMessage());
+      return 1;
+    } catch (RuntimeException e) {
+      err.println("otlake " + command + ": " + io.otlake.writer.inspect.Bounded.oneLine(e));
+      return 1;
+    }
   }
 
   /**

@@ -1,24 +1,19 @@
 package io.otlake.writer;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.otlake.proto.config.ConfigException;
 import io.otlake.writer.config.WriterConfig;
 import io.otlake.writer.maintenance.MaintenanceMetrics;
-import io.otlake.writer.maintenance.MaintenanceSettings;
 import io.otlake.writer.maintenance.Maintainer;
 import io.otlake.writer.maintenance.StepResult;
 import io.otlake.writer.table.Catalogs;
-import java.io.Closeable;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.TableIdentifier;
-import org.apache.iceberg.exceptions.NoSuchTableException;
 
 /**
  * {@code ./otlake maintain [--config FILE | --data DIR] [--table NS.NAME ...] [--steps LIST] [--set KEY=VALUE ...]}:
@@ -49,86 +44,67 @@ public final class MaintainCommand {
   }
 
   public static int run(String[] args, PrintStream out, PrintStream err) {
-    Path file = null;
-    Path data = null;
-    List<TableIdentifier> tables = new ArrayList<>();
-    Map<String, String> overrides = new LinkedHashMap<>();
-    for (int i = 0; i < args.length; i++) {
-      String a = args[i];
-      if (a.equals("--help") || a.equals("-h")) {
-        out.print(USAGE);
-        return 0;
-      }
-      if (!List.of("--config", "--data", "--table", "--steps", "--set").contains(a)) {
-        err.println("otlake maintain: unexpected argument '" + a + "' (see --help)");
-        return 2;
-      }
-      if (i + 1 >= args.length) {
-        err.println("otlake maintain: " + a + " needs a value (see --help)");
-        return 2;
-      }
-      String v = args[++i];
-      switch (a) {
-        case "--config" -> file = Path.of(v);
-        case "--data" -> data = Path.of(v);
-        case "--table" -> {
-          if (!v.contains(".")) {
-            err.println("otlake maintain: --table takes NAMESPACE.NAME, not '" + v + "'");
-            return 2;
-          }
-          tables.add(TableIdentifier.parse(v));
+    return CommandConfig.run("maintain", err, () -> {
+      CommandConfig.Args in = new CommandConfig.Args(args);
+      List<TableIdentifier> tables = new ArrayList<>();
+      Map<String, String> overrides = new LinkedHashMap<>();
+      for (String a = in.next(); a != null; a = in.next()) {
+        if (a.equals("--help") || a.equals("-h")) {
+          out.print(USAGE);
+          return 0;
+        } else if (in.location(a)) {
+          continue;
         }
-        case "--steps" -> overrides.put("maintenance.steps", v);
-        default -> {
-          int eq = v.indexOf('=');
-          if (eq <= 0) {
-            err.println("otlake maintain: --set takes KEY=VALUE, not '" + v + "'");
-            return 2;
+        switch (a) {
+          case "--table" -> {
+            String v = in.value(a);
+            if (!v.contains(".")) {
+              throw new CommandConfig.UsageError("--table takes NAMESPACE.NAME, not '" + v + "'");
+            }
+            tables.add(TableIdentifier.parse(v));
           }
-          overrides.put(v.substring(0, eq), v.substring(eq + 1));
+          case "--steps" -> overrides.put("maintenance.steps", in.value(a));
+          case "--set" -> {
+            String v = in.value(a);
+            int eq = v.indexOf('=');
+            if (eq <= 0) {
+              throw new CommandConfig.UsageError("--set takes KEY=VALUE, not '" + v + "'");
+            }
+            overrides.put(v.substring(0, eq), v.substring(eq + 1));
+          }
+          default -> throw CommandConfig.Args.unexpected(a);
         }
       }
-    }
-    WriterConfig config;
-    try {
-      config = CommandConfig.load(file, data, overrides);
-    } catch (ConfigException e) {
-      err.println("configuration error: " + e.getMessage());
-      return 2;
-    } catch (IllegalArgumentException e) {
-      err.println("otlake maintain: " + e.getMessage());
-      return 2;
-    }
-    if (tables.isEmpty()) {
-      tables.addAll(config.ownedTables());
-    }
-    MaintenanceSettings settings = config.maintenance();
-    Maintainer maintainer = new Maintainer(settings, new MaintenanceMetrics(new SimpleMeterRegistry()),
+      WriterConfig config = in.load(overrides);
+      if (tables.isEmpty()) {
+        tables.addAll(config.ownedTables());
+      }
+      return maintain(config, tables, out, err);
+    });
+  }
+
+  private static int maintain(WriterConfig config, List<TableIdentifier> tables, PrintStream out, PrintStream err) {
+    Maintainer maintainer = new Maintainer(config.maintenance(), new MaintenanceMetrics(new SimpleMeterRegistry()),
         System::currentTimeMillis, () -> false);
     Catalog catalog = Catalogs.build(config.catalogName(), config.catalogProperties());
     int status = 0;
     try {
       for (TableIdentifier id : tables) {
-        try {
-          for (StepResult r : maintainer.run(catalog.loadTable(id))) {
-            out.println(r.line());
-            if (r.failed()) {
-              status = 1;
-            }
-          }
-        } catch (NoSuchTableException e) {
+        Table table = Catalogs.loadOrNull(catalog, id);
+        if (table == null) {
           err.println("otlake maintain: no table " + id + " in catalog " + config.catalogName());
           status = 1;
+          continue;
+        }
+        for (StepResult r : maintainer.run(table)) {
+          out.println(r.line());
+          if (r.failed()) {
+            status = 1;
+          }
         }
       }
     } finally {
-      if (catalog instanceof Closeable c) {
-        try {
-          c.close();
-        } catch (IOException ignored) {
-          // a one-off command ends here anyway
-        }
-      }
+      Catalogs.close(catalog);
     }
     return status;
   }

@@ -1,16 +1,15 @@
 package io.otlake.writer;
 
-import io.otlake.proto.config.ConfigException;
+import io.otlake.proto.Signal;
 import io.otlake.writer.commit.Position;
 import io.otlake.writer.commit.PositionSetter;
 import io.otlake.writer.commit.StoredPosition;
 import io.otlake.writer.commit.TablePosition;
 import io.otlake.writer.config.WriterConfig;
+import io.otlake.writer.signals.WriterSignals;
 import io.otlake.writer.table.Catalogs;
-import java.io.Closeable;
-import java.io.IOException;
+import io.otlake.writer.table.TraceTable;
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -48,91 +47,50 @@ public final class PositionCommand {
   }
 
   public static int run(String[] args, PrintStream out, PrintStream err) {
-    Path file = null;
-    Path data = null;
-    String command = null;
-    String all = null;
-    String tableName = io.otlake.writer.table.TraceTable.DEFAULT_NAME;
-    Map<Integer, Long> explicit = new TreeMap<>();
-    for (int i = 0; i < args.length; i++) {
-      String a = args[i];
-      if (a.equals("--help") || a.equals("-h")) {
-        out.print(USAGE);
-        return 0;
-      } else if (CommandConfig.isOption(a) || a.equals("--all") || a.equals("--table")) {
-        if (i + 1 >= args.length) {
-          err.println("otlake position: " + a + " needs a value (see --help)");
-          return 2;
-        }
-        if (a.equals("--config")) {
-          file = Path.of(args[++i]);
+    return CommandConfig.run("position", err, () -> {
+      CommandConfig.Args in = new CommandConfig.Args(args);
+      String command = null;
+      String all = null;
+      String tableName = TraceTable.DEFAULT_NAME;
+      Map<Integer, Long> explicit = new TreeMap<>();
+      for (String a = in.next(); a != null; a = in.next()) {
+        if (a.equals("--help") || a.equals("-h")) {
+          out.print(USAGE);
+          return 0;
+        } else if (in.location(a)) {
+          continue;
         } else if (a.equals("--table")) {
-          tableName = args[++i];
-        } else if (a.equals("--data")) {
-          data = Path.of(args[++i]);
-        } else {
-          all = args[++i];
+          tableName = in.value(a);
+        } else if (a.equals("--all")) {
+          all = in.value(a);
           if (!all.equals("earliest") && !all.equals("latest")) {
-            err.println("otlake position: --all takes earliest or latest, not '" + all + "'");
-            return 2;
+            throw new CommandConfig.UsageError("--all takes earliest or latest, not '" + all + "'");
           }
+        } else if (command == null && (a.equals("show") || a.equals("set"))) {
+          command = a;
+        } else if ("set".equals(command) && a.matches("\\d+=\\d+")) {
+          String[] pair = a.split("=");
+          explicit.put(Integer.parseInt(pair[0]), Long.parseLong(pair[1]));
+        } else {
+          throw CommandConfig.Args.unexpected(a);
         }
-      } else if (command == null && (a.equals("show") || a.equals("set"))) {
-        command = a;
-      } else if ("set".equals(command) && a.matches("\\d+=\\d+")) {
-        String[] pair = a.split("=");
-        explicit.put(Integer.parseInt(pair[0]), Long.parseLong(pair[1]));
-      } else {
-        err.println("otlake position: unexpected argument '" + a + "' (see --help)");
+      }
+      if (command == null) {
+        err.print(USAGE);
         return 2;
       }
-    }
-    if (command == null) {
-      err.print(USAGE);
-      return 2;
-    }
-    if (command.equals("set") && all == null && explicit.isEmpty()) {
-      err.println("otlake position: set needs --all earliest|latest or PARTITION=OFFSET pairs");
-      return 2;
-    }
-    io.otlake.proto.Signal signal = signalOf(tableName);
-    if (signal == null) {
-      err.println("otlake position: no table '" + tableName + "' (tables: " + tableNames() + ")");
-      return 2;
-    }
-    WriterConfig config;
-    try {
-      config = CommandConfig.load(file, data, Map.of());
-    } catch (ConfigException e) {
-      err.println("configuration error: " + e.getMessage());
-      return 2;
-    } catch (IllegalArgumentException e) {
-      err.println("otlake position: " + e.getMessage());
-      return 2;
-    }
-    try (Lake lake = Lake.open(config, signal, tableName)) {
-      return command.equals("show") ? show(lake, out) : set(lake, all, explicit, out, err);
-    } catch (RuntimeException e) {
-      err.println("otlake position: " + e.getMessage());
-      return 1;
-    }
-  }
-
-  private static io.otlake.proto.Signal signalOf(String tableName) {
-    for (io.otlake.writer.signals.WriterSignal<?> s : io.otlake.writer.signals.WriterSignals.ALL) {
-      for (io.otlake.writer.signals.TableUnit<?> t : s.tables()) {
-        if (t.defaultName().equals(tableName)) {
-          return s.signal();
-        }
+      if (command.equals("set") && all == null && explicit.isEmpty()) {
+        throw new CommandConfig.UsageError("set needs --all earliest|latest or PARTITION=OFFSET pairs");
       }
-    }
-    return null;
-  }
-
-  private static String tableNames() {
-    List<String> names = new ArrayList<>();
-    io.otlake.writer.signals.WriterSignals.ALL.forEach(s -> s.tables().forEach(t -> names.add(t.defaultName())));
-    return String.join(", ", names);
+      Signal signal = WriterSignals.feeding(tableName);
+      if (signal == null) {
+        throw new CommandConfig.UsageError("no table '" + tableName + "' (tables: " + WriterSignals.tableNames() + ")");
+      }
+      WriterConfig config = in.load(Map.of());
+      try (Lake lake = Lake.open(config, signal, tableName)) {
+        return command.equals("show") ? show(lake, out) : set(lake, all, explicit, out, err);
+      }
+    });
   }
 
   private static int show(Lake lake, PrintStream out) {
@@ -193,7 +151,7 @@ public final class PositionCommand {
   /** The writer's table and a Kafka consumer that joins no group, for one command. */
   private record Lake(Catalog catalog, Table table, KafkaConsumer<byte[], byte[]> kafka, String topic, String group)
       implements AutoCloseable {
-    static Lake open(WriterConfig config, io.otlake.proto.Signal signal, String tableName) {
+    static Lake open(WriterConfig config, Signal signal, String tableName) {
       Catalog catalog = Catalogs.build(config.catalogName(), config.catalogProperties());
       Table table = catalog.loadTable(config.table(tableName));
       KafkaConsumer<byte[], byte[]> kafka = new KafkaConsumer<>(WriterService.consumerProperties(config, signal));
@@ -219,13 +177,7 @@ public final class PositionCommand {
     @Override
     public void close() {
       kafka.close();
-      if (catalog instanceof Closeable c) {
-        try {
-          c.close();
-        } catch (IOException e) {
-          // closing a catalog after a one-off command: nothing to do about it
-        }
-      }
+      Catalogs.close(catalog);
     }
   }
 }

@@ -1,18 +1,13 @@
 package io.otlake.writer;
 
-import io.otlake.proto.config.ConfigException;
 import io.otlake.writer.config.WriterConfig;
 import io.otlake.writer.inspect.Bounded;
 import io.otlake.writer.inspect.KafkaView;
 import io.otlake.writer.inspect.LakeStatus;
 import io.otlake.writer.inspect.StatusReport;
 import io.otlake.writer.inspect.TableStatus;
-import io.otlake.writer.inspect.Unreachable;
 import io.otlake.writer.table.Catalogs;
-import java.io.Closeable;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,7 +15,6 @@ import java.util.Map;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.TableIdentifier;
-import org.apache.iceberg.exceptions.NoSuchTableException;
 
 /**
  * {@code ./otlake status [--config FILE | --data DIR] [--json]}: per table the writer owns, its snapshots, rows, data
@@ -58,88 +52,44 @@ public final class StatusCommand {
   }
 
   public static int run(String[] args, PrintStream out, PrintStream err) {
-    Path file = null;
-    Path data = null;
-    boolean json = false;
-    for (int i = 0; i < args.length; i++) {
-      String a = args[i];
-      if (a.equals("--help") || a.equals("-h")) {
-        out.print(USAGE);
-        return 0;
-      } else if (a.equals("--json")) {
-        json = true;
-      } else if (CommandConfig.isOption(a)) {
-        if (i + 1 >= args.length) {
-          err.println("otlake status: " + a + " needs a value (see --help)");
-          return 2;
+    return CommandConfig.run("status", err, () -> {
+      CommandConfig.Args in = new CommandConfig.Args(args);
+      boolean json = false;
+      for (String a = in.next(); a != null; a = in.next()) {
+        if (a.equals("--help") || a.equals("-h")) {
+          out.print(USAGE);
+          return 0;
+        } else if (a.equals("--json")) {
+          json = true;
+        } else if (!in.location(a)) {
+          throw CommandConfig.Args.unexpected(a);
         }
-        if (a.equals("--config")) {
-          file = Path.of(args[++i]);
-        } else {
-          data = Path.of(args[++i]);
-        }
-      } else {
-        err.println("otlake status: unexpected argument '" + a + "' (see --help)");
-        return 2;
       }
-    }
-    WriterConfig config;
-    try {
-      config = CommandConfig.load(file, data, Map.of());
-    } catch (ConfigException e) {
-      err.println("configuration error: " + e.getMessage());
-      return 2;
-    } catch (IllegalArgumentException e) {
-      err.println("otlake status: " + e.getMessage());
-      return 2;
-    }
-    try {
+      WriterConfig config = in.load(Map.of());
       List<TableStatus> tables = gather(config);
       long now = System.currentTimeMillis();
       out.print(json ? StatusReport.json(tables, now) : StatusReport.text(tables, now));
       return 0;
-    } catch (Unreachable e) {
-      err.println("otlake status: " + e.getMessage());
-      return 1;
-    } catch (RuntimeException e) {
-      err.println("otlake status: " + Bounded.oneLine(e));
-      return 1;
-    }
+    });
   }
 
   private static List<TableStatus> gather(WriterConfig config) {
-    String where = "catalog '" + config.catalogName() + "' (" + config.catalogProperties().getOrDefault("uri",
-        config.catalogProperties().getOrDefault("type", "?")) + ")";
-    Catalog catalog = Bounded.call(where, REACH_TIMEOUT,
-        () -> Catalogs.build(config.catalogName(), config.catalogProperties()));
+    String where = CommandConfig.catalogWhere(config);
+    Catalog catalog = CommandConfig.reachCatalog(config, REACH_TIMEOUT);
     try (KafkaView kafka = KafkaView.connect(config.bootstrapServers(), config.consumerProperties(), KAFKA_TIMEOUT)) {
       List<TableIdentifier> ids = config.ownedTables();
       // the first table's metadata read shows whether the catalog and its storage answer
-      Table first = Bounded.call(where, REACH_TIMEOUT, () -> load(catalog, ids.get(0)));
+      Table first = Bounded.call(where, REACH_TIMEOUT, () -> Catalogs.loadOrNull(catalog, ids.get(0)));
       return Bounded.call("reading the tables' status", READ_TIMEOUT, () -> {
         List<TableStatus> out = new ArrayList<>();
         for (int i = 0; i < ids.size(); i++) {
-          Table t = i == 0 ? first : load(catalog, ids.get(i));
+          Table t = i == 0 ? first : Catalogs.loadOrNull(catalog, ids.get(i));
           out.add(t == null ? TableStatus.missing(ids.get(i).toString()) : LakeStatus.of(config, ids.get(i), t, kafka));
         }
         return out;
       });
     } finally {
-      if (catalog instanceof Closeable c) {
-        try {
-          c.close();
-        } catch (IOException ignored) {
-          // a one-off command ends here anyway
-        }
-      }
-    }
-  }
-
-  private static Table load(Catalog catalog, TableIdentifier id) {
-    try {
-      return catalog.loadTable(id);
-    } catch (NoSuchTableException e) {
-      return null;
+      Catalogs.close(catalog);
     }
   }
 }

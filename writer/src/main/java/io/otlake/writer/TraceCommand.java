@@ -1,6 +1,5 @@
 package io.otlake.writer;
 
-import io.otlake.proto.config.ConfigException;
 import io.otlake.writer.config.WriterConfig;
 import io.otlake.writer.inspect.Bounded;
 import io.otlake.writer.inspect.LogRow;
@@ -8,21 +7,14 @@ import io.otlake.writer.inspect.SpanRow;
 import io.otlake.writer.inspect.TableTopics;
 import io.otlake.writer.inspect.TraceReader;
 import io.otlake.writer.inspect.TraceTree;
-import io.otlake.writer.inspect.Unreachable;
 import io.otlake.writer.table.Catalogs;
-import java.io.Closeable;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.TableIdentifier;
-import org.apache.iceberg.exceptions.NoSuchTableException;
 
 /**
  * {@code ./otlake trace [--config FILE | --data DIR] TRACE_ID}: one trace from the spans table, read through Iceberg
@@ -53,69 +45,38 @@ public final class TraceCommand {
   }
 
   public static int run(String[] args, PrintStream out, PrintStream err) {
-    Path file = null;
-    Path data = null;
-    String traceId = null;
-    for (int i = 0; i < args.length; i++) {
-      String a = args[i];
-      if (a.equals("--help") || a.equals("-h")) {
-        out.print(USAGE);
-        return 0;
-      } else if (CommandConfig.isOption(a)) {
-        if (i + 1 >= args.length) {
-          err.println("otlake trace: " + a + " needs a value (see --help)");
-          return 2;
-        }
-        if (a.equals("--config")) {
-          file = Path.of(args[++i]);
+    return CommandConfig.run("trace", err, () -> {
+      CommandConfig.Args in = new CommandConfig.Args(args);
+      String traceId = null;
+      for (String a = in.next(); a != null; a = in.next()) {
+        if (a.equals("--help") || a.equals("-h")) {
+          out.print(USAGE);
+          return 0;
+        } else if (in.location(a)) {
+          continue;
+        } else if (a.startsWith("-") || traceId != null) {
+          throw CommandConfig.Args.unexpected(a);
         } else {
-          data = Path.of(args[++i]);
+          traceId = a;
         }
-      } else if (a.startsWith("-") || traceId != null) {
-        err.println("otlake trace: unexpected argument '" + a + "' (see --help)");
-        return 2;
-      } else {
-        traceId = a;
       }
-    }
-    if (traceId == null) {
-      err.print(USAGE);
-      return 2;
-    }
-    if (!TRACE_ID.matcher(traceId).matches()) {
-      err.println("otlake trace: '" + cut(traceId) + "' is not a trace id (32 hex digits)");
-      return 2;
-    }
-    String id = traceId.toLowerCase(Locale.ROOT);
-    WriterConfig config;
-    try {
-      config = CommandConfig.load(file, data, Map.of());
-    } catch (ConfigException e) {
-      err.println("configuration error: " + e.getMessage());
-      return 2;
-    } catch (IllegalArgumentException e) {
-      err.println("otlake trace: " + e.getMessage());
-      return 2;
-    }
-    try {
-      return show(config, id, out, err);
-    } catch (Unreachable e) {
-      err.println("otlake trace: " + e.getMessage());
-      return 1;
-    } catch (RuntimeException e) {
-      err.println("otlake trace: " + Bounded.oneLine(e));
-      return 1;
-    }
+      if (traceId == null) {
+        err.print(USAGE);
+        return 2;
+      }
+      if (!TRACE_ID.matcher(traceId).matches()) {
+        throw new CommandConfig.UsageError("'" + cut(traceId) + "' is not a trace id (32 hex digits)");
+      }
+      return show(in.load(Map.of()), traceId.toLowerCase(Locale.ROOT), out, err);
+    });
   }
 
   private static int show(WriterConfig config, String id, PrintStream out, PrintStream err) {
-    String where = "catalog '" + config.catalogName() + "' (" + config.catalogProperties().getOrDefault("uri",
-        config.catalogProperties().getOrDefault("type", "?")) + ")";
-    Catalog catalog = Bounded.call(where, StatusCommand.REACH_TIMEOUT,
-        () -> Catalogs.build(config.catalogName(), config.catalogProperties()));
+    String where = CommandConfig.catalogWhere(config);
+    Catalog catalog = CommandConfig.reachCatalog(config, StatusCommand.REACH_TIMEOUT);
     try {
       TableIdentifier tracesId = config.ownedTables().get(0);
-      Table traces = Bounded.call(where, StatusCommand.REACH_TIMEOUT, () -> load(catalog, tracesId));
+      Table traces = Bounded.call(where, StatusCommand.REACH_TIMEOUT, () -> Catalogs.loadOrNull(catalog, tracesId));
       if (traces == null) {
         err.println("otlake trace: no table " + tracesId + " in catalog " + config.catalogName());
         return 1;
@@ -123,7 +84,7 @@ public final class TraceCommand {
       TableIdentifier logsId = TableTopics.logsTable(config);
       return Bounded.call("reading trace " + id, StatusCommand.READ_TIMEOUT, () -> {
         TraceReader.Rows<SpanRow> spans = TraceReader.spans(traces, id);
-        Table logsTable = load(catalog, logsId);
+        Table logsTable = Catalogs.loadOrNull(catalog, logsId);
         TraceReader.Rows<LogRow> logs = logsTable == null ? null : TraceReader.logs(logsTable, id);
         if (spans.rows().isEmpty() && (logs == null || logs.rows().isEmpty())) {
           err.println("otlake trace: no trace " + id + " in " + tracesId
@@ -137,21 +98,7 @@ public final class TraceCommand {
         return 0;
       });
     } finally {
-      if (catalog instanceof Closeable c) {
-        try {
-          c.close();
-        } catch (IOException ignored) {
-          // a one-off command ends here anyway
-        }
-      }
-    }
-  }
-
-  private static Table load(Catalog catalog, TableIdentifier id) {
-    try {
-      return catalog.loadTable(id);
-    } catch (NoSuchTableException e) {
-      return null;
+      Catalogs.close(catalog);
     }
   }
 

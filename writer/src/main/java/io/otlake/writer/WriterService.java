@@ -9,7 +9,6 @@ import io.otlake.writer.source.WriterMetrics;
 import io.otlake.writer.table.Catalogs;
 import io.otlake.writer.table.Tables;
 import io.otlake.writer.parquet.ColumnsFile;
-import java.io.Closeable;
 import java.io.IOException;
 import io.otlake.proto.Signal;
 import io.otlake.writer.signals.ItemView;
@@ -218,12 +217,9 @@ public final class WriterService implements AutoCloseable {
     deadLetterProducer.close();
     readiness.close();
     metrics.close();
-    if (catalog instanceof Closeable c) {
-      try {
-        c.close();
-      } catch (IOException e) {
-        LOG.warn("closing the catalog: {}", e.toString());
-      }
+    IOException closing = Catalogs.close(catalog);
+    if (closing != null) {
+      LOG.warn("closing the catalog: {}", closing.toString());
     }
     LOG.info("writer stopped");
   }

@@ -7,7 +7,10 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
-/** The command lines of {@code ./otlake trace} and {@code ./otlake status}: mistakes are one line, status 2, no I/O. */
+/**
+ * The command lines of {@code ./otlake trace}, {@code status} and {@code maintain} (read by the one
+ * {@code CommandConfig.Args}): mistakes are one line, status 2, no I/O.
+ */
 class TraceCommandTest {
   private final ByteArrayOutputStream out = new ByteArrayOutputStream();
   private final ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -19,6 +22,11 @@ class TraceCommandTest {
 
   private int status(String... args) {
     return StatusCommand.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8));
+  }
+
+  private int maintain(String... args) {
+    return MaintainCommand.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
         new PrintStream(err, true, StandardCharsets.UTF_8));
   }
 
@@ -65,5 +73,21 @@ class TraceCommandTest {
     assertThat(errors()).startsWith("configuration error: ").contains("writer.yaml");
     assertThat(status("--help")).isZero();
     assertThat(out.toString(StandardCharsets.UTF_8)).contains("usage: otlake status").contains("--json");
+  }
+
+  @Test
+  void maintainMistakes() {
+    assertThat(maintain("--tables", "otel.traces")).isEqualTo(2);
+    assertThat(errors()).isEqualTo("otlake maintain: unexpected argument '--tables' (see --help)\n");
+    assertThat(maintain("--table", "traces")).isEqualTo(2);
+    assertThat(errors()).isEqualTo("otlake maintain: --table takes NAMESPACE.NAME, not 'traces'\n");
+    assertThat(maintain("--set", "=1")).isEqualTo(2);
+    assertThat(errors()).isEqualTo("otlake maintain: --set takes KEY=VALUE, not '=1'\n");
+    assertThat(maintain("--steps")).isEqualTo(2);
+    assertThat(errors()).isEqualTo("otlake maintain: --steps needs a value (see --help)\n");
+    assertThat(maintain("--config", "a.yaml", "--data", "d")).isEqualTo(2);
+    assertThat(errors()).isEqualTo("otlake maintain: give --config or --data, not both\n");
+    assertThat(maintain("--config", "/nonexistent/writer.yaml")).isEqualTo(2);
+    assertThat(errors()).startsWith("configuration error: ").contains("writer.yaml");
   }
 }
