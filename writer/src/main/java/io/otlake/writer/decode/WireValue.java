@@ -148,29 +148,7 @@ final class WireValue {
 
   /** An ArrayValue message's values (field 1, each an AnyValue) as a JSON array. */
   private static void array(byte[] b, int off, int len, TextBuffer out) {
-    out.add((byte) '[');
-    WireValue element = new WireValue();
-    boolean first = true;
-    try {
-      WireReader r = new WireReader(b, off, len);
-      while (!r.atEnd()) {
-        int tag = r.readTag();
-        if (tag != (1 << 3 | WireReader.LEN)) {
-          r.skip(tag & 7);
-          continue;
-        }
-        int l = r.readLength();
-        if (!first) {
-          out.add((byte) ',');
-        }
-        first = false;
-        element.read(b, r.pos, l).json(out);
-        r.pos += l;
-      }
-    } catch (MalformedRequestException e) {
-      throw new IllegalStateException("value bytes changed after validation", e);
-    }
-    out.add((byte) ']');
+    members(b, off, len, '[', ']', out, (v, mb, moff, mlen, o) -> v.read(mb, moff, mlen).json(o));
   }
 
   /**
@@ -178,8 +156,26 @@ final class WireValue {
    * sent twice appears twice, as sent).
    */
   private static void kvlist(byte[] b, int off, int len, TextBuffer out) {
-    out.add((byte) '{');
-    WireValue value = new WireValue();
+    members(b, off, len, '{', '}', out, (v, mb, moff, mlen, o) -> {
+      keyValue(mb, moff, mlen, v);
+      o.jsonString(v.keyBuf, v.keyOff, v.keyLen);
+      o.add((byte) ':');
+      v.json(o);
+    });
+  }
+
+  /** Writes one member of a JSON array or object from its message's bytes, through a reusable value. */
+  private interface Member {
+    void write(WireValue scratch, byte[] b, int off, int len, TextBuffer out) throws MalformedRequestException;
+  }
+
+  /**
+   * The length-delimited field-1 members of an ArrayValue or KeyValueList message between {@code open} and
+   * {@code close}, comma-separated (other fields skipped).
+   */
+  private static void members(byte[] b, int off, int len, char open, char close, TextBuffer out, Member member) {
+    out.add((byte) open);
+    WireValue scratch = new WireValue();
     boolean first = true;
     try {
       WireReader r = new WireReader(b, off, len);
@@ -194,16 +190,13 @@ final class WireValue {
           out.add((byte) ',');
         }
         first = false;
-        keyValue(b, r.pos, l, value);
+        member.write(scratch, b, r.pos, l, out);
         r.pos += l;
-        out.jsonString(value.keyBuf, value.keyOff, value.keyLen);
-        out.add((byte) ':');
-        value.json(out);
       }
     } catch (MalformedRequestException e) {
       throw new IllegalStateException("value bytes changed after validation", e);
     }
-    out.add((byte) '}');
+    out.add((byte) close);
   }
 
   // the key of the KeyValue read last by keyValue
