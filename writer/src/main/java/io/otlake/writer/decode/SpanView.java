@@ -13,24 +13,16 @@ import java.util.Arrays;
  * (once per resource, for the partition).
  */
 public final class SpanView implements io.otlake.writer.signals.ItemView {
-  private static final byte[] SERVICE_NAME = "service.name".getBytes(StandardCharsets.UTF_8);
   private static final byte[][] KINDS = {
       ascii("UNSPECIFIED"), ascii("INTERNAL"), ascii("SERVER"), ascii("CLIENT"), ascii("PRODUCER"), ascii("CONSUMER")};
 
   private ScannedTraces t;
   private byte[] b;
 
-  /**
-   * Resources and scopes by their bytes, and which one each index of the current request has: the same service
-   * sends the same resource in request after request, so its attributes are parsed once and stay the same objects
-   * (which lets the column writer reuse their dictionary ids).
-   */
-  private final StateCache<ResourceState> resources = new StateCache<>(key -> new ResourceState().read(key));
-  private final StateCache<ScopeState> scopes = new StateCache<>(key -> new ScopeState().read(key));
-  /** Counts requests, so a cached resource or scope knows whether it was read for the current one. */
-  private long requestNo;
-  ResourceState resource;
-  ScopeState scope;
+  /** Resources and scopes, each parsed once per distinct bytes (shared with the other signals' views). */
+  private final Envelopes envelopes = new Envelopes();
+  Envelopes.Resource resource;
+  Envelopes.Scope scope;
 
   // span
   private final Slice rawTraceId = new Slice();
@@ -58,7 +50,7 @@ public final class SpanView implements io.otlake.writer.signals.ItemView {
   public void reset(ScannedTraces scanned) {
     this.t = scanned;
     this.b = scanned.bytes();
-    this.requestNo++;
+    envelopes.reset();
   }
 
   public int spanCount() {
@@ -98,8 +90,8 @@ public final class SpanView implements io.otlake.writer.signals.ItemView {
     try {
       int sc = t.scopeOf(s);
       int res = t.resourceOfScope(sc);
-      resource = resourceState(res);
-      scope = scopeState(sc);
+      resource = envelopes.resource(t.request(), res);
+      scope = envelopes.scope(t.request(), sc);
       readSpan(t.spanOffset(s), t.spanLength(s));
     } catch (MalformedRequestException e) {
       throw new IllegalStateException("span bytes changed after validation", e);
@@ -140,7 +132,7 @@ public final class SpanView implements io.otlake.writer.signals.ItemView {
 
   /** The resource's service.name, or null. */
   public Slice serviceNameText() {
-    return resource.serviceName == null ? null : resource.serviceNameSlice;
+    return resource.serviceNameText();
   }
 
   public Slice name() {
@@ -168,7 +160,7 @@ public final class SpanView implements io.otlake.writer.signals.ItemView {
   }
 
   public AttrList resourceAttributes() {
-    return resource.resourceAttributes;
+    return resource.attributes();
   }
 
   public Repeated<EventView> events() {
@@ -188,27 +180,27 @@ public final class SpanView implements io.otlake.writer.signals.ItemView {
   }
 
   public int resourceDroppedAttributes() {
-    return resource.resourceDropped;
+    return resource.droppedAttributes();
   }
 
   public Slice resourceSchemaUrl() {
-    return resource.hasResourceSchemaUrl ? resource.resourceSchemaUrl : null;
+    return resource.schemaUrl();
   }
 
   public Slice scopeName() {
-    return orNull(scope.scopeName);
+    return scope.name();
   }
 
   public Slice scopeVersion() {
-    return orNull(scope.scopeVersion);
+    return scope.version();
   }
 
   public AttrList scopeAttributes() {
-    return scope.scopeAttributes;
+    return scope.attributes();
   }
 
   public Slice scopeSchemaUrl() {
-    return orNull(scope.scopeSchemaUrl);
+    return scope.schemaUrl();
   }
 
   public int droppedEvents() {
@@ -235,99 +227,7 @@ public final class SpanView implements io.otlake.writer.signals.ItemView {
 
   @Override
   public String serviceName() {
-    return resource.serviceName;
-  }
-
-  private ResourceState resourceState(int res) throws MalformedRequestException {
-    return resources.get(res, requestNo, b, t.resourceRangeCount(res), i -> t.resourceRangeOffset(res, i),
-        i -> t.resourceRangeLength(res, i));
-  }
-
-  private ScopeState scopeState(int sc) throws MalformedRequestException {
-    return scopes.get(sc, requestNo, b, t.scopeRangeCount(sc), i -> t.scopeRangeOffset(sc, i),
-        i -> t.scopeRangeLength(sc, i));
-  }
-
-  /** A resource's fields, read once. */
-  final class ResourceState {
-    final AttrList resourceAttributes = new AttrList();
-    int resourceDropped;
-    final Slice resourceSchemaUrl = new Slice();
-    boolean hasResourceSchemaUrl;
-    String serviceName;
-    final Slice serviceNameSlice = new Slice();
-
-    /** Reads the resource from its bytes (the ResourceSpans fields other than scope_spans), as copied in the key. */
-    private ResourceState read(StateCache.Key key) throws MalformedRequestException {
-      byte[] b = key.bytes;
-      resourceAttributes.clear(b);
-      resourceDropped = 0;
-      hasResourceSchemaUrl = false;
-      for (int i = 0; i < key.offsets.length; i++) {
-        WireReader r = new WireReader(b, key.offsets[i], key.lengths[i]);
-        int tag = r.readTag();
-        if (tag == (1 << 3 | WireReader.LEN)) {
-          int len = r.readLength();
-          WireReader rr = new WireReader(b, r.pos, len);
-          while (!rr.atEnd()) {
-            int ftag = rr.readTag();
-            switch (ftag) {
-              case 1 << 3 | WireReader.LEN -> resourceAttributes.add(rr);
-              case 2 << 3 | WireReader.VARINT -> resourceDropped = (int) rr.readVarint();
-              default -> rr.skip(ftag & 7);
-            }
-          }
-        } else if (tag == (3 << 3 | WireReader.LEN)) {
-          resourceSchemaUrl.readFrom(r);
-          hasResourceSchemaUrl = resourceSchemaUrl.len > 0;
-        }
-      }
-      serviceName = resourceAttributes.stringValue(SERVICE_NAME);
-      if (serviceName != null) {
-        serviceNameSlice.set(serviceName.getBytes(StandardCharsets.UTF_8));
-      }
-      return this;
-    }
-  }
-
-  /** A scope's fields, read once. */
-  final class ScopeState {
-    final AttrList scopeAttributes = new AttrList();
-    final Slice scopeName = new Slice();
-    final Slice scopeVersion = new Slice();
-    final Slice scopeSchemaUrl = new Slice();
-    int scopeDropped;
-
-    /** Reads the scope from its bytes (the ScopeSpans fields other than spans), as copied in the key. */
-    private ScopeState read(StateCache.Key key) throws MalformedRequestException {
-      byte[] b = key.bytes;
-      scopeAttributes.clear(b);
-      scopeName.set(b, 0, 0);
-      scopeVersion.set(b, 0, 0);
-      scopeSchemaUrl.set(b, 0, 0);
-      scopeDropped = 0;
-      for (int i = 0; i < key.offsets.length; i++) {
-        WireReader r = new WireReader(b, key.offsets[i], key.lengths[i]);
-        int tag = r.readTag();
-        if (tag == (1 << 3 | WireReader.LEN)) {
-          int len = r.readLength();
-          WireReader rr = new WireReader(b, r.pos, len);
-          while (!rr.atEnd()) {
-            int ftag = rr.readTag();
-            switch (ftag) {
-              case 1 << 3 | WireReader.LEN -> scopeName.readFrom(rr);
-              case 2 << 3 | WireReader.LEN -> scopeVersion.readFrom(rr);
-              case 3 << 3 | WireReader.LEN -> scopeAttributes.add(rr);
-              case 4 << 3 | WireReader.VARINT -> scopeDropped = (int) rr.readVarint();
-              default -> rr.skip(ftag & 7);
-            }
-          }
-        } else if (tag == (3 << 3 | WireReader.LEN)) {
-          scopeSchemaUrl.readFrom(r);
-        }
-      }
-      return this;
-    }
+    return resource.serviceName();
   }
 
   private void readSpan(int off, int len) throws MalformedRequestException {
