@@ -4,10 +4,10 @@ import io.otlake.writer.testing.DemoTelemetry;
 
 
 import io.otlake.proto.wire.ScannedTraces;
-import io.otlake.writer.decode.SpanView;
-import io.otlake.writer.table.TraceTable;
+import io.otlake.writer.signals.traces.SpanView;
+import io.otlake.writer.signals.traces.TraceTable;
 import io.otlake.writer.parquet.ColumnsFile;
-import io.otlake.writer.write.SpanColumns;
+import io.otlake.writer.signals.traces.SpanColumns;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;

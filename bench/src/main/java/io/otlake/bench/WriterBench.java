@@ -16,7 +16,7 @@ import io.otlake.writer.WriterService;
 
 import io.otlake.writer.table.Catalogs;
 import io.otlake.writer.table.Tables;
-import io.otlake.writer.table.TraceTable;
+import io.otlake.writer.signals.traces.TraceTable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -8,7 +8,7 @@ import io.otlake.writer.commit.TablePosition;
 import io.otlake.writer.config.WriterConfig;
 import io.otlake.writer.signals.WriterSignals;
 import io.otlake.writer.table.Catalogs;
-import io.otlake.writer.table.TraceTable;
+import io.otlake.writer.signals.traces.TraceTable;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;

@@ -3,7 +3,7 @@ package io.otlake.writer.commit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.otlake.writer.table.Tables;
-import io.otlake.writer.table.TraceTable;
+import io.otlake.writer.signals.traces.TraceTable;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

@@ -3,7 +3,7 @@ package io.otlake.writer.parquet;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.otlake.writer.table.TraceTable;
+import io.otlake.writer.signals.traces.TraceTable;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

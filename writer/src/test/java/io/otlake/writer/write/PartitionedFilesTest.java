@@ -3,9 +3,9 @@ package io.otlake.writer.write;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.otlake.proto.wire.ScannedTraces;
-import io.otlake.writer.decode.SpanView;
+import io.otlake.writer.signals.traces.SpanView;
 import io.otlake.writer.table.Tables;
-import io.otlake.writer.table.TraceTable;
+import io.otlake.writer.signals.traces.TraceTable;
 import io.otlake.writer.testing.DemoTelemetry;
 import java.util.HashSet;
 import java.util.List;

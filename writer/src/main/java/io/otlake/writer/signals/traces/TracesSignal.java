@@ -2,13 +2,10 @@ package io.otlake.writer.signals.traces;
 
 import io.otlake.proto.json.OtlpJson;
 import io.otlake.proto.wire.MalformedRequestException;
-import io.otlake.writer.decode.SpanView;
 import io.otlake.writer.parquet.RowWriter;
 import io.otlake.writer.signals.RowMapper;
 import io.otlake.writer.signals.TableUnit;
 import io.otlake.writer.signals.WriterSignal;
-import io.otlake.writer.table.TraceTable;
-import io.otlake.writer.write.SpanColumns;
 import java.util.List;
 import java.util.Map;
 import org.apache.iceberg.PartitionSpec;

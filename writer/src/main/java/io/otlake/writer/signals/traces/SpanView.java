@@ -1,5 +1,8 @@
-package io.otlake.writer.decode;
+package io.otlake.writer.signals.traces;
 
+import io.otlake.writer.decode.Slice;
+import io.otlake.writer.decode.Envelopes;
+import io.otlake.writer.decode.AttrList;
 import io.otlake.proto.wire.MalformedRequestException;
 import io.otlake.proto.wire.ScannedTraces;
 import io.otlake.proto.wire.WireReader;

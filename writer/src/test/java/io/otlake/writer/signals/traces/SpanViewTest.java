@@ -1,5 +1,6 @@
-package io.otlake.writer.decode;
+package io.otlake.writer.signals.traces;
 
+import io.otlake.writer.decode.AttrList;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;

@@ -1,12 +1,10 @@
-package io.otlake.writer.write;
+package io.otlake.writer.signals.traces;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.otlake.proto.wire.ScannedTraces;
-import io.otlake.writer.decode.SpanView;
 import io.otlake.writer.parquet.ColumnsFile;
-import io.otlake.writer.table.TraceTable;
 import io.otlake.writer.testing.DemoTelemetry;
 import io.otlake.writer.testing.SpanRows;
 import java.util.ArrayList;

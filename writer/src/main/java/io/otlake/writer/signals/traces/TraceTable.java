@@ -1,5 +1,6 @@
-package io.otlake.writer.table;
+package io.otlake.writer.signals.traces;
 
+import io.otlake.writer.table.TableDefaults;
 import static org.apache.iceberg.types.Types.NestedField.optional;
 import static org.apache.iceberg.types.Types.NestedField.required;
 

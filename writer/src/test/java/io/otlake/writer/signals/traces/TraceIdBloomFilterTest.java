@@ -1,11 +1,9 @@
-package io.otlake.writer.write;
+package io.otlake.writer.signals.traces;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.otlake.proto.wire.ScannedTraces;
-import io.otlake.writer.decode.SpanView;
 import io.otlake.writer.parquet.ColumnsFile;
-import io.otlake.writer.table.TraceTable;
 import io.otlake.writer.testing.DemoTelemetry;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,8 +1,8 @@
-package io.otlake.writer.write;
+package io.otlake.writer.signals.traces;
 
+import io.otlake.writer.write.AttrColumns;
 import static io.otlake.writer.write.AttrColumns.string;
 
-import io.otlake.writer.decode.SpanView;
 import io.otlake.writer.parquet.ColumnsFile;
 import io.otlake.writer.parquet.FieldWriter;
 import io.otlake.writer.parquet.RowWriter;
