@@ -1,12 +1,12 @@
 package io.otlake.writer.signals.logs;
 
-import static io.otlake.writer.write.AttrColumns.string;
+import static io.otlake.writer.columns.AttrColumns.string;
 
 import io.otlake.writer.parquet.FieldWriter;
 import io.otlake.writer.parquet.RowWriter;
 import io.otlake.writer.parquet.StringMapCache;
 import io.otlake.writer.signals.RowMapper;
-import io.otlake.writer.write.AttrColumns;
+import io.otlake.writer.columns.AttrColumns;
 
 /**
  * The {@code logs} table's rows from {@link LogView}s: which record field goes to which column (levels come from

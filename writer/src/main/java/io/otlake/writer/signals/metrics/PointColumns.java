@@ -1,11 +1,11 @@
 package io.otlake.writer.signals.metrics;
 
-import static io.otlake.writer.write.AttrColumns.string;
+import static io.otlake.writer.columns.AttrColumns.string;
 
 import io.otlake.writer.parquet.FieldWriter;
 import io.otlake.writer.parquet.RowWriter;
 import io.otlake.writer.signals.RowMapper;
-import io.otlake.writer.write.AttrColumns;
+import io.otlake.writer.columns.AttrColumns;
 
 /**
  * A metric table's rows from {@link MetricView}s: the columns every kind has, written here, and the kind's own, by

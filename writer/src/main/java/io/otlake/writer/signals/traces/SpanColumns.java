@@ -1,7 +1,7 @@
 package io.otlake.writer.signals.traces;
 
-import io.otlake.writer.write.AttrColumns;
-import static io.otlake.writer.write.AttrColumns.string;
+import io.otlake.writer.columns.AttrColumns;
+import static io.otlake.writer.columns.AttrColumns.string;
 
 import io.otlake.writer.parquet.ColumnsFile;
 import io.otlake.writer.parquet.FieldWriter;

@@ -1,4 +1,4 @@
-package io.otlake.writer.write;
+package io.otlake.writer.columns;
 
 import io.otlake.writer.decode.AttrList;
 import io.otlake.writer.decode.Slice;
