@@ -7,6 +7,7 @@ import io.otlake.writer.parquet.RowWriter;
 import io.otlake.writer.parquet.StringMapCache;
 import io.otlake.writer.signals.RowMapper;
 import io.otlake.writer.columns.AttrColumns;
+import io.otlake.writer.columns.EnvelopeColumns;
 
 /**
  * The {@code logs} table's rows from {@link LogView}s: which record field goes to which column (levels come from
@@ -24,23 +25,13 @@ final class LogColumns implements RowMapper<LogView> {
   private final FieldWriter flags;
   private final FieldWriter severityText;
   private final FieldWriter severityNumber;
-  private final FieldWriter serviceName;
+  private final EnvelopeColumns envelope;
   private final FieldWriter body;
   private final FieldWriter bodyType;
   private final FieldWriter eventName;
   private final AttrColumns.Plain attributes;
   private final AttrColumns.Plain attributeTypes;
   private final FieldWriter droppedAttributes;
-  private final AttrColumns.Cached resourceAttributes;
-  private final AttrColumns.Cached resourceAttributeTypes;
-  private final FieldWriter resourceDropped;
-  private final FieldWriter resourceSchemaUrl;
-  private final FieldWriter scopeName;
-  private final FieldWriter scopeVersion;
-  private final AttrColumns.Cached scopeAttributes;
-  private final AttrColumns.Cached scopeAttributeTypes;
-  private final FieldWriter scopeDropped;
-  private final FieldWriter scopeSchemaUrl;
 
   LogColumns(RowWriter row) {
     this.row = row;
@@ -52,23 +43,13 @@ final class LogColumns implements RowMapper<LogView> {
     flags = row.fieldIfPresent("flags");
     severityText = row.fieldIfPresent("severity_text");
     severityNumber = row.fieldIfPresent("severity_number");
-    serviceName = row.fieldIfPresent("service_name");
+    envelope = new EnvelopeColumns(row);
     body = row.fieldIfPresent("body");
     bodyType = row.fieldIfPresent("body_type");
     eventName = row.fieldIfPresent("event_name");
     attributes = new AttrColumns.Plain(row.fieldIfPresent("attributes"), false);
     attributeTypes = new AttrColumns.Plain(row.fieldIfPresent("attribute_types"), true);
     droppedAttributes = row.fieldIfPresent("dropped_attributes_count");
-    resourceAttributes = new AttrColumns.Cached(row.fieldIfPresent("resource_attributes"), false);
-    resourceAttributeTypes = new AttrColumns.Cached(row.fieldIfPresent("resource_attribute_types"), true);
-    resourceDropped = row.fieldIfPresent("resource_dropped_attributes_count");
-    resourceSchemaUrl = row.fieldIfPresent("resource_schema_url");
-    scopeName = row.fieldIfPresent("scope_name");
-    scopeVersion = row.fieldIfPresent("scope_version");
-    scopeAttributes = new AttrColumns.Cached(row.fieldIfPresent("scope_attributes"), false);
-    scopeAttributeTypes = new AttrColumns.Cached(row.fieldIfPresent("scope_attribute_types"), true);
-    scopeDropped = row.fieldIfPresent("scope_dropped_attributes_count");
-    scopeSchemaUrl = row.fieldIfPresent("scope_schema_url");
   }
 
   @Override
@@ -85,23 +66,13 @@ final class LogColumns implements RowMapper<LogView> {
     flags.writeLong(l.flags());
     string(severityText, l.severityText());
     severityNumber.writeInt(l.severityNumber());
-    string(serviceName, l.serviceNameText());
+    envelope.write(l.resource(), l.scope());
     string(body, l.body());
     string(bodyType, l.bodyType());
     string(eventName, l.eventName());
     attributes.write(l.attributes());
     attributeTypes.write(l.attributes());
     droppedAttributes.writeInt(l.droppedAttributes());
-    resourceAttributes.write(l.resourceAttributes());
-    resourceAttributeTypes.write(l.resourceAttributes());
-    resourceDropped.writeInt(l.resourceDroppedAttributes());
-    string(resourceSchemaUrl, l.resourceSchemaUrl());
-    string(scopeName, l.scopeName());
-    string(scopeVersion, l.scopeVersion());
-    scopeAttributes.write(l.scopeAttributes());
-    scopeAttributeTypes.write(l.scopeAttributes());
-    scopeDropped.writeInt(l.scopeDroppedAttributes());
-    string(scopeSchemaUrl, l.scopeSchemaUrl());
     row.endRow();
   }
 

@@ -165,42 +165,6 @@ public final class LogView implements ItemView {
     return droppedAttributes;
   }
 
-  public Slice serviceNameText() {
-    return resource.serviceNameText();
-  }
-
-  public AttrList resourceAttributes() {
-    return resource.attributes();
-  }
-
-  public int resourceDroppedAttributes() {
-    return resource.droppedAttributes();
-  }
-
-  public Slice resourceSchemaUrl() {
-    return resource.schemaUrl();
-  }
-
-  public Slice scopeName() {
-    return scope.name();
-  }
-
-  public Slice scopeVersion() {
-    return scope.version();
-  }
-
-  public AttrList scopeAttributes() {
-    return scope.attributes();
-  }
-
-  public int scopeDroppedAttributes() {
-    return scope.droppedAttributes();
-  }
-
-  public Slice scopeSchemaUrl() {
-    return scope.schemaUrl();
-  }
-
   private static Slice orNull(Slice s) {
     return s.len == 0 ? null : s;
   }
@@ -264,5 +228,15 @@ public final class LogView implements ItemView {
   @Override
   public String toString() {
     return "log record at " + itemOff;
+  }
+
+  /** The current item's resource (its fields, read once per distinct bytes). */
+  public Envelopes.Resource resource() {
+    return resource;
+  }
+
+  /** The current item's scope. */
+  public Envelopes.Scope scope() {
+    return scope;
   }
 }

@@ -183,10 +183,6 @@ public final class MetricView implements ItemView {
     return startNanos != 0;
   }
 
-  Slice serviceNameText() {
-    return resource.serviceNameText();
-  }
-
   Slice name() {
     return name;
   }
@@ -300,38 +296,6 @@ public final class MetricView implements ItemView {
 
   Doubles quantileValues() {
     return quantileValues;
-  }
-
-  AttrList resourceAttributes() {
-    return resource.attributes();
-  }
-
-  int resourceDroppedAttributes() {
-    return resource.droppedAttributes();
-  }
-
-  Slice resourceSchemaUrl() {
-    return resource.schemaUrl();
-  }
-
-  Slice scopeName() {
-    return scope.name();
-  }
-
-  Slice scopeVersion() {
-    return scope.version();
-  }
-
-  AttrList scopeAttributes() {
-    return scope.attributes();
-  }
-
-  int scopeDroppedAttributes() {
-    return scope.droppedAttributes();
-  }
-
-  Slice scopeSchemaUrl() {
-    return scope.schemaUrl();
   }
 
   /** The metric's name and the point's time, for messages. */
@@ -764,5 +728,15 @@ public final class MetricView implements ItemView {
     AttrList filteredAttributes() {
       return filteredAttributes;
     }
+  }
+
+  /** The current item's resource (its fields, read once per distinct bytes). */
+  Envelopes.Resource resource() {
+    return resource;
+  }
+
+  /** The current item's scope. */
+  Envelopes.Scope scope() {
+    return scope;
   }
 }

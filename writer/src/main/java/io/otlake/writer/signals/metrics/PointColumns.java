@@ -6,6 +6,7 @@ import io.otlake.writer.parquet.FieldWriter;
 import io.otlake.writer.parquet.RowWriter;
 import io.otlake.writer.signals.RowMapper;
 import io.otlake.writer.columns.AttrColumns;
+import io.otlake.writer.columns.EnvelopeColumns;
 
 /**
  * A metric table's rows from {@link MetricView}s: the columns every kind has, written here, and the kind's own, by
@@ -17,7 +18,7 @@ final class PointColumns implements RowMapper<MetricView> {
   private final KindColumns kind;
   private final FieldWriter timestamp;
   private final FieldWriter startTimestamp;
-  private final FieldWriter serviceName;
+  private final EnvelopeColumns envelope;
   private final FieldWriter metricName;
   private final FieldWriter metricDescription;
   private final FieldWriter metricUnit;
@@ -27,23 +28,13 @@ final class PointColumns implements RowMapper<MetricView> {
   private final ExemplarColumns exemplars;
   private final AttrColumns.Plain metadata;
   private final AttrColumns.Plain metadataTypes;
-  private final AttrColumns.Cached resourceAttributes;
-  private final AttrColumns.Cached resourceAttributeTypes;
-  private final FieldWriter resourceDropped;
-  private final FieldWriter resourceSchemaUrl;
-  private final FieldWriter scopeName;
-  private final FieldWriter scopeVersion;
-  private final AttrColumns.Cached scopeAttributes;
-  private final AttrColumns.Cached scopeAttributeTypes;
-  private final FieldWriter scopeDropped;
-  private final FieldWriter scopeSchemaUrl;
 
   PointColumns(RowWriter row) {
     this.row = row;
     this.kind = new KindColumns(row);
     timestamp = row.fieldIfPresent("timestamp");
     startTimestamp = row.fieldIfPresent("start_timestamp");
-    serviceName = row.fieldIfPresent("service_name");
+    envelope = new EnvelopeColumns(row);
     metricName = row.fieldIfPresent("metric_name");
     metricDescription = row.fieldIfPresent("metric_description");
     metricUnit = row.fieldIfPresent("metric_unit");
@@ -53,16 +44,6 @@ final class PointColumns implements RowMapper<MetricView> {
     exemplars = new ExemplarColumns(row.fieldIfPresent("exemplars"));
     metadata = new AttrColumns.Plain(row.fieldIfPresent("metric_metadata"), false);
     metadataTypes = new AttrColumns.Plain(row.fieldIfPresent("metric_metadata_types"), true);
-    resourceAttributes = new AttrColumns.Cached(row.fieldIfPresent("resource_attributes"), false);
-    resourceAttributeTypes = new AttrColumns.Cached(row.fieldIfPresent("resource_attribute_types"), true);
-    resourceDropped = row.fieldIfPresent("resource_dropped_attributes_count");
-    resourceSchemaUrl = row.fieldIfPresent("resource_schema_url");
-    scopeName = row.fieldIfPresent("scope_name");
-    scopeVersion = row.fieldIfPresent("scope_version");
-    scopeAttributes = new AttrColumns.Cached(row.fieldIfPresent("scope_attributes"), false);
-    scopeAttributeTypes = new AttrColumns.Cached(row.fieldIfPresent("scope_attribute_types"), true);
-    scopeDropped = row.fieldIfPresent("scope_dropped_attributes_count");
-    scopeSchemaUrl = row.fieldIfPresent("scope_schema_url");
   }
 
   @Override
@@ -73,7 +54,7 @@ final class PointColumns implements RowMapper<MetricView> {
     } else {
       startTimestamp.writeNull();
     }
-    string(serviceName, p.serviceNameText());
+    envelope.write(p.resource(), p.scope());
     string(metricName, p.name());
     string(metricDescription, p.description());
     string(metricUnit, p.unit());
@@ -84,16 +65,6 @@ final class PointColumns implements RowMapper<MetricView> {
     exemplars.write(p.exemplars());
     metadata.write(p.metadata());
     metadataTypes.write(p.metadata());
-    resourceAttributes.write(p.resourceAttributes());
-    resourceAttributeTypes.write(p.resourceAttributes());
-    resourceDropped.writeInt(p.resourceDroppedAttributes());
-    string(resourceSchemaUrl, p.resourceSchemaUrl());
-    string(scopeName, p.scopeName());
-    string(scopeVersion, p.scopeVersion());
-    scopeAttributes.write(p.scopeAttributes());
-    scopeAttributeTypes.write(p.scopeAttributes());
-    scopeDropped.writeInt(p.scopeDroppedAttributes());
-    string(scopeSchemaUrl, p.scopeSchemaUrl());
     row.endRow();
   }
 

@@ -133,11 +133,6 @@ public final class SpanView implements io.otlake.writer.signals.ItemView {
     return orNull(parentSpanId);
   }
 
-  /** The resource's service.name, or null. */
-  public Slice serviceNameText() {
-    return resource.serviceNameText();
-  }
-
   public Slice name() {
     return name;
   }
@@ -162,10 +157,6 @@ public final class SpanView implements io.otlake.writer.signals.ItemView {
     return attributes;
   }
 
-  public AttrList resourceAttributes() {
-    return resource.attributes();
-  }
-
   public Repeated<EventView> events() {
     return events;
   }
@@ -180,30 +171,6 @@ public final class SpanView implements io.otlake.writer.signals.ItemView {
 
   public int droppedAttributes() {
     return droppedAttributes;
-  }
-
-  public int resourceDroppedAttributes() {
-    return resource.droppedAttributes();
-  }
-
-  public Slice resourceSchemaUrl() {
-    return resource.schemaUrl();
-  }
-
-  public Slice scopeName() {
-    return scope.name();
-  }
-
-  public Slice scopeVersion() {
-    return scope.version();
-  }
-
-  public AttrList scopeAttributes() {
-    return scope.attributes();
-  }
-
-  public Slice scopeSchemaUrl() {
-    return scope.schemaUrl();
   }
 
   public int droppedEvents() {
@@ -447,5 +414,15 @@ public final class SpanView implements io.otlake.writer.signals.ItemView {
       traceId.hexOf(rawTraceId);
       spanId.hexOf(rawSpanId);
     }
+  }
+
+  /** The current item's resource (its fields, read once per distinct bytes). */
+  public Envelopes.Resource resource() {
+    return resource;
+  }
+
+  /** The current item's scope. */
+  public Envelopes.Scope scope() {
+    return scope;
   }
 }

@@ -123,16 +123,16 @@ class LogViewTest {
     assertThat(pairs(v.attributes().types())).containsExactly("retry=int");
     assertThat(v.droppedAttributes()).isEqualTo(4);
     assertThat(v.serviceName()).isEqualTo("cart");
-    assertThat(text(v.serviceNameText())).isEqualTo("cart");
-    assertThat(pairs(v.resourceAttributes().values())).containsExactly("service.name=cart", "host.cpus=8");
-    assertThat(pairs(v.resourceAttributes().types())).containsExactly("host.cpus=int");
-    assertThat(v.resourceDroppedAttributes()).isEqualTo(2);
-    assertThat(text(v.resourceSchemaUrl())).isEqualTo("https://opentelemetry.io/schemas/1.24.0");
-    assertThat(text(v.scopeName())).isEqualTo("app.logger");
-    assertThat(text(v.scopeVersion())).isEqualTo("2.1");
-    assertThat(pairs(v.scopeAttributes().values())).containsExactly("lib=logback");
-    assertThat(v.scopeDroppedAttributes()).isEqualTo(1);
-    assertThat(text(v.scopeSchemaUrl())).isEqualTo("https://scope.example/1");
+    assertThat(text(v.resource().serviceNameText())).isEqualTo("cart");
+    assertThat(pairs(v.resource().attributes().values())).containsExactly("service.name=cart", "host.cpus=8");
+    assertThat(pairs(v.resource().attributes().types())).containsExactly("host.cpus=int");
+    assertThat(v.resource().droppedAttributes()).isEqualTo(2);
+    assertThat(text(v.resource().schemaUrl())).isEqualTo("https://opentelemetry.io/schemas/1.24.0");
+    assertThat(text(v.scope().name())).isEqualTo("app.logger");
+    assertThat(text(v.scope().version())).isEqualTo("2.1");
+    assertThat(pairs(v.scope().attributes().values())).containsExactly("lib=logback");
+    assertThat(v.scope().droppedAttributes()).isEqualTo(1);
+    assertThat(text(v.scope().schemaUrl())).isEqualTo("https://scope.example/1");
 
     v.moveTo(1);
     // no time: the observed time is the row's timestamp, and time_unix_nano says it was unset

@@ -54,10 +54,10 @@ class MetricViewTest {
     assertThat(p.number().isInt()).isFalse();
     assertThat(p.number().asDouble()).isEqualTo(0.25);
     assertThat(p.attributes().version()).isPositive();
-    assertThat(p.resourceDroppedAttributes()).isEqualTo(2);
-    assertThat(p.resourceSchemaUrl().toString()).isEqualTo("https://s/1.24.0");
-    assertThat(p.scopeName().toString()).isEqualTo("app");
-    assertThat(p.scopeVersion()).isNull();
+    assertThat(p.resource().droppedAttributes()).isEqualTo(2);
+    assertThat(p.resource().schemaUrl().toString()).isEqualTo("https://s/1.24.0");
+    assertThat(p.scope().name().toString()).isEqualTo("app");
+    assertThat(p.scope().version()).isNull();
 
     MetricView.Exemplars ex = p.exemplars();
     assertThat(ex.count()).isEqualTo(2);
@@ -135,9 +135,9 @@ class MetricViewTest {
     assertThat(p.negativeOffset()).isEqualTo(7);
     assertThat(p.negativeCounts().get(0)).isEqualTo(3);
     assertThat(p.temporality()).isEqualTo(1);
-    assertThat(p.scopeVersion().toString()).isEqualTo("2.1");
-    assertThat(p.scopeDroppedAttributes()).isEqualTo(1);
-    assertThat(p.scopeSchemaUrl().toString()).isEqualTo("https://scope/1");
+    assertThat(p.scope().version().toString()).isEqualTo("2.1");
+    assertThat(p.scope().droppedAttributes()).isEqualTo(1);
+    assertThat(p.scope().schemaUrl().toString()).isEqualTo("https://scope/1");
     assertThat(p.exemplars().count()).isEqualTo(1);
     p = at(11);
     assertThat(p.hasMin()).isFalse();

@@ -36,7 +36,7 @@ class SpanViewTest {
 
   private static List<String> resourceValues(SpanView v) {
     List<String> out = new ArrayList<>();
-    AttrList.Pairs p = v.resourceAttributes().values().start();
+    AttrList.Pairs p = v.resource().attributes().values().start();
     while (p.hasNext()) {
       p.next();
       out.add(p.key() + "=" + p.value());
@@ -49,24 +49,24 @@ class SpanViewTest {
     SpanView view = new SpanView();
     view.reset(ScannedTraces.scan(request("cart-1", "1.0")));
     view.moveTo(0);
-    AttrList first = view.resourceAttributes();
+    AttrList first = view.resource().attributes();
     long firstVersion = first.version();
     assertThat(resourceValues(view)).containsExactly("service.name=cart", "k8s.pod.name=cart-1");
 
     view.reset(ScannedTraces.scan(request("cart-1", "1.0")));
     view.moveTo(0);
-    assertThat(view.resourceAttributes()).isSameAs(first);
+    assertThat(view.resource().attributes()).isSameAs(first);
     assertThat(first.version()).isEqualTo(firstVersion);
 
     view.reset(ScannedTraces.scan(request("cart-2", "1.0")));
     view.moveTo(0);
-    assertThat(view.resourceAttributes()).isNotSameAs(first);
+    assertThat(view.resource().attributes()).isNotSameAs(first);
     assertThat(resourceValues(view)).containsExactly("service.name=cart", "k8s.pod.name=cart-2");
     assertThat(view.serviceName()).isEqualTo("cart");
 
     view.reset(ScannedTraces.scan(request("cart-2", "2.0")));
     view.moveTo(0);
-    assertThat(view.scopeVersion().toString()).isEqualTo("2.0");
+    assertThat(view.scope().version().toString()).isEqualTo("2.0");
     // the first request's state is untouched by the later ones
     assertThat(first.version()).isEqualTo(firstVersion);
   }
