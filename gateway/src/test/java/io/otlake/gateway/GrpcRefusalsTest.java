@@ -173,6 +173,40 @@ class GrpcRefusalsTest {
         .contains("otlake_gateway_requests_total{code=\"INVALID_ARGUMENT\",transport=\"grpc\"} 1.0");
   }
 
+  @Test
+  void logsAndMetricsServicesRefuseAndCountAsTracesDo() throws Exception {
+    MethodDescriptor<byte[], byte[]> logs = io.opentelemetry.proto.collector.logs.v1.LogsServiceGrpc
+        .getExportMethod().toBuilder(RawBytes.INSTANCE, RawBytes.INSTANCE).build();
+    MethodDescriptor<byte[], byte[]> metrics = io.opentelemetry.proto.collector.metrics.v1.MetricsServiceGrpc
+        .getExportMethod().toBuilder(RawBytes.INSTANCE, RawBytes.INSTANCE).build();
+    StatusRuntimeException badLogs = call(logs, null, new byte[] {0x0a, 0x05, 0x01});
+    assertThat(badLogs.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    assertThat(badLogs.getStatus().getDescription()).startsWith("not a valid ExportLogsServiceRequest");
+    StatusRuntimeException badMetrics = call(metrics, null, new byte[] {0x0a, 0x05, 0x01});
+    assertThat(badMetrics.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    assertThat(badMetrics.getStatus().getDescription()).startsWith("not a valid ExportMetricsServiceRequest");
+    assertThat(call(logs, "gzip", new byte[4 * LIMIT]).getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+    assertThat(call(metrics, null, new byte[2 * LIMIT]).getStatus().getCode())
+        .isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+    MethodDescriptor<byte[], byte[]> otherMethod = logs.toBuilder()
+        .setFullMethodName("opentelemetry.proto.collector.logs.v1.LogsService/Stream").build();
+    assertThat(call(otherMethod, null, new byte[3]).getStatus().getCode()).isEqualTo(Status.Code.UNIMPLEMENTED);
+    String scraped = "";
+    for (int i = 0; i < 50; i++) {
+      scraped = scrape();
+      if (scraped.contains("code=\"INVALID_ARGUMENT\",transport=\"grpc\"} 2.0")
+          && scraped.contains("code=\"RESOURCE_EXHAUSTED\",transport=\"grpc\"} 2.0")
+          && scraped.contains("code=\"UNIMPLEMENTED\",transport=\"grpc\"} 1.0")) {
+        break;
+      }
+      Thread.sleep(100);
+    }
+    assertThat(scraped)
+        .contains("otlake_gateway_requests_total{code=\"UNIMPLEMENTED\",transport=\"grpc\"} 1.0")
+        .contains("otlake_gateway_requests_total{code=\"RESOURCE_EXHAUSTED\",transport=\"grpc\"} 2.0")
+        .contains("otlake_gateway_requests_total{code=\"INVALID_ARGUMENT\",transport=\"grpc\"} 2.0");
+  }
+
   private String scrape() throws Exception {
     return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
             URI.create("http://127.0.0.1:" + gateway.metricsPort() + "/metrics")).build(),
