@@ -173,6 +173,67 @@ class GrpcRefusalsTest {
         .contains("otlake_gateway_requests_total{code=\"INVALID_ARGUMENT\",transport=\"grpc\"} 1.0");
   }
 
+  @Test
+  void logsAndMetricsServicesRefuseAndCountAsTracesDo() throws Exception {
+    MethodDescriptor<byte[], byte[]> logs = io.opentelemetry.proto.collector.logs.v1.LogsServiceGrpc
+        .getExportMethod().toBuilder(RawBytes.INSTANCE, RawBytes.INSTANCE).build();
+    MethodDescriptor<byte[], byte[]> metrics = io.opentelemetry.proto.collector.metrics.v1.MetricsServiceGrpc
+        .getExportMethod().toBuilder(RawBytes.INSTANCE, RawBytes.INSTANCE).build();
+    StatusRuntimeException badLogs = call(logs, null, new byte[] {0x0a, 0x05, 0x01});
+    assertThat(badLogs.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    assertThat(badLogs.getStatus().getDescription()).startsWith("not a valid ExportLogsServiceRequest");
+    StatusRuntimeException badMetrics = call(metrics, null, new byte[] {0x0a, 0x05, 0x01});
+    assertThat(badMetrics.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    assertThat(badMetrics.getStatus().getDescription()).startsWith("not a valid ExportMetricsServiceRequest");
+    assertThat(call(logs, "gzip", new byte[4 * LIMIT]).getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+    assertThat(call(metrics, null, new byte[2 * LIMIT]).getStatus().getCode())
+        .isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+    // a request whose every item fails its checks is understood: OK, each item counted with the reason (nothing to
+    // store, so no Kafka is needed)
+    long now = System.currentTimeMillis() * 1_000_000L;
+    byte[] badLog = io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest.newBuilder().addResourceLogs(
+        io.opentelemetry.proto.logs.v1.ResourceLogs.newBuilder().addScopeLogs(
+            io.opentelemetry.proto.logs.v1.ScopeLogs.newBuilder().addLogRecords(
+                io.opentelemetry.proto.logs.v1.LogRecord.newBuilder().setTimeUnixNano(now)
+                    .setTraceId(com.google.protobuf.ByteString.copyFrom(new byte[15]))))).build().toByteArray();
+    var logsAnswer = io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse.parseFrom(
+        ClientCalls.blockingUnaryCall(channel, logs, CallOptions.DEFAULT.withDeadlineAfter(60, TimeUnit.SECONDS),
+            badLog)).getPartialSuccess();
+    assertThat(logsAnswer.getRejectedLogRecords()).isEqualTo(1);
+    assertThat(logsAnswer.getErrorMessage()).contains("trace_id must be empty or 16 bytes, got 15");
+    byte[] badPoint = io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest.newBuilder()
+        .addResourceMetrics(io.opentelemetry.proto.metrics.v1.ResourceMetrics.newBuilder().addScopeMetrics(
+            io.opentelemetry.proto.metrics.v1.ScopeMetrics.newBuilder().addMetrics(
+                io.opentelemetry.proto.metrics.v1.Metric.newBuilder().setName("g").setGauge(
+                    io.opentelemetry.proto.metrics.v1.Gauge.newBuilder().addDataPoints(
+                        io.opentelemetry.proto.metrics.v1.NumberDataPoint.newBuilder().setAsInt(1))))))
+        .build().toByteArray();
+    var metricsAnswer = io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse.parseFrom(
+        ClientCalls.blockingUnaryCall(channel, metrics, CallOptions.DEFAULT.withDeadlineAfter(60, TimeUnit.SECONDS),
+            badPoint)).getPartialSuccess();
+    assertThat(metricsAnswer.getRejectedDataPoints()).isEqualTo(1);
+    assertThat(metricsAnswer.getErrorMessage()).contains("time_unix_nano is missing");
+    MethodDescriptor<byte[], byte[]> otherMethod = logs.toBuilder()
+        .setFullMethodName("opentelemetry.proto.collector.logs.v1.LogsService/Stream").build();
+    assertThat(call(otherMethod, null, new byte[3]).getStatus().getCode()).isEqualTo(Status.Code.UNIMPLEMENTED);
+    String scraped = "";
+    for (int i = 0; i < 50; i++) {
+      scraped = scrape();
+      if (scraped.contains("code=\"INVALID_ARGUMENT\",transport=\"grpc\"} 2.0")
+          && scraped.contains("code=\"RESOURCE_EXHAUSTED\",transport=\"grpc\"} 2.0")
+          && scraped.contains("code=\"UNIMPLEMENTED\",transport=\"grpc\"} 1.0")
+          && scraped.contains("code=\"OK\",transport=\"grpc\"} 2.0")) {
+        break;
+      }
+      Thread.sleep(100);
+    }
+    assertThat(scraped)
+        .contains("otlake_gateway_requests_total{code=\"UNIMPLEMENTED\",transport=\"grpc\"} 1.0")
+        .contains("otlake_gateway_requests_total{code=\"RESOURCE_EXHAUSTED\",transport=\"grpc\"} 2.0")
+        .contains("otlake_gateway_requests_total{code=\"INVALID_ARGUMENT\",transport=\"grpc\"} 2.0")
+        .contains("otlake_gateway_requests_total{code=\"OK\",transport=\"grpc\"} 2.0");
+  }
+
   private String scrape() throws Exception {
     return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
             URI.create("http://127.0.0.1:" + gateway.metricsPort() + "/metrics")).build(),

@@ -77,6 +77,8 @@ public final class WriterService implements AutoCloseable {
             unit.sortOrder(), unit.properties(config.targetFileSize()));
         // the table's Parquet settings are read per data file; refuse bad ones now rather than at the first write
         ColumnsFile.checkProperties(table.name(), table.properties());
+        // and a partition spec whose fields the writer cannot compute (an operator's evolution) before any batch
+        io.otlake.writer.write.ItemPartitioner.of(table.name(), table.spec(), table.schema(), unit);
         own.add(table);
       }
       tables.put(signal, own);

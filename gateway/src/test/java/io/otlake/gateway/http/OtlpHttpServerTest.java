@@ -272,6 +272,82 @@ class OtlpHttpServerTest {
   }
 
   @Test
+  void logsAndMetricsTakeDeflateAndAnswerPartialSuccessInTheRequestsEncoding() throws Exception {
+    io.opentelemetry.proto.logs.v1.LogRecord log = io.opentelemetry.proto.logs.v1.LogRecord.newBuilder()
+        .setTimeUnixNano(NOW).setBody(io.opentelemetry.proto.common.v1.AnyValue.newBuilder().setStringValue("ok"))
+        .build();
+    io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest logs =
+        io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest.newBuilder().addResourceLogs(
+            io.opentelemetry.proto.logs.v1.ResourceLogs.newBuilder().addScopeLogs(
+                io.opentelemetry.proto.logs.v1.ScopeLogs.newBuilder().addLogRecords(log)
+                    .addLogRecords(log.toBuilder().setSpanId(ByteString.copyFrom(new byte[7]))))).build();
+    io.opentelemetry.proto.metrics.v1.NumberDataPoint point = io.opentelemetry.proto.metrics.v1.NumberDataPoint
+        .newBuilder().setTimeUnixNano(NOW).setAsDouble(1.5).build();
+    io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest metrics =
+        io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest.newBuilder().addResourceMetrics(
+            io.opentelemetry.proto.metrics.v1.ResourceMetrics.newBuilder().addScopeMetrics(
+                io.opentelemetry.proto.metrics.v1.ScopeMetrics.newBuilder().addMetrics(
+                    io.opentelemetry.proto.metrics.v1.Metric.newBuilder().setName("temperature").setGauge(
+                        io.opentelemetry.proto.metrics.v1.Gauge.newBuilder().addDataPoints(point)
+                            .addDataPoints(point.toBuilder().setTimeUnixNano(0)))))).build();
+
+    // protobuf in, deflate (zlib, as HTTP's deflate is): a protobuf answer with the rejected count and why
+    HttpResponse<byte[]> logsProto = post("/v1/logs", "application/x-protobuf", "deflate", deflate(logs.toByteArray()));
+    assertThat(logsProto.statusCode()).isEqualTo(200);
+    assertThat(logsProto.headers().firstValue("content-type")).hasValue("application/x-protobuf");
+    var logsAnswer = io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse.parseFrom(logsProto.body())
+        .getPartialSuccess();
+    assertThat(logsAnswer.getRejectedLogRecords()).isEqualTo(1);
+    assertThat(logsAnswer.getErrorMessage()).contains("span_id must be empty or 8 bytes, got 7");
+    assertThat(stored).hasSize(1);
+    assertThat(io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest.parseFrom(stored.get(0).value())
+        .getResourceLogs(0).getScopeLogs(0).getLogRecordsList()).containsExactly(log);
+    stored.clear();
+
+    HttpResponse<byte[]> metricsProto = post("/v1/metrics", "application/x-protobuf", "deflate",
+        deflate(metrics.toByteArray()));
+    assertThat(metricsProto.statusCode()).isEqualTo(200);
+    assertThat(metricsProto.headers().firstValue("content-type")).hasValue("application/x-protobuf");
+    var metricsAnswer = io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse
+        .parseFrom(metricsProto.body()).getPartialSuccess();
+    assertThat(metricsAnswer.getRejectedDataPoints()).isEqualTo(1);
+    assertThat(metricsAnswer.getErrorMessage()).contains("time_unix_nano");
+    assertThat(stored).hasSize(1);
+    assertThat(io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest.parseFrom(stored.get(0)
+        .value()).getResourceMetrics(0).getScopeMetrics(0).getMetrics(0).getGauge().getDataPointsList())
+        .containsExactly(point);
+    stored.clear();
+
+    // JSON in, deflate: a JSON answer
+    HttpResponse<byte[]> metricsJson = post("/v1/metrics", "application/json", "deflate",
+        deflate(OtlpJson.requestToJson(metrics)));
+    assertThat(metricsJson.statusCode()).isEqualTo(200);
+    assertThat(metricsJson.headers().firstValue("content-type")).hasValue("application/json");
+    assertThat(new String(metricsJson.body(), StandardCharsets.UTF_8)).contains("\"rejectedDataPoints\":\"1\"")
+        .contains("time_unix_nano");
+    HttpResponse<byte[]> logsJson = post("/v1/logs", "application/json", "deflate",
+        deflate(OtlpJson.requestToJson(logs)));
+    assertThat(logsJson.statusCode()).isEqualTo(200);
+    assertThat(logsJson.headers().firstValue("content-type")).hasValue("application/json");
+    assertThat(new String(logsJson.body(), StandardCharsets.UTF_8)).contains("\"rejectedLogRecords\":\"1\"");
+    assertThat(stored).hasSize(2);
+    stored.clear();
+
+    // a body that is not deflate data, and one cut short: 400 in the request's encoding, saying so
+    for (String path : List.of("/v1/logs", "/v1/metrics")) {
+      HttpResponse<byte[]> notDeflate = post(path, "application/x-protobuf", "deflate", new byte[] {1, 2, 3, 4});
+      assertThat(notDeflate.statusCode()).isEqualTo(400);
+      assertThat(com.google.rpc.Status.parseFrom(notDeflate.body()).getMessage()).contains("not valid deflate");
+      byte[] whole = deflate(path.equals("/v1/logs") ? logs.toByteArray() : metrics.toByteArray());
+      HttpResponse<byte[]> cut = post(path, "application/json", "deflate",
+          java.util.Arrays.copyOf(whole, whole.length / 2));
+      assertThat(cut.statusCode()).isEqualTo(400);
+      assertThat(jsonStatus(cut).getMessage()).contains("not valid deflate");
+    }
+    assertThat(stored).isEmpty();
+  }
+
+  @Test
   void wrongPathsMethodsTypesAndSizesGetTheirHttpAnswers() throws Exception {
     byte[] body = request(1).toByteArray();
     // each answer a google.rpc.Status in the request's encoding: protobuf, or JSON when it is JSON or unknown
@@ -757,6 +833,14 @@ class OtlpHttpServerTest {
 
   private URI uri(String path) {
     return URI.create("http://127.0.0.1:" + server.port() + path);
+  }
+
+  private static byte[] deflate(byte[] bytes) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (java.util.zip.DeflaterOutputStream z = new java.util.zip.DeflaterOutputStream(out)) {
+      z.write(bytes);
+    }
+    return out.toByteArray();
   }
 
   private static byte[] gzip(byte[] bytes) throws IOException {

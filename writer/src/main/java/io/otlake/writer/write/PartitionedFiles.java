@@ -17,7 +17,7 @@ import org.apache.iceberg.FileFormat;
 import org.apache.iceberg.MetricsConfig;
 import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Schema;
-import org.apache.iceberg.StructLike;
+import org.apache.iceberg.PartitionKey;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.TableProperties;
 import org.apache.iceberg.encryption.EncryptedOutputFile;
@@ -25,8 +25,8 @@ import org.apache.iceberg.io.OutputFileFactory;
 import org.apache.iceberg.util.PropertyUtil;
 
 /**
- * The data files of one table in one commit: items fan out to one open Parquet file per table partition (day,
- * service), rolled at the table's target file size and written straight to the table's FileIO (S3FileIO on S3) by
+ * The data files of one table in one commit: items fan out to one open Parquet file per table partition (by the
+ * table's spec, {@link ItemPartitioner}), rolled at the table's target file size and written straight to the table's FileIO (S3FileIO on S3) by
  * the table's {@link io.otlake.writer.signals.RowMapper}. Open files are bounded for the whole writer by an
  * {@link OpenFileBudget} (each holds page buffers for every column, about 0.3 MiB on demo spans): past it, this
  * table's open file holding the most rows is finished early, so memory stays bounded however many services and days
@@ -35,20 +35,19 @@ import org.apache.iceberg.util.PropertyUtil;
  * what was written.
  */
 public final class PartitionedFiles<V extends ItemView> {
-  private static final long MICROS_PER_DAY = 86_400_000_000L;
-
   private final Table table;
   private final TableUnit<V> unit;
   private final PartitionSpec spec;
+  private final ItemPartitioner<V> partitioner;
   private final Schema schema;
   private final MetricsConfig metricsConfig;
   private final OutputFileFactory files;
   private final long targetFileSize;
   private final OpenFileBudget budget;
   private final Executor closer;
-  private final Map<PartitionId, OpenFile> open = new HashMap<>();
+  private final Map<PartitionKey, OpenFile> open = new HashMap<>();
   /** Every partition this batch wrote to, so the batch can be committed before it fans out too far. */
-  private final java.util.Set<PartitionId> touched = new java.util.HashSet<>();
+  private final java.util.Set<PartitionKey> touched = new java.util.HashSet<>();
   private final List<DataFile> finished = new ArrayList<>();
   private long rows;
   private long filesFinishedEarly;
@@ -63,7 +62,8 @@ public final class PartitionedFiles<V extends ItemView> {
     this.closer = closer;
     this.table = table;
     this.unit = unit;
-    this.spec = writableSpec(table);
+    this.spec = table.spec();
+    this.partitioner = partitioner(table, unit);
     this.schema = writableSchema(table, unit.schema());
     long targetFileSize = PropertyUtil.propertyAsLong(table.properties(),
         TableProperties.WRITE_TARGET_FILE_SIZE_BYTES, TableProperties.WRITE_TARGET_FILE_SIZE_BYTES_DEFAULT);
@@ -77,31 +77,12 @@ public final class PartitionedFiles<V extends ItemView> {
   }
 
   /**
-   * The spec files are written with: the table's, or when another engine changed the table's partitioning, the newest
-   * of its specs that is still {@code day(timestamp), service_name} (Iceberg takes files of any of a table's specs).
+   * The spec files are written with: the table's current one (an operator's evolution included, so new files follow
+   * it at the next batch), as long as {@link ItemPartitioner} can compute its fields; otherwise refused with the
+   * table and the field.
    */
-  static PartitionSpec writableSpec(Table table) {
-    if (isDayAndService(table.spec())) {
-      return table.spec();
-    }
-    PartitionSpec best = null;
-    for (PartitionSpec s : table.specs().values()) {
-      if (isDayAndService(s) && (best == null || s.specId() > best.specId())) {
-        best = s;
-      }
-    }
-    if (best == null) {
-      throw new IllegalStateException("table " + table.name() + " is partitioned by " + table.spec()
-          + " and has no spec of day(timestamp), service_name; the writer cannot write it");
-    }
-    return best;
-  }
-
-  private static boolean isDayAndService(PartitionSpec spec) {
-    return spec.fields().size() == 2 && spec.fields().get(0).transform().toString().equals("day")
-        && spec.schema().findColumnName(spec.fields().get(0).sourceId()).equals("timestamp")
-        && spec.fields().get(1).transform().isIdentity()
-        && spec.schema().findColumnName(spec.fields().get(1).sourceId()).equals("service_name");
+  static <V extends ItemView> ItemPartitioner<V> partitioner(Table table, TableUnit<V> unit) {
+    return ItemPartitioner.of(table.name(), table.spec(), table.schema(), unit);
   }
 
   /**
@@ -121,21 +102,18 @@ public final class PartitionedFiles<V extends ItemView> {
   }
 
   // the partition of the previous item: items of a resource mostly follow one another
-  private String lastService;
-  private int lastDay = Integer.MIN_VALUE;
+  private PartitionKey lastKey;
   private OpenFile lastFile;
 
   /** Writes the item the view is on. */
   public void write(V item) {
-    int day = (int) Math.floorDiv(item.timestampMicros(), MICROS_PER_DAY);
-    String service = item.serviceName();
-    if (lastFile != null && day == lastDay && java.util.Objects.equals(service, lastService)) {
+    PartitionKey key = partitioner.partition(item);
+    if (lastFile != null && key.equals(lastKey)) {
       lastFile.write(item);
       rows++;
       return;
     }
-    PartitionId id = new PartitionId(day, service);
-    OpenFile file = open.get(id);
+    OpenFile file = open.get(key);
     if (file == null) {
       if (!budget.tryOpen()) {
         if (!open.isEmpty()) {
@@ -143,21 +121,21 @@ public final class PartitionedFiles<V extends ItemView> {
         }
         budget.open();
       }
-      file = new OpenFile(id.toStruct());
-      open.put(id, file);
-      touched.add(id);
+      PartitionKey own = key.copy();
+      file = new OpenFile(own);
+      open.put(own, file);
+      touched.add(own);
     }
     file.write(item);
     rows++;
-    lastService = service;
-    lastDay = day;
+    lastKey = file.partition;
     lastFile = file;
   }
 
   private void finishLargest() {
-    PartitionId largest = null;
+    PartitionKey largest = null;
     long most = -1;
-    for (Map.Entry<PartitionId, OpenFile> e : open.entrySet()) {
+    for (Map.Entry<PartitionKey, OpenFile> e : open.entrySet()) {
       long n = e.getValue().rows();
       if (n > most) {
         most = n;
@@ -180,7 +158,12 @@ public final class PartitionedFiles<V extends ItemView> {
     return table;
   }
 
-  /** How many distinct partitions (day, service) this batch has written to. */
+  /** The spec this batch's files are written with (the table's current one when the batch began). */
+  public PartitionSpec spec() {
+    return spec;
+  }
+
+  /** How many distinct partitions this batch has written to. */
   public int partitionsTouched() {
     return touched.size();
   }
@@ -249,39 +232,17 @@ public final class PartitionedFiles<V extends ItemView> {
     }
   }
 
-  /** A partition of the table: day number and service name. */
-  private record PartitionId(int day, String service) {
-    StructLike toStruct() {
-      return new StructLike() {
-        @Override
-        public int size() {
-          return 2;
-        }
-
-        @Override
-        public <T> T get(int pos, Class<T> javaClass) {
-          return javaClass.cast(pos == 0 ? Integer.valueOf(day) : service);
-        }
-
-        @Override
-        public <T> void set(int pos, T value) {
-          throw new UnsupportedOperationException("partition values are fixed");
-        }
-      };
-    }
-  }
-
   /**
    * The file being written for one partition. Rolls to a new file at the table's target file size (checked every
    * thousand rows, on the written plus buffered bytes).
    */
   private final class OpenFile {
-    private final StructLike partition;
+    private final PartitionKey partition;
     private EncryptedOutputFile output;
     private ColumnsFile file;
     private io.otlake.writer.signals.RowMapper<V> columns;
 
-    OpenFile(StructLike partition) {
+    OpenFile(PartitionKey partition) {
       this.partition = partition;
       start();
     }

@@ -42,14 +42,12 @@ class WritableLayoutTest {
   }
 
   @Test
-  void anEvolvedSpecFallsBackToTheNewestSpecOfDayAndService() {
-    int original = table.spec().specId();
+  void anEvolvedSpecIsTheOneFilesAreWrittenWith() {
     table.updateSpec().addField(Expressions.bucket("span_kind", 4)).commit();
-    assertThat(table.spec().specId()).isNotEqualTo(original);
-    assertThat(PartitionedFiles.writableSpec(table).specId()).isEqualTo(original);
-    table.updateSpec().removeField(Expressions.bucket("span_kind", 4)).commit();
-    assertThat(PartitionedFiles.writableSpec(table).specId()).isEqualTo(table.spec().specId());
-    table.updateSpec().removeField("service_name").commit();
-    assertThat(PartitionedFiles.writableSpec(table).fields()).hasSize(2);
+    var unit = io.otlake.writer.signals.traces.TracesSignal.INSTANCE.tables().get(0);
+    var files = new PartitionedFiles<>(table, unit, 1, 1, new OpenFileBudget(2), Runnable::run);
+    assertThat(files.spec().specId()).isEqualTo(table.spec().specId());
+    assertThat(files.spec().fields()).hasSize(3);
+    files.abort();
   }
 }

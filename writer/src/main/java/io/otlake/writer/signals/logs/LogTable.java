@@ -4,6 +4,7 @@ import static org.apache.iceberg.types.Types.NestedField.optional;
 import static org.apache.iceberg.types.Types.NestedField.required;
 
 import io.otlake.writer.parquet.RowWriter;
+import io.otlake.writer.signals.PartitionSource;
 import io.otlake.writer.signals.RowMapper;
 import io.otlake.writer.signals.TableUnit;
 import io.otlake.writer.table.TableDefaults;
@@ -110,6 +111,32 @@ public final class LogTable implements TableUnit<LogView> {
     return TableDefaults.of(targetFileSizeBytes, List.of("trace_id", "span_id"), List.of("trace_id"));
   }
 
+
+  /** Every top-level scalar column, as {@link LogColumns} writes it. */
+  @Override
+  public PartitionSource<LogView> partitionSource(String column) {
+    return switch (column) {
+      case "observed_timestamp" -> l -> l.observedTimeUnixNano() == 0 ? null
+          : Math.floorDiv(l.observedTimeUnixNano(), 1000);
+      case "time_unix_nano" -> l -> l.timeUnixNano() == 0 ? null : l.timeUnixNano();
+      case "trace_id" -> l -> PartitionSource.text(l.traceId());
+      case "span_id" -> l -> PartitionSource.text(l.spanId());
+      case "flags" -> LogView::flags;
+      case "severity_text" -> l -> PartitionSource.text(l.severityText());
+      case "severity_number" -> LogView::severityNumber;
+      case "body" -> l -> PartitionSource.text(l.body());
+      case "body_type" -> l -> PartitionSource.text(l.bodyType());
+      case "event_name" -> l -> PartitionSource.text(l.eventName());
+      case "dropped_attributes_count" -> LogView::droppedAttributes;
+      case "resource_dropped_attributes_count" -> LogView::resourceDroppedAttributes;
+      case "resource_schema_url" -> l -> PartitionSource.text(l.resourceSchemaUrl());
+      case "scope_name" -> l -> PartitionSource.text(l.scopeName());
+      case "scope_version" -> l -> PartitionSource.text(l.scopeVersion());
+      case "scope_dropped_attributes_count" -> LogView::scopeDroppedAttributes;
+      case "scope_schema_url" -> l -> PartitionSource.text(l.scopeSchemaUrl());
+      default -> TableUnit.super.partitionSource(column);
+    };
+  }
 
   @Override
   public RowMapper<LogView> mapper(RowWriter row) {

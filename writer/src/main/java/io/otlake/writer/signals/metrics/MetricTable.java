@@ -1,6 +1,7 @@
 package io.otlake.writer.signals.metrics;
 
 import io.otlake.writer.parquet.RowWriter;
+import io.otlake.writer.signals.PartitionSource;
 import io.otlake.writer.signals.RowMapper;
 import io.otlake.writer.signals.TableUnit;
 import io.otlake.writer.table.TableDefaults;
@@ -68,6 +69,31 @@ public final class MetricTable implements TableUnit<MetricView> {
     return TableDefaults.of(targetFileSizeBytes, List.of(), List.of());
   }
 
+
+  /**
+   * The common scalar columns and the kinds' scalar enums, as {@link PointColumns} and {@link KindColumns} write
+   * them (a column a kind's table lacks is never asked for).
+   */
+  @Override
+  public PartitionSource<MetricView> partitionSource(String column) {
+    return switch (column) {
+      case "start_timestamp" -> p -> p.hasStart() ? p.startMicros() : null;
+      case "metric_name" -> p -> PartitionSource.text(p.name());
+      case "metric_description" -> p -> PartitionSource.text(p.description());
+      case "metric_unit" -> p -> PartitionSource.text(p.unit());
+      case "flags" -> MetricView::flags;
+      case "aggregation_temporality" -> MetricView::temporality;
+      case "is_monotonic" -> MetricView::monotonic;
+      case "scale" -> MetricView::scale;
+      case "resource_dropped_attributes_count" -> MetricView::resourceDroppedAttributes;
+      case "resource_schema_url" -> p -> PartitionSource.text(p.resourceSchemaUrl());
+      case "scope_name" -> p -> PartitionSource.text(p.scopeName());
+      case "scope_version" -> p -> PartitionSource.text(p.scopeVersion());
+      case "scope_dropped_attributes_count" -> MetricView::scopeDroppedAttributes;
+      case "scope_schema_url" -> p -> PartitionSource.text(p.scopeSchemaUrl());
+      default -> TableUnit.super.partitionSource(column);
+    };
+  }
 
   @Override
   public RowMapper<MetricView> mapper(RowWriter row) {

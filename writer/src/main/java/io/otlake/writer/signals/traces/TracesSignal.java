@@ -3,6 +3,7 @@ package io.otlake.writer.signals.traces;
 import io.otlake.proto.json.OtlpJson;
 import io.otlake.proto.wire.MalformedRequestException;
 import io.otlake.writer.parquet.RowWriter;
+import io.otlake.writer.signals.PartitionSource;
 import io.otlake.writer.signals.RowMapper;
 import io.otlake.writer.signals.TableUnit;
 import io.otlake.writer.signals.WriterSignal;
@@ -40,6 +41,33 @@ public final class TracesSignal implements WriterSignal<SpanView> {
     @Override
     public Map<String, String> properties(long targetFileSizeBytes) {
       return TraceTable.properties(targetFileSizeBytes);
+    }
+
+    /** Every top-level scalar column, as {@link SpanColumns} writes it. */
+    @Override
+    public PartitionSource<SpanView> partitionSource(String column) {
+      return switch (column) {
+        case "trace_id" -> s -> PartitionSource.text(s.traceId());
+        case "span_id" -> s -> PartitionSource.text(s.spanId());
+        case "parent_span_id" -> s -> PartitionSource.text(s.parentSpanId());
+        case "operation_name" -> s -> PartitionSource.text(s.name());
+        case "span_kind" -> s -> PartitionSource.text(s.kind());
+        case "duration_ms" -> SpanView::durationMillis;
+        case "status_code" -> SpanView::statusCode;
+        case "status_message" -> s -> PartitionSource.text(s.statusMessage());
+        case "end_timestamp" -> SpanView::endMicros;
+        case "trace_state" -> s -> PartitionSource.text(s.traceState());
+        case "flags" -> SpanView::flags;
+        case "dropped_attributes_count" -> SpanView::droppedAttributes;
+        case "resource_dropped_attributes_count" -> SpanView::resourceDroppedAttributes;
+        case "resource_schema_url" -> s -> PartitionSource.text(s.resourceSchemaUrl());
+        case "scope_name" -> s -> PartitionSource.text(s.scopeName());
+        case "scope_version" -> s -> PartitionSource.text(s.scopeVersion());
+        case "scope_schema_url" -> s -> PartitionSource.text(s.scopeSchemaUrl());
+        case "dropped_events_count" -> SpanView::droppedEvents;
+        case "dropped_links_count" -> SpanView::droppedLinks;
+        default -> TableUnit.super.partitionSource(column);
+      };
     }
 
     @Override

@@ -1,0 +1,147 @@
+package io.otlake.writer.write;
+
+import io.otlake.writer.signals.ItemView;
+import io.otlake.writer.signals.PartitionSource;
+import io.otlake.writer.signals.TableUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.iceberg.PartitionField;
+import org.apache.iceberg.PartitionKey;
+import org.apache.iceberg.PartitionSpec;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.StructLike;
+import org.apache.iceberg.types.Types;
+
+/**
+ * A table's partition of an item, by any partition spec whose fields read top-level columns the table's
+ * {@link TableUnit#partitionSource} gives: Iceberg's own {@link PartitionKey} applies the spec's transforms
+ * (identity, year/month/day/hour, bucket, truncate, void) to the item seen as a row of those source columns. Made once
+ * per spec; a spec it cannot compute is refused when it is made, naming the table and the field, so no file is ever
+ * written under a partition computed differently from Iceberg's.
+ */
+public final class ItemPartitioner<V extends ItemView> {
+  private final PartitionKey key;
+  private final ItemRow<V> row;
+
+  private ItemPartitioner(PartitionKey key, ItemRow<V> row) {
+    this.key = key;
+    this.row = row;
+  }
+
+  /**
+   * The partitioner of {@code spec} (one of the table's specs, over the table's schema {@code tableSchema}) for
+   * {@code unit}'s items; {@link IllegalStateException} naming {@code tableName} and the first field it cannot
+   * compute.
+   */
+  public static <V extends ItemView> ItemPartitioner<V> of(String tableName, PartitionSpec spec, Schema tableSchema,
+      TableUnit<V> unit) {
+    Map<Integer, PartitionSource<V>> sources = new LinkedHashMap<>();
+    for (PartitionField f : spec.fields()) {
+      Types.NestedField column = tableSchema.asStruct().field(f.sourceId());
+      String field = "'" + f.name() + "' (" + f.transform() + " of "
+          + (column != null ? "column '" + column.name() + "'" : "field id " + f.sourceId()) + ")";
+      if (f.transform().isVoid()) {
+        // a field an operator removed from a format-v1 table: always null, whatever the column
+        if (column != null) {
+          sources.putIfAbsent(f.sourceId(), item -> null);
+        }
+        continue;
+      }
+      if (column == null) {
+        throw refused(tableName, spec, field, tableSchema.findField(f.sourceId()) != null
+            ? "it reads a nested field; the writer computes partitions from top-level columns only"
+            : "its source column is not in the table's schema");
+      }
+      PartitionSource<V> source = unit.partitionSource(column.name());
+      Types.NestedField own = unit.schema().findField(column.name());
+      if (source == null || own == null) {
+        throw refused(tableName, spec, field, "the writer cannot give column '" + column.name()
+            + "' before writing a row (it gives: " + String.join(", ", sourceColumns(unit)) + ")");
+      }
+      if (!own.type().equals(column.type())) {
+        throw refused(tableName, spec, field, "the table's column is " + column.type() + ", the writer's "
+            + own.type());
+      }
+      if (!f.transform().canTransform(column.type())) {
+        throw refused(tableName, spec, field, "the transform does not apply to " + column.type());
+      }
+      sources.put(f.sourceId(), source);
+    }
+    List<Types.NestedField> columns = new ArrayList<>();
+    for (int id : sources.keySet()) {
+      columns.add(tableSchema.asStruct().field(id));
+    }
+    Schema input = new Schema(columns);
+    PartitionKey key;
+    try {
+      key = new PartitionKey(spec, input);
+    } catch (RuntimeException e) {
+      throw refused(tableName, spec, spec.fields().toString(), e.toString());
+    }
+    @SuppressWarnings("unchecked")
+    PartitionSource<V>[] byPosition = sources.values().toArray(new PartitionSource[0]);
+    return new ItemPartitioner<>(key, new ItemRow<>(byPosition));
+  }
+
+  /** The columns {@code unit} can give for partitions (for error messages). */
+  static List<String> sourceColumns(TableUnit<?> unit) {
+    List<String> names = new ArrayList<>();
+    for (Types.NestedField c : unit.schema().columns()) {
+      if (unit.partitionSource(c.name()) != null) {
+        names.add(c.name());
+      }
+    }
+    return names;
+  }
+
+  private static IllegalStateException refused(String table, PartitionSpec spec, String field, String why) {
+    return new IllegalStateException("table " + table + " is partitioned by " + describe(spec)
+        + "; the writer cannot compute its partition field " + field + ": " + why
+        + ". Change the table's partition spec (ALTER TABLE ... DROP/REPLACE PARTITION FIELD) to one it can");
+  }
+
+  static String describe(PartitionSpec spec) {
+    List<String> fields = new ArrayList<>();
+    for (PartitionField f : spec.fields()) {
+      fields.add(f.transform() + "(" + spec.schema().findColumnName(f.sourceId()) + ")");
+    }
+    return fields.isEmpty() ? "nothing (unpartitioned)" : String.join(", ", fields);
+  }
+
+  /**
+   * The partition of the view's current item. The same key object each call, overwritten by the next: compare it or
+   * {@link PartitionKey#copy} it to keep it.
+   */
+  public PartitionKey partition(V item) {
+    row.item = item;
+    key.partition(row);
+    return key;
+  }
+
+  /** The item as a row of the spec's source columns, in the order of the key's input schema. */
+  private static final class ItemRow<V extends ItemView> implements StructLike {
+    private final PartitionSource<V>[] sources;
+    V item;
+
+    ItemRow(PartitionSource<V>[] sources) {
+      this.sources = sources;
+    }
+
+    @Override
+    public int size() {
+      return sources.length;
+    }
+
+    @Override
+    public <T> T get(int pos, Class<T> javaClass) {
+      return javaClass.cast(sources[pos].value(item));
+    }
+
+    @Override
+    public <T> void set(int pos, T value) {
+      throw new UnsupportedOperationException("an item's values are read from its bytes");
+    }
+  }
+}
