@@ -3,7 +3,7 @@ package io.otlake.local;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.otlake.writer.WriterService;
-import io.otlake.writer.table.TraceTable;
+import io.otlake.writer.signals.traces.TraceTable;
 import io.otlake.writer.testing.DemoTelemetry;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -3,7 +3,7 @@ package io.otlake.writer.write;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.otlake.writer.decode.SpanView;
+import io.otlake.writer.signals.traces.SpanView;
 import io.otlake.writer.signals.ItemView;
 import io.otlake.writer.signals.TableUnit;
 import io.otlake.writer.signals.WriterSignal;

@@ -128,12 +128,12 @@ public final class LogTable implements TableUnit<LogView> {
       case "body_type" -> l -> PartitionSource.text(l.bodyType());
       case "event_name" -> l -> PartitionSource.text(l.eventName());
       case "dropped_attributes_count" -> LogView::droppedAttributes;
-      case "resource_dropped_attributes_count" -> LogView::resourceDroppedAttributes;
-      case "resource_schema_url" -> l -> PartitionSource.text(l.resourceSchemaUrl());
-      case "scope_name" -> l -> PartitionSource.text(l.scopeName());
-      case "scope_version" -> l -> PartitionSource.text(l.scopeVersion());
-      case "scope_dropped_attributes_count" -> LogView::scopeDroppedAttributes;
-      case "scope_schema_url" -> l -> PartitionSource.text(l.scopeSchemaUrl());
+      case "resource_dropped_attributes_count" -> v -> v.resource().droppedAttributes();
+      case "resource_schema_url" -> l -> PartitionSource.text(l.resource().schemaUrl());
+      case "scope_name" -> l -> PartitionSource.text(l.scope().name());
+      case "scope_version" -> l -> PartitionSource.text(l.scope().version());
+      case "scope_dropped_attributes_count" -> v -> v.scope().droppedAttributes();
+      case "scope_schema_url" -> l -> PartitionSource.text(l.scope().schemaUrl());
       default -> TableUnit.super.partitionSource(column);
     };
   }

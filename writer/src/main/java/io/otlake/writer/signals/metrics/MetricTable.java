@@ -85,12 +85,12 @@ public final class MetricTable implements TableUnit<MetricView> {
       case "aggregation_temporality" -> MetricView::temporality;
       case "is_monotonic" -> MetricView::monotonic;
       case "scale" -> MetricView::scale;
-      case "resource_dropped_attributes_count" -> MetricView::resourceDroppedAttributes;
-      case "resource_schema_url" -> p -> PartitionSource.text(p.resourceSchemaUrl());
-      case "scope_name" -> p -> PartitionSource.text(p.scopeName());
-      case "scope_version" -> p -> PartitionSource.text(p.scopeVersion());
-      case "scope_dropped_attributes_count" -> MetricView::scopeDroppedAttributes;
-      case "scope_schema_url" -> p -> PartitionSource.text(p.scopeSchemaUrl());
+      case "resource_dropped_attributes_count" -> v -> v.resource().droppedAttributes();
+      case "resource_schema_url" -> p -> PartitionSource.text(p.resource().schemaUrl());
+      case "scope_name" -> p -> PartitionSource.text(p.scope().name());
+      case "scope_version" -> p -> PartitionSource.text(p.scope().version());
+      case "scope_dropped_attributes_count" -> v -> v.scope().droppedAttributes();
+      case "scope_schema_url" -> p -> PartitionSource.text(p.scope().schemaUrl());
       default -> TableUnit.super.partitionSource(column);
     };
   }

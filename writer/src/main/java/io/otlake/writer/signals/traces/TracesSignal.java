@@ -59,11 +59,11 @@ public final class TracesSignal implements WriterSignal<SpanView> {
         case "trace_state" -> s -> PartitionSource.text(s.traceState());
         case "flags" -> SpanView::flags;
         case "dropped_attributes_count" -> SpanView::droppedAttributes;
-        case "resource_dropped_attributes_count" -> SpanView::resourceDroppedAttributes;
-        case "resource_schema_url" -> s -> PartitionSource.text(s.resourceSchemaUrl());
-        case "scope_name" -> s -> PartitionSource.text(s.scopeName());
-        case "scope_version" -> s -> PartitionSource.text(s.scopeVersion());
-        case "scope_schema_url" -> s -> PartitionSource.text(s.scopeSchemaUrl());
+        case "resource_dropped_attributes_count" -> v -> v.resource().droppedAttributes();
+        case "resource_schema_url" -> s -> PartitionSource.text(s.resource().schemaUrl());
+        case "scope_name" -> s -> PartitionSource.text(s.scope().name());
+        case "scope_version" -> s -> PartitionSource.text(s.scope().version());
+        case "scope_schema_url" -> s -> PartitionSource.text(s.scope().schemaUrl());
         case "dropped_events_count" -> SpanView::droppedEvents;
         case "dropped_links_count" -> SpanView::droppedLinks;
         default -> TableUnit.super.partitionSource(column);
