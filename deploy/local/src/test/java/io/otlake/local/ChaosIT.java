@@ -57,6 +57,8 @@ class ChaosIT {
   private static final String TABLE = "traces_chaos";
   private static final int WRITERS = 2;
   private static final Duration RECOVERY = Duration.ofSeconds(120);
+  private static final String COMMITTED_ROWS = "otlake_writer_rows_committed_total";
+  private static final String TRACES = "signal=\"traces\"";
 
   /** Remembers which spans the SDK was told were exported, and when. */
   private static final class Recording implements SpanExporter {
@@ -145,11 +147,22 @@ class ChaosIT {
             ChildJvm.sleep(3000);
             inflict(fault, gateway, writers);
             long healed = System.nanoTime();
+            Map<ServiceProcess, Double> committed = new HashMap<>();
+            writers.forEach(w -> committed.put(w, w.counter(COMMITTED_ROWS, TRACES)));
             for (ServiceProcess s : services) {
               assertThat(s.awaitReady(RECOVERY)).as("%s ready again after %s (see %s)", s.name(), fault.name(),
                   s.log()).isTrue();
             }
             awaitStored(catalog, () -> exporter.ackedAfter(healed, 50), "spans acknowledged after " + fault.name());
+            // each replica writes again by itself (a loop that died would leave its partitions to the other one)
+            for (ServiceProcess w : writers) {
+              long deadline = System.nanoTime() + RECOVERY.toNanos();
+              while (w.counter(COMMITTED_ROWS, TRACES) <= committed.get(w) && System.nanoTime() < deadline) {
+                ChildJvm.sleep(1000);
+              }
+              assertThat(w.counter(COMMITTED_ROWS, TRACES)).as("rows %s committed after %s (see %s)", w.name(),
+                  fault.name(), w.log()).isGreaterThan(committed.get(w));
+            }
             System.out.printf("chaos: %s: recovered in %d s%n", fault.name(),
                 TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - healed));
           }
@@ -176,7 +189,7 @@ class ChaosIT {
         double dropped = 0;
         for (ServiceProcess w : writers) {
           assertThat(w.isAlive()).as("%s still the process it started as", w.name()).isTrue();
-          dropped += w.counter("otlake_writer_duplicates_dropped_total", "signal=\"traces\"");
+          dropped += w.counter("otlake_writer_duplicates_dropped_total", TRACES);
         }
         System.out.printf("chaos (%s form): %d spans emitted, %d offered to the gateway, %d acknowledged, %d stored,"
             + " %.0f duplicates dropped by the writers%n", LONG ? "long" : "short", emitted.size(),
