@@ -136,13 +136,18 @@ public final class LocalInfra implements AutoCloseable {
    * takes; {@code name} is the catalog's name.
    */
   public Map<String, String> catalogProperties() {
+    return catalogProperties(dataDir, s3.endpoint());
+  }
+
+  /** {@link #catalogProperties()} of a data folder whose S3 server answers at {@code s3Endpoint}. */
+  static Map<String, String> catalogProperties(Path dataDir, String s3Endpoint) {
     Map<String, String> p = new LinkedHashMap<>();
     p.put("type", "jdbc");
     p.put("uri", "jdbc:sqlite:" + dataDir.resolve("catalog.db"));
     p.put("jdbc.schema-version", "V1");
     p.put("warehouse", "s3://" + BUCKET + "/warehouse");
     p.put("io-impl", "org.apache.iceberg.aws.s3.S3FileIO");
-    p.put("s3.endpoint", s3.endpoint());
+    p.put("s3.endpoint", s3Endpoint);
     p.put("s3.path-style-access", "true");
     p.put("s3.access-key-id", S3Server.ACCESS_KEY);
     p.put("s3.secret-access-key", S3Server.SECRET_KEY);

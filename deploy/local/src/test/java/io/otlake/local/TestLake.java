@@ -93,17 +93,22 @@ final class TestLake {
    * lake's data folder at {@code relative}; values quoted, so every key keeps its text.
    */
   static Path writeConfig(String relative, Map<String, String> settings) {
+    Path config = infra().dataDir().resolve(relative);
+    writeConfig(config, settings);
+    return config;
+  }
+
+  /** Writes {@code settings} to the file {@code config}, as {@link #writeConfig(String, Map)} does. */
+  static void writeConfig(Path config, Map<String, String> settings) {
     StringBuilder yaml = new StringBuilder();
     new java.util.TreeMap<>(settings).forEach((k, v) ->
         yaml.append(k).append(": \"").append(v.replace("\\", "\\\\").replace("\"", "\\\"")).append("\"\n"));
-    Path config = infra().dataDir().resolve(relative);
     try {
       Files.createDirectories(config.getParent());
       Files.writeString(config, yaml.toString(), java.nio.charset.StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return config;
   }
 
   static WriterService writer(String topic, String table, Map<String, String> extra) {

@@ -30,7 +30,10 @@ import org.slf4j.LoggerFactory;
  * batch's end offsets into the stored map; then one transaction appends the files with the merged map in the new
  * snapshot's summary and sets the position property to the merged map and that snapshot, allowed to land only on the
  * very snapshot that was checked ({@link PinnedParentOperations}). A conflict or an unknown commit state leads to a
- * fresh attempt, whose check also recognises a commit of ours that did land.
+ * fresh attempt, whose check also recognises a commit of ours that did land. Any failure of the catalog call itself
+ * (not only Iceberg's {@link CommitStateUnknownException}: a REST catalog's connection cut after the request left
+ * is another) counts as unknown; when the catalog then cannot be read to tell, {@link #commit} throws
+ * {@link CommitStateUnknownException}, and the caller must keep the batch's files (the table may reference them).
  */
 public final class TableCommitter {
   private static final Logger LOG = LoggerFactory.getLogger(TableCommitter.class);
@@ -88,8 +91,21 @@ public final class TableCommitter {
     TableOperations ops = ((HasTableOperations) table).operations();
     String key = KafkaOffsets.key(topic, group);
     RuntimeException last = null;
+    // whether the last attempt reached the catalog and no answer says what became of it
+    boolean unknown = false;
     for (int attempt = 1; attempt <= maxAttempts; attempt++) {
-      TableMetadata base = ops.refresh();
+      TableMetadata base;
+      try {
+        base = ops.refresh();
+      } catch (RuntimeException e) {
+        if (unknown) {
+          // the catalog is unreachable after an attempt that may have landed: the caller must keep the files
+          e.addSuppressed(last);
+          throw new CommitStateUnknownException(e);
+        }
+        throw e;
+      }
+      unknown = false;
       Snapshot parent = base.currentSnapshot();
       Position position = TablePosition.resolve(base, topic, group);
       if (position.kind() == Position.Kind.BLOCKED) {
@@ -115,28 +131,43 @@ public final class TableCommitter {
       files.forEach(append::appendFile);
       append.set(key, KafkaOffsets.format(merged));
       extraSummary.forEach(append::set);
+      append.commit();
+      Snapshot staged = txn.table().currentSnapshot();
+      UpdateProperties props = txn.updateProperties()
+          .set(key, new StoredPosition(merged, staged.snapshotId(), staged.sequenceNumber()).format());
+      if (!base.properties().containsKey(KafkaOffsets.firstCommitKey(topic, group))) {
+        props.set(KafkaOffsets.firstCommitKey(topic, group), Instant.ofEpochMilli(staged.timestampMillis()).toString());
+      }
+      props.commit();
       try {
-        append.commit();
-        Snapshot staged = txn.table().currentSnapshot();
-        UpdateProperties props = txn.updateProperties()
-            .set(key, new StoredPosition(merged, staged.snapshotId(), staged.sequenceNumber()).format());
-        if (!base.properties().containsKey(KafkaOffsets.firstCommitKey(topic, group))) {
-          props.set(KafkaOffsets.firstCommitKey(topic, group), Instant.ofEpochMilli(staged.timestampMillis()).toString());
-        }
-        props.commit();
         txn.commitTransaction();
-        table.refresh();
-        return new Result(Outcome.COMMITTED, merged, null);
       } catch (PinnedParentOperations.StaleParentException | CommitFailedException e) {
         LOG.debug("commit attempt {} raced another commit: {}", attempt, e.getMessage());
         last = e;
-      } catch (CommitStateUnknownException e) {
-        LOG.warn("commit attempt {} ended in an unknown state; checking the table: {}", attempt, e.getMessage());
+        sleep(backoffMillis * attempt);
+        continue;
+      } catch (RuntimeException e) {
+        // CommitStateUnknownException, and any other failure once the request may have reached the catalog (a REST
+        // catalog's connection reset after the request was sent is a RESTException): the commit may have landed.
+        // The next attempt's check recognises it if it did.
+        LOG.warn("commit attempt {} ended in an unknown state; checking the table: {}", attempt, e.toString());
         last = e;
+        unknown = true;
+        sleep(backoffMillis * attempt);
+        continue;
       }
-      sleep(backoffMillis * attempt);
+      try {
+        table.refresh();
+      } catch (RuntimeException e) {
+        LOG.debug("refresh after a commit failed (the next commit refreshes again): {}", e.toString());
+      }
+      return new Result(Outcome.COMMITTED, merged, null);
     }
-    throw new IllegalStateException("could not commit to " + table.name() + " in " + maxAttempts + " attempts", last);
+    String message = "could not commit to " + table.name() + " in " + maxAttempts + " attempts";
+    if (unknown) {
+      throw new CommitStateUnknownException(new IllegalStateException(message, last));
+    }
+    throw new IllegalStateException(message, last);
   }
 
   private static boolean covers(Map<Integer, Long> stored, Map<Integer, Long> next) {

@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.function.LongSupplier;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.Table;
+import org.apache.iceberg.exceptions.CommitStateUnknownException;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -108,6 +109,14 @@ public final class PartitionPoller<V extends ItemView> implements Runnable {
   /** How long recent commits took (moving average), so a commit can start early enough to keep freshness. */
   private long commitMillis;
   private volatile boolean running = true;
+  /** When the tables' positions are read again after a failure ({@link #failed}); -1: no failure pending. */
+  private long rewindAt = -1;
+  /** The last backoff after a failure; 0 after a commit succeeded. */
+  private long retryMillis;
+  /** Whether the last try failed (a commit since clears it): repeated failures at the longest backoff log briefly. */
+  private boolean failing;
+  static final long RETRY_MIN_MILLIS = 1000;
+  static final long RETRY_MAX_MILLIS = 16_000;
   /** Whether this loop consumes partition 0 of its topic: the one writer of the group that maintains its tables. */
   private volatile boolean leads;
 
@@ -151,8 +160,11 @@ public final class PartitionPoller<V extends ItemView> implements Runnable {
     consumer.subscribe(List.of(topic), new Rebalance());
     try {
       while (running) {
-        ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(POLL_MILLIS));
         try {
+          if (rewindAt >= 0 && clock.getAsLong() >= rewindAt) {
+            resumeAfterFailure();
+          }
+          ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(POLL_MILLIS));
           for (ConsumerRecord<byte[], byte[]> r : records) {
             take(r);
           }
@@ -167,11 +179,8 @@ public final class PartitionPoller<V extends ItemView> implements Runnable {
         } catch (WakeupException e) {
           throw e;
         } catch (RuntimeException e) {
-          // storage or catalog trouble: drop the batch, go back to the last commit, and try again shortly
-          LOG.error("writing failed; re-reading from the last commit in 1s", e);
-          abortBatch();
-          pause(1000);
-          rewind("error");
+          // storage, catalog or Kafka trouble (in a commit, a rewind, or a rebalance callback run by poll)
+          failed("writing failed", e);
         }
       }
     } catch (WakeupException e) {
@@ -366,12 +375,38 @@ public final class PartitionPoller<V extends ItemView> implements Runnable {
     }
   }
 
-  private static void pause(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+  /**
+   * Storage, catalog or Kafka trouble: drops the batch, stops reading (every assigned partition paused, so nothing is
+   * read from a position that is no longer the table's) and schedules a rewind to the tables' positions after a
+   * backoff that doubles with each failure in a row ({@value #RETRY_MIN_MILLIS} ms up to {@value #RETRY_MAX_MILLIS}
+   * ms). The loop keeps polling meanwhile, so the consumer stays in its group and rebalances run.
+   */
+  private void failed(String what, RuntimeException e) {
+    retryMillis = retryMillis == 0 ? RETRY_MIN_MILLIS : Math.min(RETRY_MAX_MILLIS, retryMillis * 2);
+    if (retryMillis < RETRY_MAX_MILLIS || !failing) {
+      LOG.error("{}; re-reading from the tables' positions in {} ms", what, retryMillis, e);
+    } else {
+      LOG.error("{}; re-reading from the tables' positions in {} ms: {}", what, retryMillis, e.toString());
     }
+    failing = true;
+    abortBatch();
+    try {
+      consumer.pause(consumer.assignment());
+    } catch (RuntimeException again) {
+      LOG.debug("could not pause the assignment: {}", again.toString());
+    }
+    rewindAt = clock.getAsLong() + retryMillis;
+  }
+
+  /** After {@link #failed}: back to the tables' positions, then reading again (a failure here fails again). */
+  private void resumeAfterFailure() {
+    abortBatch();
+    rewind("error");
+    rewindAt = -1;
+    List<TopicPartition> resume = new ArrayList<>(consumer.assignment());
+    resume.removeAll(blocked);
+    consumer.resume(resume);
+    LOG.info("reading {} again after {} ms of failures", resume, retryMillis);
   }
 
   private void commit() {
@@ -390,10 +425,9 @@ public final class PartitionPoller<V extends ItemView> implements Runnable {
       }
       deadLetters.flush();
     } catch (RuntimeException e) {
-      LOG.error("could not finish the batch's files or dead letters; re-reading from the last commit", e);
       abortFiles();
       deadLetters.discard();
-      rewind("error");
+      failed("could not finish the batch's files or dead letters", e);
       return;
     }
     long now = clock.getAsLong();
@@ -424,11 +458,16 @@ public final class PartitionPoller<V extends ItemView> implements Runnable {
         result = t.committer.commit(t.table, written, expected, next, Map.copyOf(t.initial),
             Map.of("otlake.writer.rows", Long.toString(tableRows),
                 "otlake.writer.dead-letters", Long.toString(b.deadLetters())));
+      } catch (CommitStateUnknownException e) {
+        // the commit may have landed (the catalog cannot say yet): its files stay, referenced or orphans to remove
+        dropFrom(i + 1, files);
+        failed("commit to " + t.name() + " ended in an unknown state; its " + written.size() + " files are kept"
+            + (committedTo.isEmpty() ? "" : " (committed to " + committedTo + ")"), e);
+        return;
       } catch (RuntimeException e) {
-        LOG.error("commit to {} failed; re-reading from the last commit{}", t.name(),
-            committedTo.isEmpty() ? "" : " (committed to " + committedTo + ")", e);
         dropFrom(i, files);
-        rewind("error");
+        failed("commit to " + t.name() + " failed" + (committedTo.isEmpty() ? "" : " (committed to " + committedTo
+            + ")"), e);
         return;
       }
       if (result.outcome() == TableCommitter.Outcome.FENCED) {
@@ -456,6 +495,8 @@ public final class PartitionPoller<V extends ItemView> implements Runnable {
     long tookNanos = System.nanoTime() - started;
     commitMillis = (commitMillis * 3 + tookNanos / 1_000_000) / 4;
     metrics.committed(rows, fileCount, tookNanos);
+    retryMillis = 0;
+    failing = false;
     Map<TopicPartition, OffsetAndMetadata> forLag = new HashMap<>();
     b.next().forEach((p, o) -> forLag.put(new TopicPartition(topic, p), new OffsetAndMetadata(o)));
     consumer.commitAsync(forLag, null);
@@ -663,10 +704,13 @@ public final class PartitionPoller<V extends ItemView> implements Runnable {
     @Override
     public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
       updateLead(partitions);
-      if (batch != null) {
-        commit();
+      try {
+        if (batch != null) {
+          commit();
+        }
+      } finally {
+        forget(partitions);
       }
-      forget(partitions);
     }
 
     @Override

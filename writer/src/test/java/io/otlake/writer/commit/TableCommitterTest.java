@@ -1,9 +1,13 @@
 package io.otlake.writer.commit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.otlake.writer.table.Tables;
 import io.otlake.writer.signals.traces.TraceTable;
+import java.io.UncheckedIOException;
+import java.net.ConnectException;
+import java.net.SocketException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +20,9 @@ import org.apache.iceberg.DataFiles;
 import org.apache.iceberg.FileFormat;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.exceptions.CommitStateUnknownException;
 import org.apache.iceberg.inmemory.InMemoryCatalog;
+import org.apache.iceberg.relocated.com.google.common.collect.Iterables;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -124,6 +130,82 @@ class TableCommitterTest {
         .isEqualTo(TableCommitter.Outcome.COMMITTED);
     assertThat(stored()).containsOnly(Map.entry(0, 20L), Map.entry(1, 7L));
     assertThat(table.currentSnapshot().summary()).containsEntry("total-data-files", "3");
+  }
+
+  /**
+   * Operations whose commit lands in the catalog but whose answer can be lost (as when a connection is cut after the
+   * request left), and whose refreshes can fail (the catalog unreachable).
+   */
+  private static final class LostAnswer extends ForwardingTableOperations {
+    private int answersToLose;
+    private final int refreshesFailingAfterCommit;
+    int failingRefreshes;
+
+    LostAnswer(Table table, int answersToLose, int refreshesFailingAfterCommit) {
+      super(((HasTableOperations) table).operations());
+      this.answersToLose = answersToLose;
+      this.refreshesFailingAfterCommit = refreshesFailingAfterCommit;
+    }
+
+    @Override
+    public TableMetadata refresh() {
+      if (failingRefreshes > 0) {
+        failingRefreshes--;
+        throw new UncheckedIOException(new ConnectException("Connection refused"));
+      }
+      return super.refresh();
+    }
+
+    @Override
+    public void commit(TableMetadata base, TableMetadata metadata) {
+      super.commit(base, metadata);
+      failingRefreshes = refreshesFailingAfterCommit;
+      if (answersToLose > 0) {
+        answersToLose--;
+        // not CommitStateUnknownException: what a REST catalog's client throws for a connection reset
+        throw new RuntimeException("Error occurred while processing POST request", new SocketException("reset"));
+      }
+    }
+  }
+
+  @Test
+  void aCommitWhoseAnswerWasLostIsRecognisedAsLandedNotRepeated() {
+    commit(table, List.of(file()), offsets(0, null), offsets(0, 10L));
+    int snapshots = Iterables.size(table.snapshots());
+    Table ours = new BaseTable(new LostAnswer(table, 1, 0), table.name());
+    assertThat(commit(ours, List.of(file()), offsets(0, 10L), offsets(0, 20L)).outcome())
+        .isEqualTo(TableCommitter.Outcome.COMMITTED);
+    assertThat(stored()).containsOnly(Map.entry(0, 20L));
+    assertThat(table.snapshots()).hasSize(snapshots + 1);
+    assertThat(table.currentSnapshot().summary()).containsEntry("total-data-files", "2");
+  }
+
+  @Test
+  void aLostAnswerWhileTheCatalogStaysUnreachableIsAnUnknownStateNotAFailure() {
+    commit(table, List.of(file()), offsets(0, null), offsets(0, 10L));
+    Table ours = new BaseTable(new LostAnswer(table, 1, Integer.MAX_VALUE), table.name());
+    // so the caller keeps the batch's files: the table references them
+    assertThatThrownBy(() -> commit(ours, List.of(file()), offsets(0, 10L), offsets(0, 20L)))
+        .isInstanceOf(CommitStateUnknownException.class);
+    assertThat(stored()).containsOnly(Map.entry(0, 20L));
+  }
+
+  @Test
+  void theCatalogUnreachableBeforeAnyAttemptIsAPlainFailure() {
+    LostAnswer down = new LostAnswer(table, 0, 0);
+    down.failingRefreshes = Integer.MAX_VALUE;
+    Table ours = new BaseTable(down, table.name());
+    assertThatThrownBy(() -> commit(ours, List.of(file()), offsets(0, null), offsets(0, 10L)))
+        .isInstanceOf(UncheckedIOException.class);
+  }
+
+  @Test
+  void aRefreshFailingRightAfterTheCommitLandedStillReportsTheCommit() {
+    Table ours = new BaseTable(new LostAnswer(table, 0, 1), table.name());
+    assertThat(commit(ours, List.of(file()), offsets(0, null), offsets(0, 10L)).outcome())
+        .isEqualTo(TableCommitter.Outcome.COMMITTED);
+    assertThat(stored()).containsOnly(Map.entry(0, 10L));
+    assertThat(table.snapshots()).hasSize(1);
   }
 
   @Test
