@@ -48,7 +48,7 @@ final class WriterBench {
 
   static void run(LocalInfra infra, boolean quick, BenchData data, int wanted, Results results) throws Exception {
     String x = data.suffix;
-    String topic = "bench_writer" + x;
+    String topic;
     // kept serialized: as message objects they were gigabytes of live heap, and the GC pauses that made in this
     // JVM (100-400 ms each) fell on whichever writer was running
     List<byte[]> requests = data.requests(wanted);
@@ -60,7 +60,7 @@ final class WriterBench {
       zstdBytes += Zstd.compress(b, 3).length;
       total += data.itemCount(b);
     }
-    Bench.fillBytes(infra, data.signal.contract(), topic, requests);
+    topic = fill(infra, data, "bench_writer" + x, requests);
     // OTLP/JSON records (as a Collector's kafka exporter writes them with otlp_json): a fifth of the items, since
     // protobuf's JSON printer that makes them runs at only a few thousand spans per second
     List<byte[]> jsonRequests = requests.subList(0, Math.max(1, requests.size() / 5));
@@ -77,8 +77,8 @@ final class WriterBench {
 
     // warm up: both writers run once on a smaller set first, so the measured runs compare steady states
     List<byte[]> warmup = requests.subList(0, Math.max(1, requests.size() / 5));
-    Bench.fillBytes(infra, data.signal.contract(), "bench_warmup" + x, warmup);
-    timeWriter(infra, catalog, data, "bench_warmup" + x, "bench_warmup" + x, count(data, warmup), Map.of());
+    String warmupTopic = fill(infra, data, "bench_warmup" + x, warmup);
+    timeWriter(infra, catalog, data, warmupTopic, "bench_warmup" + x, count(data, warmup), Map.of());
     generic(catalog, data, warmup, "bench_generic_warmup" + x);
 
     // the three alternate, each on fresh tables; the medians are reported (single runs here move by +-25%)
@@ -159,6 +159,9 @@ final class WriterBench {
     Map<String, Object> gb = new java.util.LinkedHashMap<>();
     b.put("generic_writer_data_bytes_per_" + item, Results.round(
         (double) bytes(tables(catalog, data, "bench_generic" + x), gb, item, false) / total, 1));
+    if (catalog instanceof java.io.Closeable c) {
+      c.close();
+    }
   }
 
   /** The tables of {@code data}'s signal under the benchmark's name {@code base} that hold rows. */
@@ -175,6 +178,23 @@ final class WriterBench {
       }
     }
     return out;
+  }
+
+  /**
+   * Fills a fresh topic named {@code topic}, or once more a fresh one named after it when the first fill failed: on
+   * this shared machine the broker has answered one partition's batches with OUT_OF_ORDER_SEQUENCE_NUMBER until
+   * they expired. Returns the topic filled.
+   */
+  private static String fill(LocalInfra infra, BenchData data, String topic, List<byte[]> requests)
+      throws Exception {
+    try {
+      Bench.fillBytes(infra, data.signal.contract(), topic, requests);
+      return topic;
+    } catch (RuntimeException e) {
+      System.out.println("  filling " + topic + " failed (" + e + "); filling " + topic + "_again instead");
+      Bench.fillBytes(infra, data.signal.contract(), topic + "_again", requests);
+      return topic + "_again";
+    }
   }
 
   private static int count(BenchData data, List<byte[]> requests) {
