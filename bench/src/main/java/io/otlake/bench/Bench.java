@@ -142,6 +142,13 @@ public final class Bench {
         try {
           var d = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
           if (d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
+            // a leader in the metadata is not yet a partition that takes writes: the first produce to a topic that
+            // had just got its leaders was answered NOT_LEADER_OR_FOLLOWER, then OUT_OF_ORDER_SEQUENCE_NUMBER until
+            // the batches expired; listing offsets asks each partition's leader itself
+            Map<TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest = new HashMap<>();
+            d.partitions().forEach(p -> latest.put(new TopicPartition(topic, p.partition()),
+                org.apache.kafka.clients.admin.OffsetSpec.latest()));
+            admin.listOffsets(latest).all().get();
             return;
           }
         } catch (java.util.concurrent.ExecutionException e) {

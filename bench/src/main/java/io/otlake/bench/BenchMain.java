@@ -123,7 +123,7 @@ public final class BenchMain {
         for (io.opentelemetry.proto.metrics.v1.Metric.DataCase kind : BenchData.KINDS) {
           BenchData one = BenchData.metricKind(kind);
           step("writer vs Iceberg's generic writer, bytes per data point and per column, " + one.label,
-              () -> WriterBench.run(infra, quick, one, quick ? 30_000 : 100_000, results));
+              () -> WriterBench.run(infra, quick, one, quick ? 60_000 : 200_000, results));
         }
       }
       if (chosen.contains("memory")) {
