@@ -94,6 +94,11 @@ final class GatewayBench {
       itemCounts.add(ScannedRequest.scan(p, unit.contract().tree()).itemCount());
     }
 
+    // created up front, each partition answering: producing into topics the broker auto-created raced with their
+    // leader election (NOT_LEADER_OR_FOLLOWER, then OUT_OF_ORDER_SEQUENCE_NUMBER retried inside the first window)
+    for (String topic : List.of("bench_gateway" + x, "bench_ceiling" + x, "bench_ceiling_sink" + x)) {
+      Bench.ensureTopic(infra, topic);
+    }
     Map<String, String> settings = new HashMap<>();
     settings.put("kafka.bootstrap.servers", infra.bootstrapServers());
     settings.put(GatewayConfig.topicKey(signal), "bench_gateway" + x);
