@@ -10,7 +10,8 @@ import io.otlake.proto.OtlpRecord;
 import io.otlake.proto.Signal;
 import io.otlake.proto.RecordSplitter;
 import io.otlake.proto.signals.TraceContract;
-import io.otlake.proto.wire.ScannedTraces;
+import io.otlake.proto.SignalContract;
+import io.otlake.proto.wire.ScannedRequest;
 import io.otlake.writer.commit.TablePosition;
 import io.otlake.writer.config.WriterConfig;
 import java.util.ArrayList;
@@ -55,19 +56,26 @@ public final class Bench {
 
   /** {@link #fill} from serialized requests. */
   static void fillBytes(LocalInfra infra, String topic, List<byte[]> requests) throws Exception {
+    fillBytes(infra, TraceContract.INSTANCE, topic, requests);
+  }
+
+  /** Produces serialized requests of {@code signal} to {@code topic} exactly as the gateway does. */
+  static void fillBytes(LocalInfra infra, SignalContract signal, String topic, List<byte[]> requests)
+      throws Exception {
     ensureTopic(infra, topic);
     // a generous delivery timeout: on a machine shared with other builds a 4 s default expired batches
     GatewayConfig config = GatewayConfig.load(null, Map.of(),
-        Map.of("kafka.bootstrap.servers", infra.bootstrapServers(), "kafka.topic.traces", topic,
+        Map.of("kafka.bootstrap.servers", infra.bootstrapServers(), GatewayConfig.topicKey(signal.signal()), topic,
             "kafka.delivery-timeout", "60s"));
     RecordSplitter splitter = new RecordSplitter(config.maxRecordBytes());
     try (KafkaSink sink = KafkaSink.create(config)) {
       List<CompletableFuture<Void>> pending = new ArrayList<>();
       for (byte[] r : requests) {
-        List<OtlpRecord> records = splitter.split(ScannedTraces.scan(r).request(), TraceContract.INSTANCE);
+        List<OtlpRecord> records = splitter.split(ScannedRequest.scan(r, signal.tree()), signal);
         CompletableFuture<Void> f;
         while (true) {
-          f = sink.send(Signal.TRACES, records, new io.otlake.gateway.receiver.RequestContext(System.currentTimeMillis()));
+          f = sink.send(signal.signal(), records,
+              new io.otlake.gateway.receiver.RequestContext(System.currentTimeMillis()));
           if (!f.isCompletedExceptionally()) {
             break;
           }
@@ -87,7 +95,8 @@ public final class Bench {
    * otlake's headers: what an OpenTelemetry Collector's kafka exporter writes with the otlp_json encoding (a writer
    * reads them with {@code kafka.default-encoding: otlp_json}). Returns the JSON bytes produced.
    */
-  static long fillJson(LocalInfra infra, String topic, List<byte[]> requests) throws Exception {
+  static long fillJson(LocalInfra infra, BenchData data, String topic, List<byte[]> requests) throws Exception {
+    SignalContract signal = data.signal.contract();
     ensureTopic(infra, topic);
     RecordSplitter splitter = new RecordSplitter(GatewayConfig.load(null, Map.of(),
         Map.of("kafka.bootstrap.servers", infra.bootstrapServers())).maxRecordBytes());
@@ -102,8 +111,8 @@ public final class Bench {
         ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName(),
         ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()))) {
       for (byte[] r : requests) {
-        for (OtlpRecord record : splitter.split(ScannedTraces.scan(r).request(), TraceContract.INSTANCE)) {
-          byte[] json = OtlpJson.traceRequestToJson(ExportTraceServiceRequest.parseFrom(record.value()));
+        for (OtlpRecord record : splitter.split(ScannedRequest.scan(r, signal.tree()), signal)) {
+          byte[] json = OtlpJson.requestToJson(data.parse(record.value()));
           bytes += json.length;
           producer.send(new ProducerRecord<>(topic, record.key(), json));
         }
@@ -133,6 +142,13 @@ public final class Bench {
         try {
           var d = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
           if (d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
+            // a leader in the metadata is not yet a partition that takes writes: the first produce to a topic that
+            // had just got its leaders was answered NOT_LEADER_OR_FOLLOWER, then OUT_OF_ORDER_SEQUENCE_NUMBER until
+            // the batches expired; listing offsets asks each partition's leader itself
+            Map<TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest = new HashMap<>();
+            d.partitions().forEach(p -> latest.put(new TopicPartition(topic, p.partition()),
+                org.apache.kafka.clients.admin.OffsetSpec.latest()));
+            admin.listOffsets(latest).all().get();
             return;
           }
         } catch (java.util.concurrent.ExecutionException e) {
@@ -181,15 +197,33 @@ public final class Bench {
   }
 
   static WriterConfig writerConfig(LocalInfra infra, String topic, String table, Map<String, String> extra) {
+    return writerConfig(infra, io.otlake.writer.signals.traces.TracesSignal.INSTANCE, topic, table, extra);
+  }
+
+  /**
+   * A writer of {@code signal} only, from {@code topic} into tables named after {@code table}: the signal's one
+   * table is {@code table}, each of several is {@link #tableName}.
+   */
+  static WriterConfig writerConfig(LocalInfra infra, io.otlake.writer.signals.WriterSignal<?> signal, String topic,
+      String table, Map<String, String> extra) {
     Map<String, String> o = new HashMap<>(infra.writerOverrides());
-    o.put("kafka.topic.traces", topic);
+    o.put("signals", signal.signal().headerValue());
+    o.put("kafka.topic." + signal.signal().headerValue(), topic);
     o.put("kafka.group-id", groupOf(topic));
-    o.put("table.traces", table);
+    for (io.otlake.writer.signals.TableUnit<?> unit : signal.tables()) {
+      o.put(WriterConfig.tableKey(unit.defaultName()), tableName(signal, unit, table));
+    }
     o.put("metrics.port", "-1");
     // the peers do no table maintenance; a scheduled run landing in a timed window would skew the ratios
     o.put("maintenance.enabled", "false");
     o.putAll(extra);
     return WriterConfig.load(null, Map.of(), o);
+  }
+
+  /** The benchmark's name of one of a signal's tables: {@code base}, or {@code base__<unit>} for one of several. */
+  static String tableName(io.otlake.writer.signals.WriterSignal<?> signal, io.otlake.writer.signals.TableUnit<?> unit,
+      String base) {
+    return signal.tables().size() == 1 ? base : base + "__" + unit.defaultName();
   }
 
   static void sleep(long millis) {

@@ -16,13 +16,17 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
- * {@code bench/run [--quick] [--only NAME,...] [--data lean|rich|both]}: runs the benchmarks on real parts started
+ * {@code bench/run [--quick] [--only NAME,...] [--data lean|rich|both]}: runs the benchmarks (NAME: gateway,
+ * gateway-logs, gateway-metrics: the gateway per signal; writer (spans, per --data), writer-logs, writer-metrics (the
+ * demo mix, then each point kind alone): the writer per signal with bytes at rest; overload, memory, freshness, heap,
+ * jmh) on real parts started
  * here (a Kafka broker and S3Proxy as their own processes), merges its figures into bench/results.json (figures it
  * did not measure keep their earlier values, and {@code provenance} says which run made each) and writes
  * BENCHMARKS.md from it. {@code bench/run --report} only rewrites BENCHMARKS.md (after an edit of bench/ANALYSIS.md).
  */
 public final class BenchMain {
-  private static final String ALL = "gateway,overload,writer,memory,freshness,heap,jmh";
+  private static final String ALL =
+      "gateway,gateway-logs,gateway-metrics,overload,writer,writer-logs,writer-metrics,memory,freshness,heap,jmh";
 
   private BenchMain() {}
 
@@ -50,10 +54,10 @@ public final class BenchMain {
         System.exit(2);
       }
     }
-    List<WriterBench.DataSet> dataSets = switch (dataFlag) {
-      case "lean" -> List.of(WriterBench.DataSet.LEAN);
-      case "rich" -> List.of(WriterBench.DataSet.RICH);
-      default -> List.of(WriterBench.DataSet.LEAN, WriterBench.DataSet.RICH);
+    List<BenchData> dataSets = switch (dataFlag) {
+      case "lean" -> List.of(BenchData.LEAN);
+      case "rich" -> List.of(BenchData.RICH);
+      default -> List.of(BenchData.LEAN, BenchData.RICH);
     };
     final boolean quick = quickFlag;
     final String only = onlyFlag;
@@ -72,16 +76,28 @@ public final class BenchMain {
     run.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
     run.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
     long started = System.nanoTime();
-    if (java.util.Arrays.asList(only.split(",")).contains("gateway")) {
+    List<String> chosen = java.util.Arrays.asList(only.split(","));
+    for (String name : chosen) {
+      if (!java.util.Arrays.asList(ALL.split(",")).contains(name)) {
+        System.err.println("bench/run: no benchmark " + name + "; --only takes " + ALL);
+        System.exit(2);
+      }
+    }
+    if (chosen.contains("gateway") || chosen.contains("gateway-logs") || chosen.contains("gateway-metrics")) {
       // its own broker: the gateway benchmark leaves gigabytes in Kafka, and the writer measured ~20% slower on a
       // broker still flushing them
       Path gatewayLake = Files.createTempDirectory(out, "lake-gateway-");
       try (LocalInfra infra = LocalInfra.start(gatewayLake, 0, 0, 4)) {
-        step("gateway vs a plain Kafka producer", () -> GatewayBench.run(infra, quick, results));
+        for (GatewayBench.Load load : GatewayBench.loads()) {
+          if (chosen.contains(load.benchName())) {
+            step("gateway vs a plain Kafka producer, " + load.unit().contract().signal().headerValue(),
+                () -> GatewayBench.run(infra, quick, load, results));
+          }
+        }
       }
       deleteQuietly(gatewayLake);
     }
-    if (only.contains("overload")) {
+    if (chosen.contains("overload")) {
       Path overloadLake = Files.createTempDirectory(out, "lake-overload-");
       try (LocalInfra infra = LocalInfra.start(overloadLake, 0, 0, 4)) {
         step("gateway under 10x overload", () -> OverloadBench.run(infra, quick, results));
@@ -89,24 +105,39 @@ public final class BenchMain {
       deleteQuietly(overloadLake);
     }
     try (LocalInfra infra = LocalInfra.start(lake, 0, 0, 4)) {
-      if (java.util.Arrays.asList(only.split(",")).contains("writer")) {
-        for (WriterBench.DataSet data : dataSets) {
-          step("writer vs Iceberg's generic writer, bytes per span and per column, " + data.name().toLowerCase()
-              + " data", () -> WriterBench.run(infra, quick, data, results));
+      if (chosen.contains("writer")) {
+        for (BenchData data : dataSets) {
+          step("writer vs Iceberg's generic writer, bytes per span and per column, " + data.label,
+              () -> WriterBench.run(infra, quick, data, results));
         }
       }
-      if (java.util.Arrays.asList(only.split(",")).contains("memory")) {
+      if (chosen.contains("writer-logs")) {
+        step("writer vs Iceberg's generic writer, bytes per log record and per column, " + BenchData.LOGS.label,
+            () -> WriterBench.run(infra, quick, BenchData.LOGS, results));
+      }
+      if (chosen.contains("writer-metrics")) {
+        step("writer vs Iceberg's generic writer, bytes per data point, " + BenchData.METRICS.label,
+            () -> WriterBench.run(infra, quick, BenchData.METRICS, results));
+        // each kind on its own: fewer points, since the rare kinds (one gauge and one summary point per service and
+        // export) take the demo's whole stream to collect
+        for (io.opentelemetry.proto.metrics.v1.Metric.DataCase kind : BenchData.KINDS) {
+          BenchData one = BenchData.metricKind(kind);
+          step("writer vs Iceberg's generic writer, bytes per data point and per column, " + one.label,
+              () -> WriterBench.run(infra, quick, one, quick ? 60_000 : 200_000, results));
+        }
+      }
+      if (chosen.contains("memory")) {
         step("writer process with -Xmx512m against -Xmx2g, rich data",
             () -> MemoryBench.run(infra, quick, lake, results));
       }
-      if (only.contains("freshness")) {
+      if (chosen.contains("freshness")) {
         step("freshness at default settings", () -> FreshnessBench.run(infra, quick, results));
       }
-      if (only.contains("heap")) {
+      if (chosen.contains("heap")) {
         step("writer heap with ~1,000 live partitions", () -> HeapBench.run(infra, quick, results));
       }
     }
-    if (only.contains("jmh")) {
+    if (chosen.contains("jmh")) {
       step("JMH hot paths", () -> jmh(quick, results));
     }
     run.put("seconds", Math.round((System.nanoTime() - started) / 1e9));
@@ -118,6 +149,10 @@ public final class BenchMain {
     Files.writeString(home.resolve("BENCHMARKS.md"), Report.markdown(all, home), StandardCharsets.UTF_8);
     System.out.println(results.toJson());
     deleteQuietly(lake);
+    if (!FAILED.isEmpty()) {
+      System.out.println("failed (their earlier figures kept): " + FAILED);
+      System.exit(1);
+    }
     System.exit(0);
   }
 
@@ -125,11 +160,24 @@ public final class BenchMain {
     void run() throws Exception;
   }
 
-  private static void step(String name, Step step) throws Exception {
+  /** Names of the steps that failed; their figures keep their earlier values in results.json. */
+  private static final List<String> FAILED = new java.util.ArrayList<>();
+
+  /**
+   * Runs one benchmark; one that fails (on this shared machine, a broker that expired a fill's batches) is reported
+   * and the run goes on, so that the figures of the others are still merged into results.json.
+   */
+  private static void step(String name, Step step) {
     System.out.println("== " + name);
     long t0 = System.nanoTime();
-    step.run();
-    System.out.printf(Locale.ROOT, "   done in %.0f s%n", (System.nanoTime() - t0) / 1e9);
+    try {
+      step.run();
+      System.out.printf(Locale.ROOT, "   done in %.0f s%n", (System.nanoTime() - t0) / 1e9);
+    } catch (Exception | AssertionError e) {
+      FAILED.add(name);
+      System.out.printf(Locale.ROOT, "   FAILED after %.0f s: %s%n", (System.nanoTime() - t0) / 1e9, e);
+      e.printStackTrace(System.out);
+    }
   }
 
   private static void jmh(boolean quick, Results results) throws Exception {

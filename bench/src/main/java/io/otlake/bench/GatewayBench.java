@@ -8,8 +8,6 @@ import io.grpc.MethodDescriptor;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.StreamObserver;
-import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
-import io.opentelemetry.proto.collector.trace.v1.TraceServiceGrpc;
 import io.otlake.gateway.GatewayServer;
 import io.otlake.gateway.config.GatewayConfig;
 import io.otlake.gateway.kafka.KafkaSink;
@@ -18,8 +16,13 @@ import io.otlake.local.LocalInfra;
 import io.otlake.proto.OtlpRecord;
 import io.otlake.proto.RecordHeaders;
 import io.otlake.proto.RecordSplitter;
-import io.otlake.proto.signals.TraceContract;
-import io.otlake.proto.wire.ScannedTraces;
+import io.otlake.gateway.signals.SignalUnit;
+import io.otlake.gateway.signals.Signals;
+import io.otlake.proto.Signal;
+import io.otlake.proto.wire.ScannedRequest;
+import io.otlake.writer.testing.DemoLogs;
+import io.otlake.writer.testing.DemoMetrics;
+import java.util.function.IntFunction;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -30,9 +33,10 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
- * Acknowledged spans per second through the gateway over OTLP/gRPC and over OTLP/HTTP (protobuf), each driven by
- * pre-serialized requests on many concurrent calls, against the ceiling of a plain KafkaProducer sending the same records with the same settings
- * to the same broker.
+ * Acknowledged items (spans, log records, data points) per second through the gateway over OTLP/gRPC and over
+ * OTLP/HTTP (protobuf), each driven by pre-serialized requests on many concurrent calls, against the ceiling of a
+ * plain KafkaProducer sending the same records with the same settings to the same broker. One signal per call
+ * ({@link Load}); its gRPC method, HTTP path, record split and topic come from the gateway's own unit of the signal.
  */
 final class GatewayBench {
   private static final int CONCURRENCY = 32;
@@ -41,22 +45,63 @@ final class GatewayBench {
 
   private GatewayBench() {}
 
-  static void run(LocalInfra infra, boolean quick, Results results) throws Exception {
+  /**
+   * One signal's load: its {@code --only} name, the suffix of its result keys (traces keep the keys they always
+   * had), the item's name in keys (singular and plural), the gateway's unit, and its demo requests of ~512 items.
+   */
+  record Load(String benchName, String suffix, String item, String items, SignalUnit unit,
+      IntFunction<List<byte[]>> requests) {}
+
+  /** The three signals' loads: demo spans, demo logs, demo metrics (the five kinds in the demo's proportions). */
+  static List<Load> loads() {
+    long hourAgo = System.currentTimeMillis() * 1_000_000L - 3_600_000_000_000L;
+    return List.of(
+        new Load("gateway", "", "span", "spans", unit(Signal.TRACES), n -> {
+          DemoTelemetry demo = new DemoTelemetry(7, hourAgo, 200, 1);
+          return repeat(n, () -> demo.request(512).toByteArray());
+        }),
+        new Load("gateway-logs", "_logs", "log_record", "log_records", unit(Signal.LOGS), n -> {
+          DemoLogs demo = new DemoLogs(7, hourAgo);
+          return repeat(n, () -> demo.request(512).toByteArray());
+        }),
+        new Load("gateway-metrics", "_metrics", "data_point", "data_points", unit(Signal.METRICS), n -> {
+          DemoMetrics demo = new DemoMetrics(7, hourAgo);
+          return repeat(n, () -> demo.request(512).toByteArray());
+        }));
+  }
+
+  private static SignalUnit unit(Signal signal) {
+    return Signals.ALL.stream().filter(u -> u.contract().signal() == signal).findFirst().orElseThrow();
+  }
+
+  private static List<byte[]> repeat(int n, java.util.function.Supplier<byte[]> request) {
+    List<byte[]> out = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      out.add(request.get());
+    }
+    return out;
+  }
+
+  static void run(LocalInfra infra, boolean quick, Load load, Results results) throws Exception {
     int requests = quick ? 40 : 120;
-    int spansPerRequest = 512;
     long seconds = quick ? 12 : 25;
-    DemoTelemetry demo = new DemoTelemetry(7, System.currentTimeMillis() * 1_000_000L - 3_600_000_000_000L, 200, 1);
-    List<byte[]> payloads = new ArrayList<>();
-    List<Integer> spanCounts = new ArrayList<>();
-    for (int i = 0; i < requests; i++) {
-      ExportTraceServiceRequest r = demo.request(spansPerRequest);
-      payloads.add(r.toByteArray());
-      spanCounts.add(Bench.spanCount(r));
+    SignalUnit unit = load.unit();
+    Signal signal = unit.contract().signal();
+    String x = load.suffix();
+    List<byte[]> payloads = load.requests().apply(requests);
+    List<Integer> itemCounts = new ArrayList<>();
+    for (byte[] p : payloads) {
+      itemCounts.add(ScannedRequest.scan(p, unit.contract().tree()).itemCount());
     }
 
+    // created up front, each partition answering: producing into topics the broker auto-created raced with their
+    // leader election (NOT_LEADER_OR_FOLLOWER, then OUT_OF_ORDER_SEQUENCE_NUMBER retried inside the first window)
+    for (String topic : List.of("bench_gateway" + x, "bench_ceiling" + x, "bench_ceiling_sink" + x)) {
+      Bench.ensureTopic(infra, topic);
+    }
     Map<String, String> settings = new HashMap<>();
     settings.put("kafka.bootstrap.servers", infra.bootstrapServers());
-    settings.put("kafka.topic.traces", "bench_gateway");
+    settings.put(GatewayConfig.topicKey(signal), "bench_gateway" + x);
     settings.put("grpc.host", "127.0.0.1");
     settings.put("grpc.port", "0");
     settings.put("http.host", "127.0.0.1");
@@ -66,7 +111,7 @@ final class GatewayBench {
     GatewayConfig config = GatewayConfig.load(null, Map.of(), settings);
 
     Map<String, String> sinkSettings = new HashMap<>(settings);
-    sinkSettings.put("kafka.topic.traces", "bench_ceiling_sink");
+    sinkSettings.put(GatewayConfig.topicKey(signal), "bench_ceiling_sink" + x);
     GatewayConfig sinkConfig = GatewayConfig.load(null, Map.of(), sinkSettings);
     // rounds of the four peers one after the other, ratios per round and their medians: single runs here move by
     // +-15%, and a round's phases are close enough in time to share the machine's mood
@@ -78,49 +123,63 @@ final class GatewayBench {
     try (GatewayServer server = GatewayServer.start(config)) {
       for (int round = 0; round < rounds; round++) {
         long warmup = round == 0 ? WARMUP_SECONDS : 5;
-        plains.add(ceiling(config, payloads, spanCounts, new Window(seconds, warmup)));
-        sinks.add(ceilingThroughSink(sinkConfig, spanCounts, payloads, new Window(seconds, warmup)));
-        grpcs.add(drive(server.grpcPort(), payloads, spanCounts, new Window(seconds, warmup)));
-        https.add(driveHttp(server.httpPort(), payloads, spanCounts, new Window(seconds, warmup)));
+        plains.add(ceiling(config, unit, "bench_ceiling" + x, payloads, itemCounts, new Window(seconds, warmup)));
+        sinks.add(ceilingThroughSink(sinkConfig, unit, itemCounts, payloads, new Window(seconds, warmup)));
+        grpcs.add(drive(server.grpcPort(), unit, payloads, itemCounts, new Window(seconds, warmup)));
+        https.add(driveHttp(server.httpPort(), unit, payloads, itemCounts, new Window(seconds, warmup)));
       }
     }
     List<Rate> ceilings = new ArrayList<>();
     List<Double> grpcRatios = new ArrayList<>();
     List<Double> httpRatios = new ArrayList<>();
     for (int r = 0; r < rounds; r++) {
-      Rate c = plains.get(r).spansPerSecond() >= sinks.get(r).spansPerSecond() ? plains.get(r) : sinks.get(r);
+      Rate c = plains.get(r).itemsPerSecond() >= sinks.get(r).itemsPerSecond() ? plains.get(r) : sinks.get(r);
       ceilings.add(c);
-      grpcRatios.add(grpcs.get(r).spansPerSecond() / c.spansPerSecond());
-      httpRatios.add(https.get(r).spansPerSecond() / c.spansPerSecond());
+      grpcRatios.add(grpcs.get(r).itemsPerSecond() / c.itemsPerSecond());
+      httpRatios.add(https.get(r).itemsPerSecond() / c.itemsPerSecond());
     }
-    Map<String, Object> s = results.section("gateway");
-    s.put("spans_per_second", Math.round(median(grpcs, Rate::spansPerSecond)));
-    s.put("http_protobuf_spans_per_second", Math.round(median(https, Rate::spansPerSecond)));
-    s.put("ceiling_spans_per_second", Math.round(median(ceilings, Rate::spansPerSecond)));
+    String items = load.items();
+    String item = load.item();
+    Map<String, Object> s = results.section("gateway" + x);
+    s.put(items + "_per_second", Math.round(median(grpcs, Rate::itemsPerSecond)));
+    s.put("http_protobuf_" + items + "_per_second", Math.round(median(https, Rate::itemsPerSecond)));
+    s.put("ceiling_" + items + "_per_second", Math.round(median(ceilings, Rate::itemsPerSecond)));
     s.put("rounds", rounds);
-    s.put("grpc_spans_per_second_runs", runs(grpcs, Rate::spansPerSecond));
-    s.put("http_spans_per_second_runs", runs(https, Rate::spansPerSecond));
-    s.put("ceiling_plain_producer_one_thread_runs", runs(plains, Rate::spansPerSecond));
-    s.put("ceiling_gateway_sink_runs", runs(sinks, Rate::spansPerSecond));
+    s.put("grpc_" + items + "_per_second_runs", runs(grpcs, Rate::itemsPerSecond));
+    s.put("http_" + items + "_per_second_runs", runs(https, Rate::itemsPerSecond));
+    s.put("ceiling_plain_producer_one_thread_runs", runs(plains, Rate::itemsPerSecond));
+    s.put("ceiling_gateway_sink_runs", runs(sinks, Rate::itemsPerSecond));
     s.put("grpc_ratio_runs", grpcRatios.stream().map(v -> Results.round(v, 3)).toList());
     s.put("http_ratio_runs", httpRatios.stream().map(v -> Results.round(v, 3)).toList());
     s.put("ceiling_note", "per round, the higher of a plain KafkaProducer sending the split records from one thread"
         + " and the gateway's own KafkaSink sending them from memory; headline ratios are medians of the rounds' ratios");
-    s.put("cpu_us_per_span_grpc", Results.round(median(grpcs, Rate::cpuMicrosPerSpan), 3));
-    s.put("cpu_us_per_span_http", Results.round(median(https, Rate::cpuMicrosPerSpan), 3));
-    s.put("cpu_us_per_span_ceiling", Results.round(median(ceilings, Rate::cpuMicrosPerSpan), 3));
+    s.put("cpu_us_per_" + item + "_grpc", Results.round(median(grpcs, Rate::cpuMicrosPerItem), 3));
+    s.put("cpu_us_per_" + item + "_http", Results.round(median(https, Rate::cpuMicrosPerItem), 3));
+    s.put("cpu_us_per_" + item + "_ceiling", Results.round(median(ceilings, Rate::cpuMicrosPerItem), 3));
     s.put("cpu_note", "CPU time of the bench JVM (gateway, load generator or producer) and the broker inside the"
-        + " measuring window, per acknowledged span; ceiling CPU / gateway CPU is the ratio a quiet machine would show");
-    s.put("cpu_ratio_grpc", Results.round(median(ceilings, Rate::cpuMicrosPerSpan)
-        / median(grpcs, Rate::cpuMicrosPerSpan), 3));
-    s.put("cpu_ratio_http", Results.round(median(ceilings, Rate::cpuMicrosPerSpan)
-        / median(https, Rate::cpuMicrosPerSpan), 3));
+        + " measuring window, per acknowledged " + item.replace('_', ' ')
+        + "; ceiling CPU / gateway CPU is the ratio a quiet machine would show");
+    s.put("cpu_ratio_grpc", Results.round(median(ceilings, Rate::cpuMicrosPerItem)
+        / median(grpcs, Rate::cpuMicrosPerItem), 3));
+    s.put("cpu_ratio_http", Results.round(median(ceilings, Rate::cpuMicrosPerItem)
+        / median(https, Rate::cpuMicrosPerItem), 3));
     s.put("concurrent_calls", CONCURRENCY);
-    double meanSpans = spanCounts.stream().mapToInt(Integer::intValue).average().orElse(0);
-    s.put("spans_per_request", Results.round(meanSpans, 1));
+    double meanItems = itemCounts.stream().mapToInt(Integer::intValue).average().orElse(0);
+    s.put(items + "_per_request", Results.round(meanItems, 1));
+    s.put("records_per_request", Results.round(recordsPerRequest(config, unit, payloads), 1));
+    s.put("request_bytes_mean", Math.round(payloads.stream().mapToInt(p -> p.length).average().orElse(0)));
     s.put("measured_seconds_per_run", seconds);
-    results.put("gateway_ratio", Results.round(median(grpcRatios, v -> v), 3));
-    results.put("gateway_http_ratio", Results.round(median(httpRatios, v -> v), 3));
+    results.put("gateway" + x + "_ratio", Results.round(median(grpcRatios, v -> v), 3));
+    results.put("gateway" + x + "_http_ratio", Results.round(median(httpRatios, v -> v), 3));
+  }
+
+  private static double recordsPerRequest(GatewayConfig config, SignalUnit unit, List<byte[]> payloads)
+      throws Exception {
+    long records = 0;
+    for (List<OtlpRecord> r : splitAll(config, unit, payloads)) {
+      records += r.size();
+    }
+    return (double) records / payloads.size();
   }
 
   private static <T> double median(List<T> values, java.util.function.ToDoubleFunction<T> f) {
@@ -133,26 +192,27 @@ final class GatewayBench {
   }
 
   /** The records the gateway makes of each request. */
-  private static List<List<OtlpRecord>> splitAll(GatewayConfig config, List<byte[]> payloads) throws Exception {
+  private static List<List<OtlpRecord>> splitAll(GatewayConfig config, SignalUnit unit, List<byte[]> payloads)
+      throws Exception {
     RecordSplitter splitter = new RecordSplitter(config.maxRecordBytes());
     List<List<OtlpRecord>> split = new ArrayList<>();
     for (byte[] p : payloads) {
-      split.add(splitter.split(ScannedTraces.scan(p).request(), TraceContract.INSTANCE));
+      split.add(splitter.split(ScannedRequest.scan(p, unit.contract().tree()), unit.contract()));
     }
     return split;
   }
 
-  /** Acknowledged spans per second in a measuring window, and the CPU they took. */
-  record Rate(double spansPerSecond, double cpuMicrosPerSpan) {}
+  /** Acknowledged items per second in a measuring window, and the CPU they took. */
+  record Rate(double itemsPerSecond, double cpuMicrosPerItem) {}
 
   /** The same records as the gateway would produce, from a plain producer with the gateway's settings. */
-  private static Rate ceiling(GatewayConfig config, List<byte[]> payloads, List<Integer> spanCounts, Window w)
-      throws Exception {
-    List<List<OtlpRecord>> split = splitAll(config, payloads);
+  private static Rate ceiling(GatewayConfig config, SignalUnit unit, String topic, List<byte[]> payloads,
+      List<Integer> spanCounts, Window w) throws Exception {
+    List<List<OtlpRecord>> split = splitAll(config, unit, payloads);
     Map<String, Object> props = KafkaSink.producerProperties(config);
     // the headers the gateway's records carry, so that the ceiling sends the same bytes
     List<org.apache.kafka.common.header.Header> headers = List.of(
-        header(RecordHeaders.SIGNAL, "traces"), header(RecordHeaders.ENCODING, "otlp_proto"),
+        header(RecordHeaders.SIGNAL, unit.contract().signal().headerValue()), header(RecordHeaders.ENCODING, "otlp_proto"),
         header(RecordHeaders.RECEIVED_AT_MS, Long.toString(System.currentTimeMillis())),
         header(RecordHeaders.FORMAT_VERSION, RecordHeaders.CURRENT_FORMAT_VERSION));
     // one sending thread: the producer compresses inside send, under the partition batch's lock, and two threads
@@ -163,7 +223,7 @@ final class GatewayBench {
         List<OtlpRecord> records = split.get(k);
         AtomicLong pending = new AtomicLong(records.size());
         for (OtlpRecord r : records) {
-          producer.send(new ProducerRecord<>("bench_ceiling", null, r.key(), r.value(), headers), (m, e) -> {
+          producer.send(new ProducerRecord<>(topic, null, r.key(), r.value(), headers), (m, e) -> {
             if (pending.decrementAndGet() == 0) {
               done.accept(e == null);
             }
@@ -174,11 +234,11 @@ final class GatewayBench {
   }
 
   /** The same records through the gateway's own sink, straight from memory: its producing path without receiving. */
-  private static Rate ceilingThroughSink(GatewayConfig config, List<Integer> spanCounts, List<byte[]> payloads,
-      Window w) throws Exception {
-    List<List<OtlpRecord>> split = splitAll(config, payloads);
+  private static Rate ceilingThroughSink(GatewayConfig config, SignalUnit unit, List<Integer> spanCounts,
+      List<byte[]> payloads, Window w) throws Exception {
+    List<List<OtlpRecord>> split = splitAll(config, unit, payloads);
     try (KafkaSink sink = KafkaSink.create(config)) {
-      return pump(w, spanCounts, (k, done) -> sink.send(io.otlake.proto.Signal.TRACES, split.get(k),
+      return pump(w, spanCounts, (k, done) -> sink.send(unit.contract().signal(), split.get(k),
           new io.otlake.gateway.receiver.RequestContext(System.currentTimeMillis())).whenComplete((v, e) -> done.accept(e == null)));
     }
   }
@@ -187,9 +247,9 @@ final class GatewayBench {
     return new org.apache.kafka.common.header.internals.RecordHeader(key, RecordHeaders.utf8(value));
   }
 
-  private static Rate drive(int port, List<byte[]> payloads, List<Integer> spanCounts, Window w)
+  private static Rate drive(int port, SignalUnit unit, List<byte[]> payloads, List<Integer> spanCounts, Window w)
       throws Exception {
-    MethodDescriptor<byte[], byte[]> export = TraceServiceGrpc.getExportMethod().toBuilder(RawBytes.INSTANCE, RawBytes.INSTANCE)
+    MethodDescriptor<byte[], byte[]> export = unit.exportMethod().toBuilder(RawBytes.INSTANCE, RawBytes.INSTANCE)
         .build();
     List<ManagedChannel> channels = new ArrayList<>();
     for (int c = 0; c < 4; c++) {
@@ -255,11 +315,11 @@ final class GatewayBench {
    * OTLP/HTTP exporters send them, written from pre-built bytes (request line, headers and body) and read back by
    * status line and Content-Length: the cheapest client there can be, so that what is measured is the server.
    */
-  private static Rate driveHttp(int port, List<byte[]> payloads, List<Integer> spanCounts, Window w)
-      throws Exception {
+  private static Rate driveHttp(int port, SignalUnit unit, List<byte[]> payloads, List<Integer> spanCounts,
+      Window w) throws Exception {
     List<byte[]> wire = new ArrayList<>();
     for (byte[] p : payloads) {
-      byte[] head = ("POST /v1/traces HTTP/1.1\r\nHost: 127.0.0.1:" + port
+      byte[] head = ("POST " + unit.httpPath() + " HTTP/1.1\r\nHost: 127.0.0.1:" + port
           + "\r\nContent-Type: application/x-protobuf\r\nContent-Length: " + p.length + "\r\n\r\n")
           .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
       byte[] all = java.util.Arrays.copyOf(head, head.length + p.length);

@@ -1,6 +1,5 @@
 package io.otlake.bench;
 
-import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.otlake.local.LocalInfra;
 import io.otlake.writer.table.Catalogs;
 import java.io.IOException;
@@ -40,9 +39,9 @@ final class MemoryBench {
     String topic = "bench_memory";
     List<byte[]> requests = new ArrayList<>();
     int total = 0;
-    for (ExportTraceServiceRequest r : WriterBench.DataSet.RICH.requests(spans)) {
-      requests.add(r.toByteArray());
-      total += Bench.spanCount(r);
+    for (byte[] r : BenchData.RICH.requests(spans)) {
+      requests.add(r);
+      total += BenchData.RICH.itemCount(r);
     }
     Bench.fillBytes(infra, topic, requests);
     requests = null;

@@ -8,6 +8,10 @@ import java.util.Map;
 
 /** BENCHMARKS.md: the run's figures, then the hand-written analysis kept in bench/ANALYSIS.md. */
 final class Report {
+  /** The metric point kinds as their tables and result keys name them. */
+  static final java.util.List<String> KINDS = BenchData.KINDS.stream()
+      .map(k -> k.name().toLowerCase(java.util.Locale.ROOT)).toList();
+
   private Report() {}
 
   @SuppressWarnings("unchecked")
@@ -19,6 +23,11 @@ final class Report {
         .append("same run on the same machine, so they hold up better than absolute numbers on a shared machine. ")
         .append("A partial run (`--only`, `--data`) replaces only the figures it measured; `provenance` at the end ")
         .append("names the run behind each.\n\n");
+    sb.append("Run one part with `bench/run --quick --only NAME[,NAME...]`: `gateway`, `gateway-logs`, ")
+        .append("`gateway-metrics` (the gateway per signal against the producer ceiling), `writer` (spans; ")
+        .append("`--data lean|rich|both`), `writer-logs`, `writer-metrics` (the demo mix of the five kinds, then each ")
+        .append("kind alone; the writer per signal against Iceberg's generic writer, with bytes at rest), `overload`, ")
+        .append("`memory`, `freshness`, `heap`, `jmh`. Without `--only` every part runs.\n\n");
     sb.append("| headline | value | target |\n|---|---|---|\n");
     row(sb, results, "gateway_ratio", "acknowledged spans/s through the gateway (OTLP/gRPC) / Kafka producer ceiling", ">= 0.8");
     row(sb, results, "gateway_http_ratio", "the same over OTLP/HTTP with protobuf bodies", ">= 0.8");
@@ -33,6 +42,32 @@ final class Report {
         "writer CPU per rich span in steady state, OTLP protobuf records (µs)", "<= 10");
     sub(sb, results, "writer_rich", "json_cpu_us_per_span_steady",
         "writer CPU per rich span in steady state, OTLP/JSON records (µs)", "<= 15");
+    row(sb, results, "gateway_logs_ratio", "acknowledged log records/s through the gateway (OTLP/gRPC) / Kafka producer"
+        + " ceiling, demo logs", ">= 0.8");
+    row(sb, results, "gateway_logs_http_ratio", "the same over OTLP/HTTP with protobuf bodies", ">= 0.8");
+    row(sb, results, "gateway_metrics_ratio", "acknowledged data points/s through the gateway (OTLP/gRPC) / Kafka"
+        + " producer ceiling, demo metrics", ">= 0.8");
+    row(sb, results, "gateway_metrics_http_ratio", "the same over OTLP/HTTP with protobuf bodies", ">= 0.8");
+    row(sb, results, "writer_ratio_logs", "committed log records/s / Iceberg generic writer rows/s, demo logs",
+        ">= 2.5");
+    row(sb, results, "writer_ratio_metrics", "committed data points/s / Iceberg generic writer rows/s, demo mix of the"
+        + " five kinds", ">= 2.5");
+    for (String kind : KINDS) {
+      row(sb, results, "writer_ratio_metrics_" + kind, "the same, " + kind.replace('_', ' ') + " points only",
+          ">= 2.5");
+    }
+    row(sb, results, "bytes_per_log_record", "data file bytes per log record at rest", "");
+    sub(sb, results, "bytes_logs", "otlp_protobuf_zstd_bytes_per_log_record",
+        "OTLP protobuf + zstd of the same log records, per record", "");
+    row(sb, results, "bytes_per_data_point", "data file bytes per data point at rest, demo mix", "");
+    sub(sb, results, "bytes_metrics", "otlp_protobuf_zstd_bytes_per_data_point",
+        "OTLP protobuf + zstd of the same points, per point", "");
+    for (String kind : KINDS) {
+      row(sb, results, "bytes_per_data_point_" + kind, "data file bytes per " + kind.replace('_', ' ')
+          + " point at rest", "");
+      sub(sb, results, "bytes_metrics_" + kind, "otlp_protobuf_zstd_bytes_per_data_point",
+          "OTLP protobuf + zstd of the same " + kind.replace('_', ' ') + " points, per point", "");
+    }
     row(sb, results, "writer_heap_512m_to_2g_ratio", "writer spans/s with -Xmx512m / with -Xmx2g, rich spans",
         "near 1");
     row(sb, results, "freshness_p99_s", "acknowledgement to visible in the table, p99 (s)", "<= 10");

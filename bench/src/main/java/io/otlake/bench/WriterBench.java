@@ -1,10 +1,8 @@
 package io.otlake.bench;
 
-import io.otlake.writer.testing.DemoTelemetry;
-import io.otlake.writer.testing.RichTelemetry;
+import io.otlake.writer.signals.TableUnit;
 import org.apache.iceberg.types.TypeUtil;
 import org.apache.iceberg.types.Types;
-import io.otlake.writer.testing.SpanRows;
 
 import com.github.luben.zstd.Zstd;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
@@ -16,7 +14,6 @@ import io.otlake.writer.WriterService;
 
 import io.otlake.writer.table.Catalogs;
 import io.otlake.writer.table.Tables;
-import io.otlake.writer.signals.traces.TraceTable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -32,90 +29,59 @@ import org.apache.iceberg.io.FileInfo;
 import org.apache.iceberg.io.SupportsPrefixOperations;
 
 /**
- * Committed spans per second from a pre-filled topic into Iceberg on the S3 API server, against Iceberg's own
- * generic Parquet writer writing the same rows from memory into the same table layout; the writer's CPU per span
- * (in steady state, and with start-up); the same for OTLP/JSON records; bytes per span at rest beside OTLP
- * protobuf and zstd-compressed OTLP, and per column (compressed column chunks summed over the files, from the
- * footers as Iceberg's column_sizes metrics record them). One data set per call: {@link DataSet}.
+ * Committed items (spans, log records, data points) per second from a pre-filled topic into Iceberg on the S3 API
+ * server, against Iceberg's own generic Parquet writer writing the same rows from memory into the same table layout;
+ * the writer's CPU per item (in steady state, and with start-up); the same for OTLP/JSON records; bytes per item at
+ * rest beside OTLP protobuf and zstd-compressed OTLP, and per column (compressed column chunks summed over the files,
+ * from the footers as Iceberg's column_sizes metrics record them). One data set ({@link BenchData}) per call; the
+ * signal's tables are its {@code WriterSignal}'s, so nothing here knows which signal it measures.
  */
 final class WriterBench {
   private WriterBench() {}
 
-  /** The two data sets: today's lean demo spans and issue 13's attribute-rich ones. */
-  enum DataSet {
-    LEAN(""), RICH("_rich");
-
-    /** Appended to result keys and table names; the lean set keeps the keys it always had. */
-    final String suffix;
-
-    DataSet(String suffix) {
-      this.suffix = suffix;
-    }
-
-    List<ExportTraceServiceRequest> requests(int spans) {
-      List<ExportTraceServiceRequest> out = new ArrayList<>();
-      int n = 0;
-      if (this == LEAN) {
-        DemoTelemetry demo = new DemoTelemetry(11, System.currentTimeMillis() * 1_000_000L - 7_200_000_000_000L,
-            200, 1);
-        while (n < spans) {
-          ExportTraceServiceRequest r = demo.request(512);
-          out.add(r);
-          n += Bench.spanCount(r);
-        }
-      } else {
-        // two days of traffic ending about now
-        RichTelemetry rich = new RichTelemetry(11,
-            System.currentTimeMillis() * 1_000_000L - RichTelemetry.TWO_DAYS_NANOS - 3_600_000_000_000L, spans);
-        while (n < spans) {
-          ExportTraceServiceRequest r = rich.request(512);
-          out.add(r);
-          n += Bench.spanCount(r);
-        }
-      }
-      return out;
-    }
-  }
-
   /** A timed writer run: work nanoseconds, and CPU nanoseconds of this JVM with and without start-up. */
   record Timed(long nanos, long steadyCpuNanos) {}
 
-  static void run(LocalInfra infra, boolean quick, DataSet data, Results results) throws Exception {
-    int spans = quick ? 150_000 : 600_000;
+  static void run(LocalInfra infra, boolean quick, BenchData data, Results results) throws Exception {
+    run(infra, quick, data, quick ? 150_000 : 600_000, results);
+  }
+
+  static void run(LocalInfra infra, boolean quick, BenchData data, int wanted, Results results) throws Exception {
     String x = data.suffix;
-    String topic = "bench_writer" + x;
+    String topic;
     // kept serialized: as message objects they were gigabytes of live heap, and the GC pauses that made in this
     // JVM (100-400 ms each) fell on whichever writer was running
-    List<byte[]> requests = new ArrayList<>();
+    List<byte[]> requests = data.requests(wanted);
     long otlpBytes = 0;
     long zstdBytes = 0;
     int total = 0;
-    for (ExportTraceServiceRequest r : data.requests(spans)) {
-      byte[] b = r.toByteArray();
-      requests.add(b);
+    for (byte[] b : requests) {
       otlpBytes += b.length;
       zstdBytes += Zstd.compress(b, 3).length;
-      total += Bench.spanCount(r);
+      total += data.itemCount(b);
     }
-    Bench.fillBytes(infra, topic, requests);
-    // OTLP/JSON records (as a Collector's kafka exporter writes them with otlp_json): a fifth of the spans, since
+    topic = fill(infra, data, "bench_writer" + x, requests);
+    // OTLP/JSON records (as a Collector's kafka exporter writes them with otlp_json): a fifth of the items, since
     // protobuf's JSON printer that makes them runs at only a few thousand spans per second
     List<byte[]> jsonRequests = requests.subList(0, Math.max(1, requests.size() / 5));
     String jsonTopic = "bench_writer_json" + x;
-    long jsonBytes = Bench.fillJson(infra, jsonTopic, jsonRequests);
-    int jsonSpans = 0;
-    for (byte[] r : jsonRequests) {
-      jsonSpans += Bench.spanCount(ExportTraceServiceRequest.parseFrom(r));
+    long jsonBytes = 0;
+    int jsonItems = 0;
+    if (data.json) {
+      jsonBytes = Bench.fillJson(infra, data, jsonTopic, jsonRequests);
+      for (byte[] r : jsonRequests) {
+        jsonItems += data.itemCount(r);
+      }
     }
     Catalog catalog = Catalogs.build(LocalInfra.CATALOG_NAME, infra.catalogProperties());
 
     // warm up: both writers run once on a smaller set first, so the measured runs compare steady states
-    List<byte[]> warmup = requests.subList(0, requests.size() / 5);
-    Bench.fillBytes(infra, "bench_warmup" + x, warmup);
-    timeWriter(infra, catalog, "bench_warmup" + x, "bench_warmup" + x, Map.of());
-    generic(catalog, warmup, "bench_generic_warmup" + x);
+    List<byte[]> warmup = requests.subList(0, Math.max(1, requests.size() / 5));
+    String warmupTopic = fill(infra, data, "bench_warmup" + x, warmup);
+    timeWriter(infra, catalog, data, warmupTopic, "bench_warmup" + x, count(data, warmup), Map.of());
+    generic(catalog, data, warmup, "bench_generic_warmup" + x);
 
-    // the three alternate, each on a fresh table; the medians are reported (single runs here move by +-25%)
+    // the three alternate, each on fresh tables; the medians are reported (single runs here move by +-25%)
     int runs = quick ? 1 : 3;
     long[] writerNanosRuns = new long[runs];
     long[] writerCpuRuns = new long[runs];
@@ -127,83 +93,156 @@ final class WriterBench {
       String n = i == 0 ? "" : "_" + i;
       System.gc(); // each timed run starts on a clean heap, not on the garbage of the run before
       long cpu0 = Cpu.processCpuNanos();
-      Timed w = timeWriter(infra, catalog, topic, "bench_writer" + x + n, Map.of());
+      Timed w = timeWriter(infra, catalog, data, topic, "bench_writer" + x + n, total, Map.of());
       writerCpuRuns[i] = Cpu.processCpuNanos() - cpu0;
       writerNanosRuns[i] = w.nanos();
       writerSteadyCpuRuns[i] = w.steadyCpuNanos();
-      genericRuns[i] = generic(catalog, requests, "bench_generic" + x + n);
-      System.gc();
-      Timed j = timeWriter(infra, catalog, jsonTopic, "bench_writer_json" + x + n,
-          Map.of("kafka.default-encoding", "otlp_json"));
-      jsonNanosRuns[i] = j.nanos();
-      jsonSteadyCpuRuns[i] = j.steadyCpuNanos();
+      genericRuns[i] = generic(catalog, data, requests, "bench_generic" + x + n);
+      if (data.json) {
+        System.gc();
+        Timed j = timeWriter(infra, catalog, data, jsonTopic, "bench_writer_json" + x + n, jsonItems,
+            Map.of("kafka.default-encoding", "otlp_json"));
+        jsonNanosRuns[i] = j.nanos();
+        jsonSteadyCpuRuns[i] = j.steadyCpuNanos();
+      }
     }
     long writerNanos = median(writerNanosRuns);
     double generic = median(genericRuns);
-    Table table = catalog.loadTable(TableIdentifier.of("otel", "bench_writer" + x));
+    String items = data.items;
+    String item = data.item;
 
     Map<String, Object> w = results.section("writer" + x);
-    w.put("spans", total);
-    w.put("spans_per_second", Math.round(total / (writerNanos / 1e9)));
+    w.put(items, total);
+    w.put(items + "_per_second", Math.round(total / (writerNanos / 1e9)));
     w.put("seconds", Results.round(writerNanos / 1e9, 2));
-    w.put("cpu_seconds_per_million_spans", Results.round(median(writerCpuRuns) / 1e9 / total * 1e6, 2));
-    w.put("cpu_us_per_span_steady", Results.round(median(writerSteadyCpuRuns) / 1e3 / total, 2));
-    w.put("json_spans", jsonSpans);
-    w.put("json_spans_per_second", Math.round(jsonSpans / (median(jsonNanosRuns) / 1e9)));
-    w.put("json_cpu_us_per_span_steady", Results.round(median(jsonSteadyCpuRuns) / 1e3 / jsonSpans, 2));
+    w.put("cpu_seconds_per_million_" + items, Results.round(median(writerCpuRuns) / 1e9 / total * 1e6, 2));
+    w.put("cpu_us_per_" + item + "_steady", Results.round(median(writerSteadyCpuRuns) / 1e3 / total, 2));
+    if (data.json) {
+      w.put("json_" + items, jsonItems);
+      w.put("json_" + items + "_per_second", Math.round(jsonItems / (median(jsonNanosRuns) / 1e9)));
+      w.put("json_cpu_us_per_" + item + "_steady", Results.round(median(jsonSteadyCpuRuns) / 1e3 / jsonItems, 2));
+    }
     w.put("generic_writer_rows_per_second", Math.round(generic));
     w.put("runs", runs);
-    final int spanTotal = total;
-    w.put("spans_per_second_runs", java.util.Arrays.toString(
-        java.util.Arrays.stream(writerNanosRuns).map(v -> Math.round(spanTotal / (v / 1e9))).toArray()));
+    final int itemTotal = total;
+    w.put(items + "_per_second_runs", java.util.Arrays.toString(
+        java.util.Arrays.stream(writerNanosRuns).map(v -> Math.round(itemTotal / (v / 1e9))).toArray()));
     w.put("generic_writer_rows_per_second_runs", java.util.Arrays.toString(
         java.util.Arrays.stream(genericRuns).map(Math::round).mapToLong(v -> (long) v).toArray()));
-    w.put("cpu_us_per_span_steady_runs", java.util.Arrays.toString(
-        java.util.Arrays.stream(writerSteadyCpuRuns).mapToDouble(v -> Results.round(v / 1e3 / spanTotal, 2))
+    w.put("cpu_us_per_" + item + "_steady_runs", java.util.Arrays.toString(
+        java.util.Arrays.stream(writerSteadyCpuRuns).mapToDouble(v -> Results.round(v / 1e3 / itemTotal, 2))
             .toArray()));
     w.put("note", "medians of alternating runs after a warm-up run of each; writer time runs from its first decoded"
         + " row to its last, plus one mean commit (start-up and the wait for the last batch to become due excluded);"
-        + " the generic writer's from its first row to its commit. cpu_seconds_per_million_spans is this JVM's CPU"
-        + " over the whole writer run (start-up, consumer, commits); cpu_us_per_span_steady only from the first"
-        + " decoded row to the last (broker and S3 server excluded: they are other processes). json_*: the same"
-        + " writer on OTLP/JSON records of the first fifth of the requests");
+        + " the generic writer's from its first row to its commit. cpu_seconds_per_million_" + items + " is this"
+        + " JVM's CPU over the whole writer run (start-up, consumer, commits); cpu_us_per_" + item + "_steady only"
+        + " from the first decoded row to the last (broker and S3 server excluded: they are other processes)."
+        + (data.json ? " json_*: the same writer on OTLP/JSON records of the first fifth of the requests" : ""));
     results.put("writer_ratio" + x, Results.round(total / (writerNanos / 1e9) / generic, 3));
 
     Map<String, Object> b = results.section("bytes" + x);
-    long dataBytes = bytes(table, b, total);
-    b.put("otlp_protobuf_bytes_per_span", Results.round((double) otlpBytes / total, 1));
-    b.put("otlp_protobuf_zstd_bytes_per_span", Results.round((double) zstdBytes / total, 1));
-    b.put("otlp_json_bytes_per_span", Results.round((double) jsonBytes / jsonSpans, 1));
-    b.put("otlp_request_spans", Results.round((double) total / requests.size(), 1));
-    b.put("attributes_per_span", Results.round(attributesPerSpan(requests), 2));
-    results.put("bytes_per_span" + x, Results.round((double) dataBytes / total, 1));
-    results.put("columns" + x, columns(table));
-    Table genericTable = catalog.loadTable(TableIdentifier.of("otel", "bench_generic" + x));
+    List<Table> tables = tables(catalog, data, "bench_writer" + x);
+    long dataBytes = bytes(tables, b, item, data.signal.tables().size() > 1);
+    b.put("otlp_protobuf_bytes_per_" + item, Results.round((double) otlpBytes / total, 1));
+    b.put("otlp_protobuf_zstd_bytes_per_" + item, Results.round((double) zstdBytes / total, 1));
+    if (data.json) {
+      b.put("otlp_json_bytes_per_" + item, Results.round((double) jsonBytes / jsonItems, 1));
+    }
+    b.put("otlp_request_" + items, Results.round((double) total / requests.size(), 1));
+    if (data.signal == io.otlake.writer.signals.traces.TracesSignal.INSTANCE) {
+      b.put("attributes_per_span", Results.round(attributesPerSpan(requests), 2));
+    }
+    results.put(data.bytesKey, Results.round((double) dataBytes / total, 1));
+    if (tables.size() == 1) {
+      results.put("columns" + x, columns(tables.get(0)));
+    }
     Map<String, Object> gb = new java.util.LinkedHashMap<>();
-    b.put("generic_writer_data_bytes_per_span", Results.round((double) bytes(genericTable, gb, total) / total, 1));
+    b.put("generic_writer_data_bytes_per_" + item, Results.round(
+        (double) bytes(tables(catalog, data, "bench_generic" + x), gb, item, false) / total, 1));
+    if (catalog instanceof java.io.Closeable c) {
+      c.close();
+    }
   }
 
-  /** Data file bytes of the table's current snapshot; puts rows, files and bytes per span into {@code b}. */
-  private static long bytes(Table table, Map<String, Object> b, int spans) throws java.io.IOException {
+  /** The tables of {@code data}'s signal under the benchmark's name {@code base} that hold rows. */
+  private static List<Table> tables(Catalog catalog, BenchData data, String base) {
+    List<Table> out = new ArrayList<>();
+    for (TableUnit<?> unit : data.signal.tables()) {
+      TableIdentifier id = TableIdentifier.of("otel", Bench.tableName(data.signal, unit, base));
+      if (catalog.tableExists(id)) {
+        Table t = catalog.loadTable(id);
+        if (t.currentSnapshot() != null
+            && Long.parseLong(t.currentSnapshot().summary().getOrDefault("total-records", "0")) > 0) {
+          out.add(t);
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Fills a fresh topic named {@code topic}, or once more a fresh one named after it when the first fill failed: on
+   * this shared machine the broker has answered one partition's batches with OUT_OF_ORDER_SEQUENCE_NUMBER until
+   * they expired. Returns the topic filled.
+   */
+  private static String fill(LocalInfra infra, BenchData data, String topic, List<byte[]> requests)
+      throws Exception {
+    try {
+      Bench.fillBytes(infra, data.signal.contract(), topic, requests);
+      return topic;
+    } catch (RuntimeException e) {
+      System.out.println("  filling " + topic + " failed (" + e + "); filling " + topic + "_again instead");
+      Bench.fillBytes(infra, data.signal.contract(), topic + "_again", requests);
+      return topic + "_again";
+    }
+  }
+
+  private static int count(BenchData data, List<byte[]> requests) {
+    int n = 0;
+    for (byte[] r : requests) {
+      n += data.itemCount(r);
+    }
+    return n;
+  }
+
+  /**
+   * Data file bytes of the tables' current snapshots; puts rows, files and bytes per item into {@code b} (with
+   * {@code perTable}, also each table's data bytes per row of it).
+   */
+  private static long bytes(List<Table> tables, Map<String, Object> b, String item, boolean perTable)
+      throws java.io.IOException {
     long dataBytes = 0;
     long rows = 0;
     long files = 0;
-    table.refresh();
-    try (CloseableIterable<FileScanTask> tasks = table.newScan().planFiles()) {
-      for (FileScanTask t : tasks) {
-        dataBytes += t.file().fileSizeInBytes();
-        rows += t.file().recordCount();
-        files++;
-      }
-    }
     long allBytes = 0;
-    for (FileInfo f : ((SupportsPrefixOperations) table.io()).listPrefix(table.location() + "/")) {
-      allBytes += f.size();
+    Map<String, Object> each = new java.util.LinkedHashMap<>();
+    for (Table table : tables) {
+      long tableBytes = 0;
+      long tableRows = 0;
+      table.refresh();
+      try (CloseableIterable<FileScanTask> tasks = table.newScan().planFiles()) {
+        for (FileScanTask t : tasks) {
+          tableBytes += t.file().fileSizeInBytes();
+          tableRows += t.file().recordCount();
+          files++;
+        }
+      }
+      for (FileInfo f : ((SupportsPrefixOperations) table.io()).listPrefix(table.location() + "/")) {
+        allBytes += f.size();
+      }
+      if (perTable && tableRows > 0) {
+        String name = table.name().substring(table.name().lastIndexOf("__") + 2);
+        each.put(name + "_rows", tableRows);
+        each.put(name + "_data_bytes_per_row", Results.round((double) tableBytes / tableRows, 1));
+      }
+      dataBytes += tableBytes;
+      rows += tableRows;
     }
     b.put("rows", rows);
     b.put("data_files", files);
-    b.put("data_bytes_per_span", Results.round((double) dataBytes / rows, 1));
-    b.put("with_metadata_bytes_per_span", Results.round((double) allBytes / rows, 1));
+    b.put("data_bytes_per_" + item, Results.round((double) dataBytes / rows, 1));
+    b.put("with_metadata_bytes_per_" + item, Results.round((double) allBytes / rows, 1));
+    b.putAll(each);
     return dataBytes;
   }
 
@@ -262,32 +301,51 @@ final class WriterBench {
   }
 
   /**
-   * Runs a writer on a pre-filled topic until the table holds its end offsets. Returns the nanoseconds of work: from
-   * the first row decoded to the last, plus one commit's mean duration for the final commit (the wall time to the
-   * last commit would also count the writer waiting, once caught up, for its final batch to become due), and this
-   * JVM's CPU time over the first to the last decoded row.
+   * Runs a writer on a pre-filled topic until its tables hold the topic's end offsets or it has committed (or
+   * dropped as duplicates) all {@code items}: a table of a signal with several gets no position-only commit for up
+   * to a minute when a batch has no rows for it. Returns the nanoseconds of work: from the first row decoded to the
+   * last, plus one commit's mean duration for the final commit (the wall time to the last commit would also count
+   * the writer waiting, once caught up, for its final batch to become due), and this JVM's CPU time over the first
+   * to the last decoded row.
    */
-  private static Timed timeWriter(LocalInfra infra, Catalog catalog, String topic, String tableName,
-      Map<String, String> extra) {
+  private static Timed timeWriter(LocalInfra infra, Catalog catalog, BenchData data, String topic, String tableName,
+      long items, Map<String, String> extra) {
     Map<Integer, Long> end = Bench.endOffsets(infra, topic);
-    WriterService writer = WriterService.start(Bench.writerConfig(infra, topic, tableName, extra));
-    Counter decoded = writer.meterRegistry().get("otlake.writer.rows.decoded").counter();
-    Timer commits = writer.meterRegistry().get("otlake.writer.commit.duration").timer();
+    io.otlake.writer.config.WriterConfig config = Bench.writerConfig(infra, data.signal, topic, tableName, extra);
+    String group = config.group(data.signal.signal());
+    WriterService writer = WriterService.start(config);
+    String signal = data.signal.signal().headerValue();
+    var meters = writer.meterRegistry();
+    Counter decoded = meters.get("otlake.writer.rows.decoded").tag("signal", signal).counter();
+    Counter committed = meters.get("otlake.writer.rows.committed").tag("signal", signal).counter();
+    Counter duplicates = meters.get("otlake.writer.duplicates.dropped").tag("signal", signal).counter();
+    Timer commits = meters.get("otlake.writer.commit.duration").tag("signal", signal).timer();
+    long deadline = System.nanoTime() + 600_000_000_000L;
     while (decoded.count() == 0) {
       Thread.onSpinWait();
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("the writer decoded no row of " + topic + " in 10 minutes");
+      }
     }
     long t0 = System.nanoTime();
     long cpu0 = Cpu.processCpuNanos();
-    Table table = catalog.loadTable(TableIdentifier.of("otel", tableName));
+    List<Table> tables = new ArrayList<>();
+    for (TableUnit<?> unit : data.signal.tables()) {
+      tables.add(catalog.loadTable(TableIdentifier.of("otel", Bench.tableName(data.signal, unit, tableName))));
+    }
     double last = -1;
     long lastChange = t0;
     long lastChangeCpu = cpu0;
-    while (!Bench.storedOffsets(table, topic).equals(end)) {
+    while (committed.count() + duplicates.count() < items && !atEnd(tables, topic, group, end)) {
       double now = decoded.count();
       if (now != last) {
         last = now;
         lastChange = System.nanoTime();
         lastChangeCpu = Cpu.processCpuNanos();
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("the writer of " + topic + " committed " + committed.count() + " of "
+            + items + " rows in 10 minutes");
       }
       Bench.sleep(20);
     }
@@ -296,30 +354,53 @@ final class WriterBench {
     return new Timed(nanos, lastChangeCpu - cpu0);
   }
 
-  /** Iceberg's generic writer on the same rows, decoded up front and held in memory: rows per second. */
-  private static double generic(Catalog catalog, List<byte[]> requests, String tableName) {
-    List<Record> rows = new ArrayList<>();
-    SpanRows decoder = new SpanRows();
-    for (byte[] r : requests) {
-      try {
-        decoder.decode(ExportTraceServiceRequest.parseFrom(r), rows::add);
-      } catch (com.google.protobuf.InvalidProtocolBufferException e) {
-        throw new IllegalStateException(e);
+  private static boolean atEnd(List<Table> tables, String topic, String group, Map<Integer, Long> end) {
+    for (Table t : tables) {
+      if (!Bench.storedOffsets(t, topic, group).equals(end)) {
+        return false;
       }
     }
-    Table table = Tables.loadOrCreate(catalog, TableIdentifier.of("otel", tableName), TraceTable.SCHEMA,
-        TraceTable.SPEC, TraceTable.SORT_ORDER, TraceTable.properties(128L << 20));
+    return true;
+  }
+
+  /**
+   * Iceberg's generic writer on the same rows, decoded up front and held in memory, into the same tables (one fan-out
+   * writer per table that gets rows, committed one after the other as the writer commits them): rows per second.
+   */
+  private static double generic(Catalog catalog, BenchData data, List<byte[]> requests, String tableName) {
+    List<? extends TableUnit<?>> units = data.signal.tables();
+    List<List<Record>> rows = new ArrayList<>();
+    for (int i = 0; i < units.size(); i++) {
+      rows.add(new ArrayList<>());
+    }
+    for (byte[] r : requests) {
+      data.decode(r, (row, table) -> rows.get(table).add(row));
+    }
+    List<Table> tables = new ArrayList<>();
+    long total = 0;
+    for (int i = 0; i < units.size(); i++) {
+      TableUnit<?> unit = units.get(i);
+      tables.add(rows.get(i).isEmpty() ? null : Tables.loadOrCreate(catalog,
+          TableIdentifier.of("otel", Bench.tableName(data.signal, unit, tableName)), unit.schema(), unit.spec(),
+          unit.sortOrder(), unit.properties(128L << 20)));
+      total += rows.get(i).size();
+    }
     System.gc();
     long t0 = System.nanoTime();
-    GenericFiles files = new GenericFiles(table, 1, 1);
-    for (Record row : rows) {
-      files.write(row);
+    for (int i = 0; i < units.size(); i++) {
+      if (tables.get(i) == null) {
+        continue;
+      }
+      GenericFiles files = new GenericFiles(tables.get(i), 1, 1);
+      for (Record row : rows.get(i)) {
+        files.write(row);
+      }
+      List<DataFile> written = files.complete();
+      AppendFiles append = tables.get(i).newAppend();
+      written.forEach(append::appendFile);
+      append.commit();
     }
-    List<DataFile> written = files.complete();
-    AppendFiles append = table.newAppend();
-    written.forEach(append::appendFile);
-    append.commit();
-    return rows.size() / ((System.nanoTime() - t0) / 1e9);
+    return total / ((System.nanoTime() - t0) / 1e9);
   }
 
   private static long median(long[] v) {

@@ -53,4 +53,37 @@ class ResultsTest {
     assertThat(merged3.section("provenance")).containsEntry("writer", "d2 bench/run --data rich")
         .containsEntry("writer_ratio", "d1 bench/run").containsEntry("jmh", "d3 bench/run --only jmh");
   }
+
+  @Test
+  void logsAndMetricsFiguresReachTheReportBesideTheTracesOnes(@org.junit.jupiter.api.io.TempDir java.nio.file.Path home)
+      throws Exception {
+    Results earlier = new Results();
+    earlier.section("run").put("date", "d1");
+    earlier.section("run").put("command", "bench/run --only writer");
+    earlier.put("writer_ratio", 2.51);
+    Results latest = new Results();
+    latest.section("run").put("date", "d2");
+    latest.section("run").put("command", "bench/run --quick --only writer-logs,writer-metrics");
+    latest.put("writer_ratio_logs", 2.75);
+    latest.put("writer_ratio_metrics", 3.1);
+    latest.put("writer_ratio_metrics_exponential_histogram", 1.9);
+    latest.put("bytes_per_data_point_summary", 6.4);
+    latest.section("bytes_logs").put("otlp_protobuf_zstd_bytes_per_log_record", 41.2);
+    latest.section("bytes_metrics_gauge").put("otlp_protobuf_zstd_bytes_per_data_point", 12.5);
+
+    Results merged = Results.parse(Results.merge(Results.parse(earlier.toJson()), latest).toJson());
+    String md = Report.markdown(merged, home);
+
+    assertThat(md).contains("(`writer_ratio`) | 2.51 |", "(`writer_ratio_logs`) | 2.75 | >= 2.5",
+        "(`writer_ratio_metrics`) | 3.1 | >= 2.5", "(`writer_ratio_metrics_exponential_histogram`) | 1.9 |",
+        "(`bytes_per_data_point_summary`) | 6.4 |",
+        "(`bytes_logs.otlp_protobuf_zstd_bytes_per_log_record`) | 41.2 |",
+        "(`bytes_metrics_gauge.otlp_protobuf_zstd_bytes_per_data_point`) | 12.5 |",
+        "--only NAME", "`writer-metrics`");
+    // a figure no run measured is shown as such, not as a number
+    assertThat(md).contains("(`gateway_logs_ratio`) | null |");
+    assertThat(merged.section("provenance")).containsEntry("writer_ratio", "d1 bench/run --only writer")
+        .containsEntry("writer_ratio_metrics_exponential_histogram",
+            "d2 bench/run --quick --only writer-logs,writer-metrics");
+  }
 }

@@ -1,0 +1,163 @@
+package io.otlake.bench;
+
+import io.opentelemetry.proto.metrics.v1.Metric;
+import io.otlake.proto.wire.MalformedRequestException;
+import io.otlake.writer.parquet.ColumnsFile;
+import io.otlake.writer.signals.ItemView;
+import io.otlake.writer.signals.RowMapper;
+import io.otlake.writer.signals.TableUnit;
+import io.otlake.writer.signals.WriterSignal;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.data.parquet.GenericParquetWriter;
+import org.apache.iceberg.inmemory.InMemoryOutputFile;
+import org.apache.iceberg.io.FileAppender;
+import org.apache.iceberg.parquet.Parquet;
+
+/**
+ * Where a data set's writer time goes, in this process without Kafka or S3: the writer's own path (wire scan and the
+ * signal's view, then its rows into one in-memory Parquet file per table) against the generic one (protobuf
+ * decoding and the test-jar's oracle into Iceberg records, then Iceberg's generic Parquet writer), each also without
+ * its Parquet half, so the decode and encode shares show. Rounds alternate the paths; medians are printed.
+ * {@code java -cp <bench classpath> io.otlake.bench.RowEncoding [lean|rich|logs|metrics|metrics_<kind> [items
+ * [rounds [requests|records]]]]} ({@code records}: the Kafka record values the gateway cuts the requests into, as
+ * the writer reads them, instead of whole requests); with a JFR recording ({@code -XX:StartFlightRecording=filename=x.jfr}) it is the profile's workload.
+ */
+public final class RowEncoding {
+  private RowEncoding() {}
+
+  public static void main(String[] args) throws Exception {
+    String name = args.length > 0 ? args[0] : "logs";
+    int items = args.length > 1 ? Integer.parseInt(args[1]) : 100_000;
+    int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 5;
+    boolean split = args.length > 3 && args[3].equals("records");
+    BenchData data = byName(name);
+    List<byte[]> requests = data.requests(items);
+    if (split) {
+      // as the writer reads them: the Kafka record values the gateway cuts each request into (per key)
+      io.otlake.proto.RecordSplitter splitter = new io.otlake.proto.RecordSplitter(1 << 20);
+      List<byte[]> records = new ArrayList<>();
+      for (byte[] r : requests) {
+        for (io.otlake.proto.OtlpRecord rec : splitter.split(io.otlake.proto.wire.ScannedRequest.scan(r,
+            data.signal.contract().tree()), data.signal.contract())) {
+          records.add(rec.value());
+        }
+      }
+      requests = records;
+    }
+    int total = 0;
+    for (byte[] r : requests) {
+      total += data.itemCount(r);
+    }
+    String[] stages = {"writer: scan + view only", "writer: scan + view + columns", "generic: decode + records only",
+        "generic: decode + records + Parquet"};
+    double[][] rates = new double[stages.length][rounds];
+    for (int round = 0; round < rounds; round++) {
+      for (int s = 0; s < stages.length; s++) {
+        System.gc();
+        long t0 = System.nanoTime();
+        switch (s) {
+          case 0 -> direct(data.signal, requests, false);
+          case 1 -> direct(data.signal, requests, true);
+          case 2 -> generic(data, requests, false);
+          default -> generic(data, requests, true);
+        }
+        rates[s][round] = total / ((System.nanoTime() - t0) / 1e9);
+      }
+    }
+    System.out.printf(Locale.ROOT, "%s: %d rows in %d %s, %d rounds (medians, rows/s)%n", data.label, total,
+        requests.size(), split ? "Kafka records" : "requests", rounds);
+    double[] m = new double[stages.length];
+    for (int s = 0; s < stages.length; s++) {
+      m[s] = median(rates[s]);
+      System.out.printf(Locale.ROOT, "  %-38s %,12.0f   (%.2f us/row)%n", stages[s], m[s], 1e6 / m[s]);
+    }
+    System.out.printf(Locale.ROOT, "  writer / generic, whole path: %.2f; Parquet half alone: writer %.2f us/row,"
+        + " generic %.2f us/row%n", m[1] / m[3], 1e6 / m[1] - 1e6 / m[0], 1e6 / m[3] - 1e6 / m[2]);
+  }
+
+  static BenchData byName(String name) {
+    return switch (name) {
+      case "lean" -> BenchData.LEAN;
+      case "rich" -> BenchData.RICH;
+      case "logs" -> BenchData.LOGS;
+      case "metrics" -> BenchData.METRICS;
+      default -> {
+        if (!name.startsWith("metrics_")) {
+          throw new IllegalArgumentException("lean, rich, logs, metrics or metrics_<kind>");
+        }
+        yield BenchData.metricKind(Metric.DataCase.valueOf(name.substring(8).toUpperCase(Locale.ROOT)));
+      }
+    };
+  }
+
+  /** The writer's path: every item of every request into its table's file (or only read, without columns). */
+  private static <V extends ItemView> void direct(WriterSignal<V> signal, List<byte[]> requests, boolean columns)
+      throws Exception {
+    List<TableUnit<V>> units = signal.tables();
+    List<ColumnsFile> files = new ArrayList<>();
+    List<RowMapper<V>> mappers = new ArrayList<>();
+    for (TableUnit<V> unit : units) {
+      ColumnsFile f = new ColumnsFile(unit.schema(), unit.properties(128L << 20), new InMemoryOutputFile());
+      files.add(f);
+      mappers.add(unit.mapper(f.rowWriter()));
+    }
+    V view = signal.newView();
+    long sink = 0;
+    for (byte[] r : requests) {
+      try {
+        view.reset(r);
+      } catch (MalformedRequestException e) {
+        throw new IllegalStateException(e);
+      }
+      for (int i = 0, n = view.itemCount(); i < n; i++) {
+        view.moveTo(i);
+        if (columns) {
+          mappers.get(view.table()).write(view);
+        } else {
+          sink += view.timestampMicros() + view.table();
+        }
+      }
+    }
+    for (ColumnsFile f : files) {
+      f.close();
+    }
+    if (sink == 42) {
+      System.out.print(""); // keeps the reads from being optimized away
+    }
+  }
+
+  /** The generic path: protobuf, the oracle's records, Iceberg's generic Parquet writer (or only the records). */
+  private static void generic(BenchData data, List<byte[]> requests, boolean parquet) throws Exception {
+    List<? extends TableUnit<?>> units = data.signal.tables();
+    List<FileAppender<Record>> files = new ArrayList<>();
+    for (TableUnit<?> unit : units) {
+      files.add(parquet ? Parquet.write(new InMemoryOutputFile()).schema(unit.schema())
+          .setAll(unit.properties(128L << 20))
+          .createWriterFunc(type -> GenericParquetWriter.create(unit.schema(), type)).build() : null);
+    }
+    long[] count = new long[units.size()];
+    for (byte[] r : requests) {
+      data.decode(r, (row, table) -> {
+        if (parquet) {
+          files.get(table).add(row);
+        } else {
+          count[table]++;
+        }
+      });
+    }
+    for (FileAppender<Record> f : files) {
+      if (f != null) {
+        f.close();
+      }
+    }
+  }
+
+  private static double median(double[] v) {
+    double[] c = v.clone();
+    java.util.Arrays.sort(c);
+    return c[c.length / 2];
+  }
+}
