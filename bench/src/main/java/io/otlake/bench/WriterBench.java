@@ -267,7 +267,7 @@ final class WriterBench {
    * last commit would also count the writer waiting, once caught up, for its final batch to become due), and this
    * JVM's CPU time over the first to the last decoded row.
    */
-  private static Timed timeWriter(LocalInfra infra, Catalog catalog, String topic, String tableName,
+  static Timed timeWriter(LocalInfra infra, Catalog catalog, String topic, String tableName,
       Map<String, String> extra) {
     Map<Integer, Long> end = Bench.endOffsets(infra, topic);
     WriterService writer = WriterService.start(Bench.writerConfig(infra, topic, tableName, extra));
