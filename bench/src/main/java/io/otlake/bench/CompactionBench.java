@@ -74,7 +74,7 @@ final class CompactionBench {
 
     // warm up both (the JIT), then the measured runs on a fresh table
     String warm = "bench_compaction_warmup" + x;
-    WriterBench.timeWriter(infra, catalog, warm, warm, SMALL_FILES);
+    WriterBench.timeWriter(infra, catalog, warm, warm, Map.of("signals", "traces", "commit.interval", "200ms"));
     compact(infra, catalog.loadTable(TableIdentifier.of("otel", warm)));
 
     // the writer's CPU per span at its defaults; then the table to compact, written with 1 s commits (at full speed

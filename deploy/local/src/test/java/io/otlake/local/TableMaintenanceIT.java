@@ -500,6 +500,9 @@ class TableMaintenanceIT {
         "metadata files in the metadata log", "metadata.json files in storage", "data objects in storage"};
     int quarter = samples.length / 4;
     for (int k = 0; k < what.length; k++) {
+      if (k == 4) {
+        continue; // orphans of lost races until orphan removal's safety window: checked below
+      }
       int second = 0;
       int last = 0;
       for (int s = 0; s < samples.length; s++) {
@@ -515,7 +518,7 @@ class TableMaintenanceIT {
       // means the last quarter stays near the second, and far below one per commit
       assertThat(last).as("%s in the last quarter of %d commits (second quarter: %d)", what[k], commits, second)
           .isLessThanOrEqualTo(2 * second + 20)
-          .isLessThan(k == 4 || k == 5 ? commits / 3 : commits / 8);
+          .isLessThan(k == 5 ? commits / 3 : commits / 8);
     }
     double compacted = registry.find("otlake.maintenance.files.rewritten").counters().stream()
         .mapToDouble(Counter::count).sum();
@@ -525,6 +528,18 @@ class TableMaintenanceIT {
         + " %.1f ms in the last 100%n", commits, compacted, expired, firstNanos / 100e6, lastNanos / 100e6);
     assertThat(((org.apache.iceberg.HasTableOperations) table).operations().current().previousFiles())
         .as("the metadata log").hasSizeLessThanOrEqualTo(20);
+    // commit attempts that lost a race (to maintenance, many here) leave their metadata.json unreferenced; orphan
+    // removal takes them once past its safety window: with every file aged past it, the files in storage are those
+    // the metadata log holds
+    Instant fourDaysAgo = Instant.now().minus(Duration.ofDays(4));
+    long beforeOrphans = listed(table, "metadata/").stream().filter(m -> m.location().endsWith(".metadata.json"))
+        .count();
+    listed(table, "").forEach(f -> age(f.location(), fourDaysAgo));
+    maintain(table, Map.of(), Step.ORPHANS);
+    long afterOrphans = listed(table, "metadata/").stream().filter(m -> m.location().endsWith(".metadata.json"))
+        .count();
+    System.out.printf("metadata.json files in storage: %d, after orphan removal %d%n", beforeOrphans, afterOrphans);
+    assertThat(afterOrphans).as("metadata.json files after orphan removal").isLessThanOrEqualTo(21);
     assertThat(compacted).isPositive();
     assertThat(expired).isPositive();
     table.refresh();
