@@ -25,8 +25,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * BENCHMARKS.md from it. {@code bench/run --report} only rewrites BENCHMARKS.md (after an edit of bench/ANALYSIS.md).
  */
 public final class BenchMain {
-  private static final String ALL =
-      "gateway,gateway-logs,gateway-metrics,overload,writer,writer-logs,writer-metrics,memory,freshness,heap,jmh";
+  private static final String ALL = "gateway,gateway-logs,gateway-metrics,overload,writer,writer-logs,writer-metrics,"
+      + "memory,freshness,heap,compaction,commits,jmh";
 
   private BenchMain() {}
 
@@ -135,6 +135,16 @@ public final class BenchMain {
       }
       if (chosen.contains("heap")) {
         step("writer heap with ~1,000 live partitions", () -> HeapBench.run(infra, quick, results));
+      }
+      if (only.contains("compaction")) {
+        for (BenchData data : dataSets) {
+          step("compaction against the writer, bytes per span and trace-id lookups, " + data.label,
+              () -> CompactionBench.run(infra, quick, data, lake, results));
+        }
+      }
+      if (only.contains("commits")) {
+        step("commit and planning time after many commits with maintenance on", () -> CommitsBench.run(infra, quick,
+            results));
       }
     }
     if (chosen.contains("jmh")) {

@@ -72,6 +72,12 @@ final class Report {
         "near 1");
     row(sb, results, "freshness_p99_s", "acknowledgement to visible in the table, p99 (s)", "<= 10");
     row(sb, results, "writer_heap_mib_1000_partitions", "writer heap with ~1,000 open partitions (MiB)", "");
+    row(sb, results, "compaction_to_writer_rows_per_core_rich",
+        "compaction rows per CPU-second / the writer's, rich spans", ">= 1");
+    row(sb, results, "bytes_per_span_compacted_rich", "data file bytes per rich span after compaction", "<= 55");
+    row(sb, results, "commit_time_ratio_end_to_100", "commit time after 10,000 commits / after 100, maintenance on",
+        "<= 1.2");
+    row(sb, results, "plan_time_ratio_end_to_100", "planning time after 10,000 commits / after 100", "<= 1.2");
     for (Map.Entry<String, Object> e : results.root.entrySet()) {
       if (e.getValue() instanceof Map<?, ?> m) {
         sb.append("\n## ").append(e.getKey()).append("\n\n| figure | value |\n|---|---|\n");

@@ -308,7 +308,13 @@ final class WriterBench {
    * the writer waiting, once caught up, for its final batch to become due), and this JVM's CPU time over the first
    * to the last decoded row.
    */
-  private static Timed timeWriter(LocalInfra infra, Catalog catalog, BenchData data, String topic, String tableName,
+  /** A spans writer over {@code topic} until its table holds the topic's end offsets (for the maintenance benches). */
+  static Timed timeWriter(LocalInfra infra, Catalog catalog, String topic, String tableName,
+      Map<String, String> extra) {
+    return timeWriter(infra, catalog, BenchData.LEAN, topic, tableName, Long.MAX_VALUE, extra);
+  }
+
+  static Timed timeWriter(LocalInfra infra, Catalog catalog, BenchData data, String topic, String tableName,
       long items, Map<String, String> extra) {
     Map<Integer, Long> end = Bench.endOffsets(infra, topic);
     io.otlake.writer.config.WriterConfig config = Bench.writerConfig(infra, data.signal, topic, tableName, extra);

@@ -13,6 +13,7 @@ import io.otlake.writer.MaintainCommand;
 import io.otlake.writer.WriterService;
 import io.otlake.writer.config.WriterConfig;
 import io.otlake.writer.maintenance.MaintenanceMetrics;
+import io.otlake.writer.maintenance.MaintenanceSchedule;
 import io.otlake.writer.maintenance.MaintenanceSettings;
 import io.otlake.writer.maintenance.MaintenanceSettings.Step;
 import io.otlake.writer.maintenance.Maintainer;
@@ -330,6 +331,13 @@ class TableMaintenanceIT {
 
   /** Commits one file of {@code rows} rows on {@code at}'s day; returns its location (ids are {@code tag-i}). */
   private static String append(Table table, OffsetDateTime at, String tag, int rows) {
+    DataFile file = writeFile(table, at, tag, rows);
+    table.newFastAppend().appendFile(file).commit();
+    return file.location();
+  }
+
+  /** Writes (commits nothing) one file of {@code rows} rows on {@code at}'s day (ids are {@code tag-i}). */
+  private static DataFile writeFile(Table table, OffsetDateTime at, String tag, int rows) {
     GenericFileWriterFactory writers = new GenericFileWriterFactory.Builder(table)
         .dataFileFormat(FileFormat.PARQUET).dataSchema(SCHEMA).build();
     OutputFileFactory files = OutputFileFactory.builderFor(table, 1, fileNo++).format(FileFormat.PARQUET).build();
@@ -344,8 +352,7 @@ class TableMaintenanceIT {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    table.newFastAppend().appendFile(w.toDataFile()).commit();
-    return w.toDataFile().location();
+    return w.toDataFile();
   }
 
   private static List<String> ids(Table table, Long snapshotId) {
@@ -431,6 +438,120 @@ class TableMaintenanceIT {
     }
     expected.sort(null);
     assertThat(ids(table, null)).isEqualTo(expected);
+  }
+
+  /**
+   * A thousand commits, each a fast append and the position property in one transaction as a writer's, while the
+   * writer's maintenance schedule (every second: compact files older than 2 s, rewrite manifests past 10, expire
+   * snapshots older than 2 s keeping 5) runs on its own thread against them. Snapshots, manifests of the current
+   * snapshot, data files per partition, metadata files and data objects in storage stay bounded: sampled through the
+   * run, none keeps growing with the number of commits (the last quarter's maximum is no more than the second
+   * quarter's, doubled, plus a margin, and far below the commits made); metadata.json files in storage include what
+   * commit attempts that lost a race left (orphan removal takes them after its safety window). Every committed row
+   * is there exactly once.
+   */
+  @Test
+  void aThousandCommitsWithScheduledMaintenanceStayBounded() throws IOException {
+    Catalog catalog = TestLake.catalog();
+    Table table = genericTable(catalog, "generic_thousands");
+    TableIdentifier id = TableIdentifier.of("otel", "generic_thousands");
+    OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+    MaintenanceSettings settings = settings(Map.of("maintenance.interval", "1s",
+        "maintenance.compact.min-age", "2s", "maintenance.expire.max-age", "2s",
+        "maintenance.expire.min-snapshots", "5", "maintenance.manifests.max-per-snapshot", "10"))
+        .withSteps(List.of(Step.COMPACT, Step.MANIFESTS, Step.EXPIRE));
+    io.micrometer.core.instrument.simple.SimpleMeterRegistry registry =
+        new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+    int commits = 1000;
+    int sampleEvery = 25;
+    int[][] samples = new int[commits / sampleEvery][];
+    long firstNanos = 0;
+    long lastNanos = 0;
+    try (MaintenanceSchedule schedule = MaintenanceSchedule.start(settings, catalog, List.of(id), t -> true,
+        new MaintenanceMetrics(registry))) {
+      for (int i = 0; i < commits; i++) {
+        DataFile f = writeFile(table, now.minusDays(i % 2), "t" + i, 3);
+        long t0 = System.nanoTime();
+        table.refresh(); // as a writer's commit starts: on the table as it is now, not as this object last saw it
+        org.apache.iceberg.Transaction tx = table.newTransaction();
+        tx.newFastAppend().appendFile(f).commit();
+        tx.updateProperties().set(POSITION, "0:" + (i + 1) + ";snapshot=-1;seq=0").commit();
+        tx.commitTransaction();
+        long took = System.nanoTime() - t0;
+        if (i < 100) {
+          firstNanos += took;
+        } else if (i >= commits - 100) {
+          lastNanos += took;
+        }
+        if ((i + 1) % sampleEvery == 0) {
+          table.refresh();
+          List<FileInfo> metadata = listed(table, "metadata/");
+          samples[i / sampleEvery] = new int[] {
+              size(table.snapshots()),
+              table.currentSnapshot().dataManifests(table.io()).size(),
+              maxFilesPerPartition(table),
+              ((org.apache.iceberg.HasTableOperations) table).operations().current().previousFiles().size(),
+              (int) metadata.stream().filter(m -> m.location().endsWith(".metadata.json")).count(),
+              listed(table, "data/").size()};
+        }
+      }
+    }
+    String[] what = {"snapshots", "data manifests of the current snapshot", "data files in a partition",
+        "metadata files in the metadata log", "metadata.json files in storage", "data objects in storage"};
+    int quarter = samples.length / 4;
+    for (int k = 0; k < what.length; k++) {
+      if (k == 4) {
+        continue; // orphans of lost races until orphan removal's safety window: checked below
+      }
+      int second = 0;
+      int last = 0;
+      for (int s = 0; s < samples.length; s++) {
+        if (s >= quarter && s < 2 * quarter) {
+          second = Math.max(second, samples[s][k]);
+        } else if (s >= 3 * quarter) {
+          last = Math.max(last, samples[s][k]);
+        }
+      }
+      System.out.printf("%d commits with scheduled maintenance: %s at most %d in the second quarter, %d in the"
+          + " last%n", commits, what[k], second, last);
+      // bounded by time (ages of 2 s, a run every second), so the bound moves with the commit rate: no growth
+      // means the last quarter stays near the second, and far below one per commit
+      assertThat(last).as("%s in the last quarter of %d commits (second quarter: %d)", what[k], commits, second)
+          .isLessThanOrEqualTo(2 * second + 20)
+          .isLessThan(k == 5 ? commits / 3 : commits / 8);
+    }
+    double compacted = registry.find("otlake.maintenance.files.rewritten").counters().stream()
+        .mapToDouble(Counter::count).sum();
+    double expired = registry.find("otlake.maintenance.snapshots.expired").counters().stream()
+        .mapToDouble(Counter::count).sum();
+    System.out.printf("%d commits: %.0f files compacted, %.0f snapshots expired; mean commit %.1f ms in the first 100,"
+        + " %.1f ms in the last 100%n", commits, compacted, expired, firstNanos / 100e6, lastNanos / 100e6);
+    assertThat(((org.apache.iceberg.HasTableOperations) table).operations().current().previousFiles())
+        .as("the metadata log").hasSizeLessThanOrEqualTo(20);
+    // commit attempts that lost a race (to maintenance, many here) leave their metadata.json unreferenced; orphan
+    // removal takes them once past its safety window: with every file aged past it, the files in storage are those
+    // the metadata log holds
+    Instant fourDaysAgo = Instant.now().minus(Duration.ofDays(4));
+    long beforeOrphans = listed(table, "metadata/").stream().filter(m -> m.location().endsWith(".metadata.json"))
+        .count();
+    listed(table, "").forEach(f -> age(f.location(), fourDaysAgo));
+    maintain(table, Map.of(), Step.ORPHANS);
+    long afterOrphans = listed(table, "metadata/").stream().filter(m -> m.location().endsWith(".metadata.json"))
+        .count();
+    System.out.printf("metadata.json files in storage: %d, after orphan removal %d%n", beforeOrphans, afterOrphans);
+    assertThat(afterOrphans).as("metadata.json files after orphan removal").isLessThanOrEqualTo(21);
+    assertThat(compacted).isPositive();
+    assertThat(expired).isPositive();
+    table.refresh();
+    assertThat(table.properties().get(POSITION)).startsWith("0:" + commits + ";");
+    List<String> expected = new ArrayList<>();
+    for (int i = 0; i < commits; i++) {
+      for (int r = 0; r < 3; r++) {
+        expected.add("t" + i + "-" + r);
+      }
+    }
+    expected.sort(null);
+    assertThat(ids(table, null)).as("every committed row once").isEqualTo(expected);
   }
 
   @Test

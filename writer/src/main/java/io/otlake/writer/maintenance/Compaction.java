@@ -39,16 +39,20 @@ import org.slf4j.LoggerFactory;
  * candidates is left alone. Candidates are packed into groups of about the target size, each rewritten by
  * {@link SortedRewrite} and committed on its own.
  *
- * <p><b>Concurrency.</b> Each group is one Iceberg {@link RewriteFiles} commit, validated from the snapshot the files
- * were planned on ({@code validateFromSnapshot}) and with that snapshot's data sequence number, as Spark's
+ * <p><b>Concurrency.</b> Up to {@value #GROUPS_PER_COMMIT} groups' rewrites are one Iceberg {@link RewriteFiles}
+ * commit (one snapshot and metadata version, not one per partition), validated from the snapshot the files were
+ * planned on ({@code validateFromSnapshot}) and with that snapshot's data sequence number, as Spark's
  * {@code rewrite_data_files} does. Appends that landed meanwhile (the writer's) do not conflict: Iceberg retries the
  * rewrite on top of them, so nothing appended is lost and nothing rewritten is doubled (the rewrite replaces exactly
- * the files it read). If the files it read are gone (another maintainer compacted or retention dropped them) or
- * deletes were added for them, Iceberg refuses the commit: that partition's rewrite is abandoned, its new files
- * deleted, and the run goes on with the next. The commit touches no table property, so the writer's position stays.
+ * the files it read). If the files a group read are gone (another maintainer compacted or retention dropped them) or
+ * deletes were added for them, Iceberg refuses the commit; the groups are then committed one by one, and the
+ * refused group's rewrite is abandoned, its new files deleted, and the run goes on with the next. A maintainer asked
+ * to stop commits the groups it finished. The commit touches no table property, so the writer's position stays.
  */
 final class Compaction {
   private static final Logger LOG = LoggerFactory.getLogger(Compaction.class);
+  /** Rewrites committed together (at most): fewer snapshots and metadata versions per run. */
+  static final int GROUPS_PER_COMMIT = 32;
 
   private final MaintenanceSettings settings;
   private final BooleanSupplier stopping;
@@ -112,26 +116,51 @@ final class Compaction {
     Path spill = settings.spillDir().isEmpty() ? Path.of(System.getProperty("java.io.tmpdir")) : Path.of(settings.spillDir());
     SortedRewrite rewriter = new SortedRewrite(table, settings.maxRowsInMemory(), spill, stopping);
     int partitions = 0;
-    for (Group g : groups.values()) {
-      if (g.hasDeletes || g.candidates.size() < 2) {
-        continue;
-      }
-      partitions++;
-      for (List<DataFile> bin : bins(g.candidates, target)) {
-        if (stopping.getAsBoolean()) {
-          note.append("stopped; ");
-          break;
+    List<Rewritten> pending = new ArrayList<>();
+    try {
+      for (Group g : groups.values()) {
+        if (g.hasDeletes || g.candidates.size() < 2) {
+          continue;
         }
-        rewriteOne(table, start, g, bin, target, rewriter, counts);
+        partitions++;
+        for (List<DataFile> bin : bins(g.candidates, target)) {
+          if (stopping.getAsBoolean()) {
+            note.append("stopped; ");
+            break;
+          }
+          try {
+            pending.add(rewriteOne(table, g, bin, target, rewriter));
+          } catch (SortedRewrite.Stopped e) {
+            commit(table, start, handOver(pending), counts); // what is finished is kept
+            throw e;
+          }
+          if (pending.size() >= GROUPS_PER_COMMIT) {
+            commit(table, start, handOver(pending), counts);
+          }
+        }
       }
+      commit(table, start, handOver(pending), counts);
+    } finally {
+      // a rewrite failed with others finished and never handed to a commit: their files are not ours to keep
+      pending.forEach(r -> deleteAll(table, r.out().files()));
     }
     note.append(groups.size()).append(" partitions, ").append(partitions).append(" with small cold files (below ")
         .append(StepResult.bytes(small)).append(", added before ").append(settings.compactMinAge()).append(" ago)");
     return counts;
   }
 
-  private void rewriteOne(Table table, Snapshot start, Group g, List<DataFile> bin, long target,
-      SortedRewrite rewriter, StepResult.Counts counts) {
+  /** The rewrites pending, emptying the list (from here on, a commit attempt decides what happens to them). */
+  private static List<Rewritten> handOver(List<Rewritten> pending) {
+    List<Rewritten> batch = new ArrayList<>(pending);
+    pending.clear();
+    return batch;
+  }
+
+  /** One group's rewrite, written and not yet committed. */
+  private record Rewritten(String where, List<DataFile> inputs, SortedRewrite.Output out) {}
+
+  private static Rewritten rewriteOne(Table table, Group g, List<DataFile> bin, long target,
+      SortedRewrite rewriter) {
     String where = g.spec.partitionToPath(g.sample.partition());
     SortedRewrite.Output out = rewriter.rewrite(g.spec, g.sample.partition(), bin, target);
     long inRows = bin.stream().mapToLong(DataFile::recordCount).sum();
@@ -140,32 +169,74 @@ final class Compaction {
       throw new IllegalStateException("compaction of " + where + " read " + out.rows() + " rows from files whose"
           + " metadata says " + inRows + "; nothing was committed");
     }
-    String marker = OwnSnapshot.marker("compact");
+    return new Rewritten(where, bin, out);
+  }
+
+  /**
+   * Commits the rewrites as one {@link RewriteFiles} (a commit per group would add a snapshot, a metadata version
+   * and a validation pass per partition). If Iceberg refuses it (a file a group read is gone, or another maintainer
+   * won the race), each group is committed on its own, so one conflicting partition abandons only its rewrite.
+   */
+  private static void commit(Table table, Snapshot start, List<Rewritten> rewrites, StepResult.Counts counts) {
+    if (rewrites.isEmpty()) {
+      return;
+    }
+    if (rewrites.size() > 1) {
+      Outcome o = tryCommit(table, start, rewrites);
+      if (o == Outcome.COMMITTED) {
+        rewrites.forEach(r -> counted(r, counts));
+        return;
+      }
+      if (o == Outcome.UNKNOWN) {
+        counts.add("partitions.abandoned", rewrites.size());
+        return;
+      }
+    }
+    for (Rewritten r : rewrites) {
+      switch (tryCommit(table, start, List.of(r))) {
+        case COMMITTED -> counted(r, counts);
+        case REFUSED -> {
+          deleteAll(table, r.out().files());
+          counts.add("partitions.abandoned", 1);
+        }
+        case UNKNOWN -> counts.add("partitions.abandoned", 1);
+      }
+    }
+  }
+
+  private enum Outcome { COMMITTED, REFUSED, UNKNOWN }
+
+  private static Outcome tryCommit(Table table, Snapshot start, List<Rewritten> rewrites) {
     RewriteFiles rewrite = table.newRewrite()
         .validateFromSnapshot(start.snapshotId())
         .dataSequenceNumber(start.sequenceNumber());
-    bin.forEach(rewrite::deleteFile);
-    out.files().forEach(rewrite::addFile);
-    rewrite.set(OwnSnapshot.KEY, marker);
+    for (Rewritten r : rewrites) {
+      r.inputs().forEach(rewrite::deleteFile);
+      r.out().files().forEach(rewrite::addFile);
+    }
+    rewrite.set(OwnSnapshot.KEY, OwnSnapshot.marker("compact"));
+    String where = rewrites.size() == 1 ? rewrites.get(0).where() : rewrites.size() + " partition rewrites";
     try {
       rewrite.commit();
+      return Outcome.COMMITTED;
     } catch (ValidationException | CommitFailedException e) {
-      LOG.info("compaction of {} in {} abandoned: {}", where, table.name(), e.getMessage());
-      deleteAll(table, out.files());
-      counts.add("partitions.abandoned", 1);
-      return;
+      LOG.info("compaction of {} in {} {}: {}", where, table.name(),
+          rewrites.size() == 1 ? "abandoned" : "refused as one commit, committing them one by one", e.getMessage());
+      return Outcome.REFUSED;
     } catch (CommitStateUnknownException e) {
       // it may have landed: keep the files (orphan removal takes them if it did not)
       LOG.warn("compaction of {} in {} ended in an unknown commit state: {}", where, table.name(), e.getMessage());
-      counts.add("partitions.abandoned", 1);
-      return;
+      return Outcome.UNKNOWN;
     }
+  }
+
+  private static void counted(Rewritten r, StepResult.Counts counts) {
     counts.add("partitions.compacted", 1)
-        .add("files.rewritten", bin.size())
-        .add("bytes.rewritten", bin.stream().mapToLong(DataFile::fileSizeInBytes).sum())
-        .add("files.written", out.files().size())
-        .add("bytes.written", out.files().stream().mapToLong(DataFile::fileSizeInBytes).sum())
-        .add("rows.rewritten", inRows);
+        .add("files.rewritten", r.inputs().size())
+        .add("bytes.rewritten", r.inputs().stream().mapToLong(DataFile::fileSizeInBytes).sum())
+        .add("files.written", r.out().files().size())
+        .add("bytes.written", r.out().files().stream().mapToLong(DataFile::fileSizeInBytes).sum())
+        .add("rows.rewritten", r.out().rows());
   }
 
   /**

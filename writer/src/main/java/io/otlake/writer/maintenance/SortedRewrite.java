@@ -1,35 +1,39 @@
 package io.otlake.writer.maintenance;
 
+import io.otlake.writer.parquet.ColumnsFile;
+import io.otlake.writer.parquet.RecordWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
 import org.apache.iceberg.DataFile;
+import org.apache.iceberg.DataFiles;
 import org.apache.iceberg.FileFormat;
+import org.apache.iceberg.MetricsConfig;
 import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.SortOrder;
 import org.apache.iceberg.SortOrderComparators;
 import org.apache.iceberg.StructLike;
 import org.apache.iceberg.Table;
-import org.apache.iceberg.data.GenericFileWriterFactory;
+import org.apache.iceberg.TableProperties;
 import org.apache.iceberg.data.InternalRecordWrapper;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.data.parquet.GenericParquetReaders;
-import org.apache.iceberg.encryption.EncryptedFiles;
+import org.apache.iceberg.encryption.EncryptedOutputFile;
 import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.io.CloseableIterator;
-import org.apache.iceberg.io.DataWriter;
 import org.apache.iceberg.io.InputFile;
 import org.apache.iceberg.io.OutputFileFactory;
-import org.apache.iceberg.io.RollingDataWriter;
 import org.apache.iceberg.parquet.Parquet;
 
 /**
@@ -38,17 +42,25 @@ import org.apache.iceberg.parquet.Parquet;
  * <p>Memory is bounded by {@code maxRows} rows held at once. Rows are read (Iceberg's generic Parquet reader, the
  * table's current schema) into a buffer; when the input has more rows than the bound, each full buffer is sorted and
  * spilled as a sorted run (a local Parquet file under the spill folder), and the runs are merged (one row of each
- * held) into the output. So every output file is sorted whatever the input size, and outputs roll at
- * {@code write.target-file-size-bytes} (Iceberg's {@link RollingDataWriter}, with Iceberg's generic writer and the
- * table's write properties). Output files record the sort order, so readers know they are sorted.
+ * held) into the output. So every output file is sorted whatever the input size. Outputs are written by otlake's own
+ * Parquet writer ({@link ColumnsFile} through the schema-driven {@link RecordWriter}), so compacted files get the
+ * encodings, dictionaries, bloom filters and sizes of the table's properties exactly as the streaming writer's files
+ * do; they roll at {@code write.target-file-size-bytes} (checked every thousand rows on the written plus buffered
+ * bytes) and record the sort order, so readers know they are sorted. Runs are written the same way, without bloom
+ * filters (nobody looks them up).
  */
 final class SortedRewrite {
+  private static final int CHECK_SIZE_EVERY_ROWS = 1000;
+
   private final Table table;
   private final Schema schema;
   private final SortOrder order;
   private final int maxRows;
   private final Path spillDir;
   private final BooleanSupplier stopping;
+  private final Map<String, String> properties;
+  private final Map<String, String> runProperties;
+  private final MetricsConfig metricsConfig;
 
   SortedRewrite(Table table, int maxRows, Path spillDir, BooleanSupplier stopping) {
     this.table = table;
@@ -57,6 +69,11 @@ final class SortedRewrite {
     this.maxRows = maxRows;
     this.spillDir = spillDir;
     this.stopping = stopping;
+    this.properties = table.properties();
+    Map<String, String> run = new HashMap<>(properties);
+    run.keySet().removeIf(k -> k.startsWith(TableProperties.PARQUET_BLOOM_FILTER_COLUMN_ENABLED_PREFIX));
+    this.runProperties = run;
+    this.metricsConfig = MetricsConfig.forTable(table);
   }
 
   /** What a rewrite wrote: the new files and the rows they hold. */
@@ -65,8 +82,6 @@ final class SortedRewrite {
   /** Writes the rows of {@code inputs} (one partition of {@code spec}) into new sorted files; commits nothing. */
   Output rewrite(PartitionSpec spec, StructLike partition, List<DataFile> inputs, long targetFileSize) {
     Comparator<Record> byOrder = comparator();
-    GenericFileWriterFactory writers = new GenericFileWriterFactory.Builder(table)
-        .dataFileFormat(FileFormat.PARQUET).dataSchema(schema).dataSortOrder(order).build();
     List<Path> runs = new ArrayList<>();
     List<Record> buffer = new ArrayList<>(Math.min(maxRows, 1 << 16));
     try {
@@ -76,7 +91,7 @@ final class SortedRewrite {
             buffer.add(r);
             if (buffer.size() >= maxRows) {
               checkStop();
-              runs.add(spill(writers, buffer, byOrder));
+              runs.add(spill(buffer, byOrder));
               buffer.clear();
             }
           }
@@ -85,33 +100,29 @@ final class SortedRewrite {
       checkStop();
       OutputFileFactory outputs = OutputFileFactory.builderFor(table, spec.specId(), System.nanoTime())
           .format(FileFormat.PARQUET).operationId("compact-" + UUID.randomUUID()).build();
-      RollingDataWriter<Record> out = new RollingDataWriter<>(writers, outputs, table.io(), targetFileSize, spec,
-          partition);
+      RollingFiles out = new RollingFiles(outputs, spec, partition, targetFileSize);
       long rows = 0;
-      try (out) {
+      try {
         if (runs.isEmpty()) {
           buffer.sort(byOrder);
           for (Record r : buffer) {
             out.write(r);
             rows++;
           }
+          buffer.clear();
         } else {
           if (!buffer.isEmpty()) {
-            runs.add(spill(writers, buffer, byOrder));
+            runs.add(spill(buffer, byOrder));
             buffer.clear();
           }
           rows = merge(runs, byOrder, out);
         }
+        out.finish();
       } catch (RuntimeException | IOException e) {
-        // what the rolling writer finished is not ours to keep
-        try {
-          out.result().dataFiles().forEach(f -> table.io().deleteFile(f.location()));
-        } catch (RuntimeException ignored) {
-          // orphan removal deletes them later
-        }
+        out.abandon(); // what it finished is not ours to keep
         throw e;
       }
-      return new Output(out.result().dataFiles(), rows);
+      return new Output(out.done, rows);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } finally {
@@ -120,6 +131,77 @@ final class SortedRewrite {
           Files.deleteIfExists(run);
         } catch (IOException ignored) {
           // a temp file: the folder is the operator's to clean if deleting fails
+        }
+      }
+    }
+  }
+
+  /** The output files of one rewrite: one open at a time, a new one once the open one reaches the target size. */
+  private final class RollingFiles {
+    private final OutputFileFactory outputs;
+    private final PartitionSpec spec;
+    private final StructLike partition;
+    private final long targetFileSize;
+    final List<DataFile> done = new ArrayList<>();
+    private EncryptedOutputFile output;
+    private ColumnsFile file;
+    private RecordWriter rows;
+
+    RollingFiles(OutputFileFactory outputs, PartitionSpec spec, StructLike partition, long targetFileSize) {
+      this.outputs = outputs;
+      this.spec = spec;
+      this.partition = partition;
+      this.targetFileSize = targetFileSize;
+    }
+
+    void write(Record r) {
+      if (file == null) {
+        output = outputs.newOutputFile(spec, partition);
+        file = new ColumnsFile(schema, properties, output.encryptingOutputFile());
+        rows = new RecordWriter(file, schema);
+      }
+      rows.write(r);
+      if (file.rows() % CHECK_SIZE_EVERY_ROWS == 0 && file.length() >= targetFileSize) {
+        finish();
+      }
+    }
+
+    void finish() {
+      if (file == null) {
+        return;
+      }
+      ColumnsFile f = file;
+      file = null;
+      f.close();
+      done.add(DataFiles.builder(spec)
+          .withPath(output.encryptingOutputFile().location())
+          .withFormat(FileFormat.PARQUET)
+          .withPartition(partition)
+          .withEncryptionKeyMetadata(output.keyMetadata())
+          .withFileSizeInBytes(f.closedLength())
+          .withMetrics(f.metrics(metricsConfig))
+          .withSplitOffsets(f.splitOffsets())
+          .withSortOrder(order)
+          .build());
+    }
+
+    void abandon() {
+      List<String> locations = new ArrayList<>();
+      done.forEach(f -> locations.add(f.location()));
+      if (file != null) {
+        try {
+          file.close();
+        } catch (RuntimeException ignored) {
+          // the upload may have failed: nothing to close cleanly
+        }
+        locations.add(output.encryptingOutputFile().location());
+        file = null;
+      }
+      for (String location : locations) {
+        try {
+          table.io().deleteFile(location);
+        } catch (RuntimeException ignored) {
+          // orphan removal deletes them later
         }
       }
     }
@@ -143,22 +225,22 @@ final class SortedRewrite {
         .build();
   }
 
-  private Path spill(GenericFileWriterFactory writers, List<Record> rows, Comparator<Record> byOrder)
-      throws IOException {
+  private Path spill(List<Record> rows, Comparator<Record> byOrder) throws IOException {
     rows.sort(byOrder);
     Files.createDirectories(spillDir);
     Path file = Files.createTempFile(spillDir, "otlake-compaction-run-", ".parquet");
-    Files.delete(file); // the Parquet writer creates it
-    DataWriter<Record> w = writers.newDataWriter(
-        EncryptedFiles.plainAsEncryptedOutput(org.apache.iceberg.Files.localOutput(file.toFile())),
-        PartitionSpec.unpartitioned(), null);
-    try (w) {
+    ColumnsFile run = new ColumnsFile(schema, runProperties,
+        org.apache.iceberg.Files.localOutput(file.toFile()));
+    try {
+      RecordWriter w = new RecordWriter(run, schema);
       rows.forEach(w::write);
+    } finally {
+      run.close();
     }
     return file;
   }
 
-  private long merge(List<Path> runs, Comparator<Record> byOrder, RollingDataWriter<Record> out) throws IOException {
+  private long merge(List<Path> runs, Comparator<Record> byOrder, RollingFiles out) throws IOException {
     record Cursor(Record head, CloseableIterator<Record> rest) {}
     List<CloseableIterable<Record>> open = new ArrayList<>();
     PriorityQueue<Cursor> heads = new PriorityQueue<>(runs.size(), (a, b) -> byOrder.compare(a.head, b.head));

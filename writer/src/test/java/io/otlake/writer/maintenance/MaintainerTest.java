@@ -42,6 +42,13 @@ import org.apache.iceberg.io.DataWriter;
 import org.apache.iceberg.io.OutputFileFactory;
 import org.apache.iceberg.parquet.Parquet;
 import org.apache.iceberg.types.Types;
+import org.apache.parquet.column.Encoding;
+import org.apache.parquet.column.values.bloomfilter.BloomFilter;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.metadata.BlockMetaData;
+import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
+import org.apache.parquet.io.LocalInputFile;
+import org.apache.parquet.io.api.Binary;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -169,6 +176,123 @@ class MaintainerTest {
     // the compacted files are now the only ones: nothing left to do
     StepResult again = step(settings(Map.of("maintenance.compact.min-age", "0s")), Step.COMPACT);
     assertThat(again.count("files.rewritten")).isZero();
+  }
+
+  @Test
+  void compactedFilesAreWrittenWithTheTablesEncodingsAndBloomFilters() throws IOException {
+    OffsetDateTime day = OffsetDateTime.now(ZoneOffset.UTC).withHour(0).withMinute(0).withSecond(0).withNano(0).minusDays(1);
+    List<String> expected = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      expected.addAll(appendFile(day, 500));
+    }
+    // set after the appends: Iceberg's generic writer would make each input a 1 MiB filter (no NDV given), too big
+    // to count as small; otlake's writer sizes a filter for the row group's distinct values
+    table.updateProperties().set("write.parquet.bloom-filter-enabled.column.id", "true").commit();
+    StepResult r = step(settings(Map.of("maintenance.compact.min-age", "0s")), Step.COMPACT);
+    assertThat(r.count("files.rewritten")).as(r.line()).isEqualTo(4);
+    List<DataFile> files = dataFiles();
+    assertThat(files).hasSize(1);
+    Path local = spill.resolve("compacted.parquet");
+    try (java.io.InputStream in = table.io().newInputFile(files.get(0).location()).newStream()) {
+      java.nio.file.Files.copy(in, local);
+    }
+    java.util.Set<String> ids = new java.util.HashSet<>(expected);
+    try (ParquetFileReader reader = ParquetFileReader.open(new LocalInputFile(local))) {
+      java.util.Set<Encoding> encodings = new java.util.HashSet<>();
+      int absentFound = 0;
+      for (BlockMetaData block : reader.getFooter().getBlocks()) {
+        for (ColumnChunkMetaData c : block.getColumns()) {
+          encodings.addAll(c.getEncodings());
+          BloomFilter filter = reader.readBloomFilter(c);
+          if (!c.getPath().toDotString().equals("id")) {
+            assertThat(filter).as("bloom filter of %s", c.getPath()).isNull();
+            continue;
+          }
+          assertThat(filter).as("bloom filter of id").isNotNull();
+          for (String id : ids) {
+            assertThat(filter.findHash(filter.hash(Binary.fromString(id)))).as("id %s in the filter", id).isTrue();
+          }
+          for (int i = 0; i < 1000; i++) {
+            if (filter.findHash(filter.hash(Binary.fromString("absent-" + i)))) {
+              absentFound++;
+            }
+          }
+        }
+      }
+      assertThat(reader.getFooter().getBlocks()).hasSize(1);
+      assertThat(absentFound).as("ids not written that the filter takes for present (1%% wanted)").isLessThan(40);
+      assertThat(encodings).as("otlake's v2 encodings, which Iceberg's generic writer does not write")
+          .contains(Encoding.DELTA_BINARY_PACKED);
+    }
+    assertThat(ids()).containsExactlyInAnyOrderElementsOf(expected);
+  }
+
+  @Test
+  void aRewriteRollsItsOutputAtTheTargetSizeKeepingTheOrderAcrossFiles() throws IOException {
+    OffsetDateTime day = OffsetDateTime.now(ZoneOffset.UTC).withHour(0).withMinute(0).withSecond(0).withNano(0).minusDays(1);
+    List<String> expected = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      expected.addAll(appendFile(day, 3000));
+    }
+    List<DataFile> inputs = dataFiles();
+    SortedRewrite.Output out = new SortedRewrite(table, 2000, spill, () -> false)
+        .rewrite(table.spec(), inputs.get(0).partition(), inputs, 16 * 1024);
+    assertThat(out.rows()).isEqualTo(9000);
+    assertThat(out.files()).hasSizeGreaterThan(2);
+    List<OffsetDateTime> times = new ArrayList<>();
+    List<String> ids = new ArrayList<>();
+    for (DataFile f : out.files()) {
+      assertThat(f.fileSizeInBytes()).as("size of %s", f.location()).isLessThan(3 * 16 * 1024);
+      assertThat(f.sortOrderId()).isEqualTo(table.sortOrder().orderId());
+      assertThat(f.recordCount()).isPositive();
+      try (CloseableIterable<Record> rows = Parquet.read(table.io().newInputFile(f.location())).project(SCHEMA)
+          .createReaderFunc(fs -> GenericParquetReaders.buildReader(SCHEMA, fs)).build()) {
+        rows.forEach(row -> {
+          times.add((OffsetDateTime) row.getField("at"));
+          ids.add((String) row.getField("id"));
+        });
+      }
+    }
+    assertThat(times).as("rows in time order over the files in their order").isSorted();
+    assertThat(ids).containsExactlyInAnyOrderElementsOf(expected);
+    assertThat(spill.toFile().list()).as("spilled runs deleted").isEmpty();
+  }
+
+  @Test
+  void aRefusedCommitOfSeveralPartitionsAbandonsOnlyTheConflictingOne() {
+    OffsetDateTime today = OffsetDateTime.now(ZoneOffset.UTC).withHour(0).withMinute(0).withSecond(0).withNano(0);
+    List<String> kept = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      kept.addAll(appendFile(today.minusDays(1), 20));
+      appendFile(today.minusDays(2), 20);
+    }
+    // another maintainer drops the older day's partition after compaction planned and before it commits
+    Table racing = (Table) java.lang.reflect.Proxy.newProxyInstance(Table.class.getClassLoader(),
+        new Class<?>[] {Table.class}, new java.lang.reflect.InvocationHandler() {
+          private boolean raced;
+
+          @Override
+          public Object invoke(Object proxy, java.lang.reflect.Method m, Object[] args) throws Throwable {
+            if (m.getName().equals("newRewrite") && !raced) {
+              raced = true;
+              table.newDelete().deleteFromRowFilter(org.apache.iceberg.expressions.Expressions.lessThan("at",
+                  today.minusDays(1).toInstant().toEpochMilli() * 1000)).commit();
+            }
+            try {
+              return m.invoke(table, args);
+            } catch (java.lang.reflect.InvocationTargetException e) {
+              throw e.getCause();
+            }
+          }
+        });
+    StepResult r = new Maintainer(settings(Map.of("maintenance.compact.min-age", "0s")),
+        new MaintenanceMetrics(new SimpleMeterRegistry()), System::currentTimeMillis, () -> false)
+        .runStep(racing, Step.COMPACT);
+    assertThat(r.failed()).as(r.line()).isFalse();
+    assertThat(r.count("partitions.compacted")).as(r.line()).isEqualTo(1);
+    assertThat(r.count("partitions.abandoned")).as(r.line()).isEqualTo(1);
+    assertThat(ids()).containsExactlyInAnyOrderElementsOf(kept);
+    assertThat(dataFiles()).hasSize(1);
   }
 
   @Test
