@@ -221,6 +221,12 @@ class DuckDbReadsIT {
       }
     }
     assertThat(c.nulls()).as(what + " null count").isEqualTo(nulls);
+    boolean nan = rows.stream().anyMatch(r -> r.getField(field.name()) instanceof Double d && d.isNaN());
+    if (nan) { // parquet-mr writes no min and max for a floating point chunk holding a NaN
+      assertThat(c.min()).as(what + ": no min with a NaN").isNull();
+      assertThat(c.max()).as(what + ": no max with a NaN").isNull();
+      return;
+    }
     if (values.isEmpty()) {
       return;
     }

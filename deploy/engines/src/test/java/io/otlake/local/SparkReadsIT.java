@@ -164,7 +164,7 @@ class SparkReadsIT {
     List<Record> spans = lake.expected.get("traces");
     Map<String, List<Double>> durations = new TreeMap<>();
     for (Record r : spans) {
-      durations.computeIfAbsent(r.getField("service_name") + "|" + r.getField("operation_name"),
+      durations.computeIfAbsent(cell(r.getField("service_name")) + "|" + cell(r.getField("operation_name")),
           k -> new ArrayList<>()).add((Double) r.getField("duration_ms"));
     }
     SparkSql.Result p99 = ok(results, "seed.p99");
@@ -236,6 +236,11 @@ class SparkReadsIT {
     assertThat(lake.load("traces").currentSnapshot().operation()).isEqualTo("replace");
 
     Files.writeString(dir.resolve("readme-queries.txt"), ReadmeOutput.render(results), StandardCharsets.UTF_8);
+  }
+
+  /** A value as the runner's {@code @cells} line writes it. */
+  private static String cell(Object v) {
+    return String.valueOf(v).replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n");
   }
 
   private static SparkSql.Result ok(Map<String, SparkSql.Result> results, String step) {

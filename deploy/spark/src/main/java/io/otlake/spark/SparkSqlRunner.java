@@ -24,7 +24,7 @@ import org.apache.spark.sql.SparkSession;
  * output has, per step, the line {@code ### <name>}, the line {@code @columnar true|false} (whether the executed
  * plan read columnar batches, that is, whether Iceberg's vectorized reader served the scan), the line
  * {@code @header} with the column names (tab-separated), then the rows; with {@code @cells}, each row is followed
- * by {@code @cells} and its values as Spark prints them, tab-separated (for showing them). A failing step writes
+ * by {@code @cells} and its values as Spark prints them (backslash, tab and newline escaped), tab-separated. A failing step writes
  * {@code @error <message>} in place of its rows and the runner goes on.
  */
 public final class SparkSqlRunner {
@@ -56,7 +56,8 @@ public final class SparkSqlRunner {
             if (step.cells) {
               List<String> cells = new ArrayList<>();
               for (int i = 0; i < row.length(); i++) {
-                cells.add(String.valueOf(row.get(i)));
+                cells.add(String.valueOf(row.get(i)).replace("\\", "\\\\").replace("\t", "\\t")
+                    .replace("\n", "\\n"));
               }
               out.write("@cells " + String.join("\t", cells) + "\n");
             }
