@@ -222,9 +222,14 @@ class DuckDbReadsIT {
     }
     assertThat(c.nulls()).as(what + " null count").isEqualTo(nulls);
     boolean nan = rows.stream().anyMatch(r -> r.getField(field.name()) instanceof Double d && d.isNaN());
-    if (nan) { // parquet-mr writes no min and max for a floating point chunk holding a NaN
-      assertThat(c.min()).as(what + ": no min with a NaN").isNull();
-      assertThat(c.max()).as(what + ": no max with a NaN").isNull();
+    if (nan) { // a chunk holding a NaN: what statistics it has (parquet-mr drops some) still bound the others
+      List<Double> d = values.stream().map(v -> (Double) v).sorted().toList();
+      if (c.min() != null && !d.isEmpty()) {
+        assertThat(duckDouble(c.min()) <= d.get(0)).as(what + " min " + c.min()).isTrue();
+      }
+      if (c.max() != null && !d.isEmpty()) {
+        assertThat(duckDouble(c.max()) >= d.get(d.size() - 1)).as(what + " max " + c.max()).isTrue();
+      }
       return;
     }
     if (values.isEmpty()) {
