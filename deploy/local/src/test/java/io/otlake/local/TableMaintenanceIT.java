@@ -518,7 +518,7 @@ class TableMaintenanceIT {
       // means the last quarter stays near the second, and far below one per commit
       assertThat(last).as("%s in the last quarter of %d commits (second quarter: %d)", what[k], commits, second)
           .isLessThanOrEqualTo(2 * second + 20)
-          .isLessThan(k == 5 ? commits / 3 : commits / 8);
+          .isLessThan(k == 5 ? commits / 3 : commits / 4); // bound by time: a slower machine makes fewer commits a second
     }
     double compacted = registry.find("otlake.maintenance.files.rewritten").counters().stream()
         .mapToDouble(Counter::count).sum();
