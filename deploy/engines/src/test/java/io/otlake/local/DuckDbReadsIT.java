@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,8 +28,6 @@ import org.apache.iceberg.DataFile;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.data.Record;
-import org.apache.iceberg.data.parquet.GenericParquetReaders;
-import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.parquet.Parquet;
 import org.apache.iceberg.types.Type;
 import org.apache.iceberg.types.Types;
@@ -87,13 +84,7 @@ class DuckDbReadsIT {
   }
 
   private static List<Record> icebergRows(Path file, Schema schema) throws IOException {
-    List<Record> out = new ArrayList<>();
-    try (CloseableIterable<Record> rows = Parquet.read(org.apache.iceberg.Files.localInput(file.toFile()))
-        .project(schema).createReaderFunc(fileSchema -> GenericParquetReaders.buildReader(schema, fileSchema))
-        .build()) {
-      rows.forEach(r -> out.add(r.copy()));
-    }
-    return out;
+    return io.otlake.writer.testing.ParquetRows.read(org.apache.iceberg.Files.localInput(file.toFile()), schema);
   }
 
   private static List<String> duckRows(Connection duck, Path file) throws SQLException {

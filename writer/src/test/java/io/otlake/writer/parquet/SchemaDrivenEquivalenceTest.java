@@ -27,10 +27,8 @@ import org.apache.iceberg.Schema;
 import org.apache.iceberg.TableProperties;
 import org.apache.iceberg.data.GenericRecord;
 import org.apache.iceberg.data.Record;
-import org.apache.iceberg.data.parquet.GenericParquetReaders;
 import org.apache.iceberg.data.parquet.GenericParquetWriter;
 import org.apache.iceberg.inmemory.InMemoryOutputFile;
-import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.io.FileAppender;
 import org.apache.iceberg.parquet.Parquet;
 import org.apache.iceberg.types.Type;
@@ -155,12 +153,7 @@ class SchemaDrivenEquivalenceTest {
   }
 
   static List<Record> read(InMemoryOutputFile file) throws Exception {
-    List<Record> out = new ArrayList<>();
-    try (CloseableIterable<Record> it = Parquet.read(file.toInputFile()).project(SCHEMA)
-        .createReaderFunc(type -> GenericParquetReaders.buildReader(SCHEMA, type)).build()) {
-      it.forEach(out::add);
-    }
-    return out;
+    return io.otlake.writer.testing.ParquetRows.read(file.toInputFile(), SCHEMA);
   }
 
   /** Random records of the schema: each optional value null about one time in six, lists and maps often empty. */

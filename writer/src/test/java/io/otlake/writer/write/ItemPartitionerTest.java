@@ -25,17 +25,14 @@ import org.apache.iceberg.DataFile;
 import org.apache.iceberg.FileScanTask;
 import org.apache.iceberg.PartitionKey;
 import org.apache.iceberg.PartitionSpec;
-import org.apache.iceberg.Schema;
 import org.apache.iceberg.StructLike;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.data.InternalRecordWrapper;
 import org.apache.iceberg.data.Record;
-import org.apache.iceberg.data.parquet.GenericParquetReaders;
 import org.apache.iceberg.expressions.Expressions;
 import org.apache.iceberg.inmemory.InMemoryCatalog;
 import org.apache.iceberg.io.CloseableIterable;
-import org.apache.iceberg.parquet.Parquet;
 import org.apache.iceberg.types.Types;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -232,15 +229,7 @@ class ItemPartitionerTest {
   }
 
   private static List<Record> read(Table table, DataFile file) throws Exception {
-    Schema schema = table.schema();
-    List<Record> rows = new ArrayList<>();
-    try (CloseableIterable<Record> it = Parquet.read(table.io().newInputFile(file.location())).project(schema)
-        .createReaderFunc(type -> GenericParquetReaders.buildReader(schema, type)).build()) {
-      for (Record r : it) {
-        rows.add(r.copy());
-      }
-    }
-    return rows;
+    return io.otlake.writer.testing.ParquetRows.read(table, file);
   }
 
   /**

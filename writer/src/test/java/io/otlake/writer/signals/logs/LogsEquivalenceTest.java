@@ -7,7 +7,6 @@ import io.otlake.writer.parquet.ColumnsFile;
 import io.otlake.writer.signals.RowMapper;
 import io.otlake.writer.testing.DemoLogs;
 import io.otlake.writer.testing.LogRows;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,10 +14,8 @@ import org.apache.iceberg.Metrics;
 import org.apache.iceberg.MetricsConfig;
 import org.apache.iceberg.TableProperties;
 import org.apache.iceberg.data.Record;
-import org.apache.iceberg.data.parquet.GenericParquetReaders;
 import org.apache.iceberg.data.parquet.GenericParquetWriter;
 import org.apache.iceberg.inmemory.InMemoryOutputFile;
-import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.io.FileAppender;
 import org.apache.iceberg.parquet.Parquet;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -95,11 +92,6 @@ class LogsEquivalenceTest {
   }
 
   private static List<Record> read(InMemoryOutputFile file) throws Exception {
-    List<Record> out = new ArrayList<>();
-    try (CloseableIterable<Record> it = Parquet.read(file.toInputFile()).project(LogTable.SCHEMA)
-        .createReaderFunc(type -> GenericParquetReaders.buildReader(LogTable.SCHEMA, type)).build()) {
-      it.forEach(out::add);
-    }
-    return out;
+    return io.otlake.writer.testing.ParquetRows.read(file.toInputFile(), LogTable.SCHEMA);
   }
 }

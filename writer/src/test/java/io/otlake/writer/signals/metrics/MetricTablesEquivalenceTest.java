@@ -22,10 +22,8 @@ import org.apache.iceberg.MetricsConfig;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.TableProperties;
 import org.apache.iceberg.data.Record;
-import org.apache.iceberg.data.parquet.GenericParquetReaders;
 import org.apache.iceberg.data.parquet.GenericParquetWriter;
 import org.apache.iceberg.inmemory.InMemoryOutputFile;
-import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.io.FileAppender;
 import org.apache.iceberg.parquet.Parquet;
 import org.junit.jupiter.api.Test;
@@ -183,11 +181,6 @@ class MetricTablesEquivalenceTest {
   }
 
   private static List<Record> read(InMemoryOutputFile file, Schema schema) throws Exception {
-    List<Record> out = new ArrayList<>();
-    try (CloseableIterable<Record> it = Parquet.read(file.toInputFile()).project(schema)
-        .createReaderFunc(type -> GenericParquetReaders.buildReader(schema, type)).build()) {
-      it.forEach(out::add);
-    }
-    return out;
+    return io.otlake.writer.testing.ParquetRows.read(file.toInputFile(), schema);
   }
 }
