@@ -16,7 +16,6 @@ import java.util.PriorityQueue;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
 import org.apache.iceberg.DataFile;
-import org.apache.iceberg.DataFiles;
 import org.apache.iceberg.FileFormat;
 import org.apache.iceberg.MetricsConfig;
 import org.apache.iceberg.PartitionSpec;
@@ -173,16 +172,7 @@ final class SortedRewrite {
       ColumnsFile f = file;
       file = null;
       f.close();
-      done.add(DataFiles.builder(spec)
-          .withPath(output.encryptingOutputFile().location())
-          .withFormat(FileFormat.PARQUET)
-          .withPartition(partition)
-          .withEncryptionKeyMetadata(output.keyMetadata())
-          .withFileSizeInBytes(f.closedLength())
-          .withMetrics(f.metrics(metricsConfig))
-          .withSplitOffsets(f.splitOffsets())
-          .withSortOrder(order)
-          .build());
+      done.add(f.dataFile(spec, partition, output, metricsConfig).withSortOrder(order).build());
     }
 
     void abandon() {

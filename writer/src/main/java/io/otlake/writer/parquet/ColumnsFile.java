@@ -329,6 +329,23 @@ public final class ColumnsFile implements AutoCloseable {
     return ParquetUtil.getSplitOffsets(footer());
   }
 
+  /**
+   * The closed file as an Iceberg data file of {@code spec}'s {@code partition}: where {@code output} put it, its
+   * length, metrics and split offsets (a caller adds what only it knows, such as a sort order, before building).
+   */
+  public org.apache.iceberg.DataFiles.Builder dataFile(org.apache.iceberg.PartitionSpec spec,
+      org.apache.iceberg.StructLike partition, org.apache.iceberg.encryption.EncryptedOutputFile output,
+      MetricsConfig config) {
+    return org.apache.iceberg.DataFiles.builder(spec)
+        .withPath(output.encryptingOutputFile().location())
+        .withFormat(org.apache.iceberg.FileFormat.PARQUET)
+        .withPartition(partition)
+        .withEncryptionKeyMetadata(output.keyMetadata())
+        .withFileSizeInBytes(closedLength())
+        .withMetrics(metrics(config))
+        .withSplitOffsets(splitOffsets());
+  }
+
   /** parquet-mr's view of an Iceberg output file. */
   private record OutputAdapter(org.apache.iceberg.io.OutputFile file) implements org.apache.parquet.io.OutputFile {
     @Override

@@ -12,7 +12,6 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import io.otlake.writer.parquet.ColumnsFile;
 import org.apache.iceberg.DataFile;
-import org.apache.iceberg.DataFiles;
 import org.apache.iceberg.FileFormat;
 import org.apache.iceberg.MetricsConfig;
 import org.apache.iceberg.PartitionSpec;
@@ -267,15 +266,7 @@ public final class PartitionedFiles<V extends ItemView> {
 
     DataFile finish() {
       file.close();
-      return DataFiles.builder(spec)
-          .withPath(output.encryptingOutputFile().location())
-          .withFormat(FileFormat.PARQUET)
-          .withPartition(partition)
-          .withEncryptionKeyMetadata(output.keyMetadata())
-          .withFileSizeInBytes(file.closedLength())
-          .withMetrics(file.metrics(metricsConfig))
-          .withSplitOffsets(file.splitOffsets())
-          .build();
+      return file.dataFile(spec, partition, output, metricsConfig).build();
     }
   }
 }
