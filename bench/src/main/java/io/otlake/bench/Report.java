@@ -75,9 +75,13 @@ final class Report {
     row(sb, results, "compaction_to_writer_rows_per_core_rich",
         "compaction rows per CPU-second / the writer's, rich spans", ">= 1");
     row(sb, results, "bytes_per_span_compacted_rich", "data file bytes per rich span after compaction", "<= 55");
-    row(sb, results, "commit_time_ratio_end_to_100", "commit time after 10,000 commits / after 100, maintenance on",
-        "<= 1.2");
-    row(sb, results, "plan_time_ratio_end_to_100", "planning time after 10,000 commits / after 100", "<= 1.2");
+    // the run says how many commits it made (a quick run makes fewer than the 10,000 the target speaks of)
+    Object made = results.root.get("commits") instanceof Map<?, ?> c ? c.get("commits") : null;
+    String after = made instanceof Number n ? String.format(java.util.Locale.ROOT, "%,d", n.longValue()) : "N";
+    row(sb, results, "commit_time_ratio_end_to_100", "commit time after " + after + " commits / after 100,"
+        + " maintenance on (target at 10,000)", "<= 1.2");
+    row(sb, results, "plan_time_ratio_end_to_100", "planning time after " + after + " commits / after 100"
+        + " (target at 10,000)", "<= 1.2");
     for (Map.Entry<String, Object> e : results.root.entrySet()) {
       if (e.getValue() instanceof Map<?, ?> m) {
         sb.append("\n## ").append(e.getKey()).append("\n\n| figure | value |\n|---|---|\n");
