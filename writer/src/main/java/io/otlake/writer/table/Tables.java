@@ -14,7 +14,10 @@ import org.apache.iceberg.exceptions.NoSuchTableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Loads a table, creating its namespace and the table itself when missing (racing creators are fine). */
+/**
+ * Loads a table, creating its namespace and the table itself when missing. Racing creators are fine: a creation
+ * that fails because another got there first (however the catalog reports it) finds the namespace or table there.
+ */
 public final class Tables {
   private static final Logger LOG = LoggerFactory.getLogger(Tables.class);
 
@@ -34,6 +37,13 @@ public final class Tables {
           namespaces.createNamespace(ns);
         } catch (AlreadyExistsException raced) {
           // another writer created it first
+        } catch (RuntimeException e) {
+          // some catalogs report a lost creation race otherwise (a JDBC catalog's unique-key violation, answered
+          // by a REST catalog over it as a server error): fine when the namespace exists now
+          if (!namespaces.namespaceExists(ns)) {
+            throw e;
+          }
+          LOG.debug("creating namespace {} raced another creator: {}", ns, e.toString());
         }
       }
     }
@@ -47,6 +57,13 @@ public final class Tables {
       return table;
     } catch (AlreadyExistsException raced) {
       return catalog.loadTable(id);
+    } catch (RuntimeException e) {
+      // as for the namespace: a race reported as another error is fine when the table exists now
+      try {
+        return catalog.loadTable(id);
+      } catch (NoSuchTableException stillMissing) {
+        throw e;
+      }
     }
   }
 }
