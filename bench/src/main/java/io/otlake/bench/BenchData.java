@@ -145,22 +145,21 @@ final class BenchData {
 
   private static List<byte[]> leanSpans(int spans) {
     DemoTelemetry demo = new DemoTelemetry(11, System.currentTimeMillis() * 1_000_000L - 7_200_000_000_000L, 200, 1);
-    List<byte[]> out = new ArrayList<>();
-    for (int n = 0; n < spans; ) {
-      ExportTraceServiceRequest r = demo.request(512);
-      out.add(r.toByteArray());
-      n += Bench.spanCount(r);
-    }
-    return out;
+    return spans(spans, demo::request);
   }
 
   private static List<byte[]> richSpans(int spans) {
     // two days of traffic ending about now
     RichTelemetry rich = new RichTelemetry(11,
         System.currentTimeMillis() * 1_000_000L - RichTelemetry.TWO_DAYS_NANOS - 3_600_000_000_000L, spans);
+    return spans(spans, rich::request);
+  }
+
+  /** Requests of 512 spans from {@code next} until they hold at least {@code spans}. */
+  private static List<byte[]> spans(int spans, java.util.function.IntFunction<ExportTraceServiceRequest> next) {
     List<byte[]> out = new ArrayList<>();
     for (int n = 0; n < spans; ) {
-      ExportTraceServiceRequest r = rich.request(512);
+      ExportTraceServiceRequest r = next.apply(512);
       out.add(r.toByteArray());
       n += Bench.spanCount(r);
     }

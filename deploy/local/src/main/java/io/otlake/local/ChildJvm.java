@@ -77,9 +77,14 @@ final class ChildJvm implements AutoCloseable {
 
   /** Stops a process as {@link #close} stops a child: SIGTERM, up to 30 s, then SIGKILL; true once it is gone. */
   static boolean stop(ProcessHandle p) {
+    return stop(p, 30);
+  }
+
+  /** SIGTERM, up to {@code graceSeconds} for a clean shutdown, then SIGKILL; true once the process is gone. */
+  static boolean stop(ProcessHandle p, long graceSeconds) {
     p.destroy();
     try {
-      p.onExit().get(30, TimeUnit.SECONDS);
+      p.onExit().get(graceSeconds, TimeUnit.SECONDS);
       return true;
     } catch (java.util.concurrent.TimeoutException e) {
       p.destroyForcibly();
