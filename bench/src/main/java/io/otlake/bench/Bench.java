@@ -71,7 +71,8 @@ public final class Bench {
     try (KafkaSink sink = KafkaSink.create(config)) {
       List<CompletableFuture<Void>> pending = new ArrayList<>();
       for (byte[] r : requests) {
-        List<OtlpRecord> records = splitter.split(ScannedRequest.scan(r, signal.tree()), signal);
+        List<OtlpRecord> records = splitter.split(ScannedRequest.scan(r, signal.tree()), null, signal,
+            partitioner(config));
         CompletableFuture<Void> f;
         while (true) {
           f = sink.send(signal.signal(), records,
@@ -127,11 +128,19 @@ public final class Bench {
    * into a topic the broker auto-creates raced with its leader election (NOT_LEADER_OR_FOLLOWER, then out-of-order
    * sequence errors until the batches expired).
    */
+  /** Partitions of every topic {@link #ensureTopic} makes. */
+  static final int PARTITIONS = 4;
+
+  /** How the gateway configured by {@code config} groups a request's records on a topic of {@link #PARTITIONS}. */
+  static java.util.function.ToIntFunction<byte[]> partitioner(GatewayConfig config) {
+    return config.recordPerKey() ? null : key -> KafkaSink.partitionForKey(key, PARTITIONS);
+  }
+
   static void ensureTopic(LocalInfra infra, String topic) throws Exception {
     try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
         Map.of(org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, infra.bootstrapServers()))) {
       try {
-        admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(topic, 4, (short) 1))).all().get();
+        admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(topic, PARTITIONS, (short) 1))).all().get();
       } catch (java.util.concurrent.ExecutionException e) {
         if (!(e.getCause() instanceof org.apache.kafka.common.errors.TopicExistsException)) {
           throw e;

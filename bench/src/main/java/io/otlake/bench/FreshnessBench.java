@@ -126,10 +126,23 @@ final class FreshnessBench {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
       while (System.nanoTime() < deadline && parts.stream().anyMatch(p -> c.position(p) < end.get(p))) {
         for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(500))) {
-          String trace = new String(r.key(), StandardCharsets.US_ASCII);
-          long[] prev = out.get(trace);
-          if (prev == null || prev[1] < r.offset()) {
-            out.put(trace, new long[] {r.partition(), r.offset()});
+          // a record holds the traces of every key bound for its partition: read them from its spans
+          ExportTraceServiceRequest value;
+          try {
+            value = ExportTraceServiceRequest.parseFrom(r.value());
+          } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+            throw new IllegalStateException("a record of " + topic + " is not a trace export request", e);
+          }
+          for (ResourceSpans rs : value.getResourceSpansList()) {
+            for (ScopeSpans ss : rs.getScopeSpansList()) {
+              for (Span span : ss.getSpansList()) {
+                String trace = Hex.encode(span.getTraceId());
+                long[] prev = out.get(trace);
+                if (prev == null || prev[1] < r.offset()) {
+                  out.put(trace, new long[] {r.partition(), r.offset()});
+                }
+              }
+            }
           }
         }
       }

@@ -197,7 +197,8 @@ final class GatewayBench {
     RecordSplitter splitter = new RecordSplitter(config.maxRecordBytes());
     List<List<OtlpRecord>> split = new ArrayList<>();
     for (byte[] p : payloads) {
-      split.add(splitter.split(ScannedRequest.scan(p, unit.contract().tree()), unit.contract()));
+      split.add(splitter.split(ScannedRequest.scan(p, unit.contract().tree()), null, unit.contract(),
+          Bench.partitioner(config)));
     }
     return split;
   }
@@ -223,7 +224,8 @@ final class GatewayBench {
         List<OtlpRecord> records = split.get(k);
         AtomicLong pending = new AtomicLong(records.size());
         for (OtlpRecord r : records) {
-          producer.send(new ProducerRecord<>(topic, null, r.key(), r.value(), headers), (m, e) -> {
+          producer.send(new ProducerRecord<>(topic, r.partition() >= 0 ? r.partition() : null, r.key(), r.value(),
+              headers), (m, e) -> {
             if (pending.decrementAndGet() == 0) {
               done.accept(e == null);
             }

@@ -22,8 +22,9 @@ import org.apache.iceberg.parquet.Parquet;
  * decoding and the test-jar's oracle into Iceberg records, then Iceberg's generic Parquet writer), each also without
  * its Parquet half, so the decode and encode shares show. Rounds alternate the paths; medians are printed.
  * {@code java -cp <bench classpath> io.otlake.bench.RowEncoding [lean|rich|logs|metrics|metrics_<kind> [items
- * [rounds [requests|records]]]]} ({@code records}: the Kafka record values the gateway cuts the requests into, as
- * the writer reads them, instead of whole requests); with a JFR recording ({@code -XX:StartFlightRecording=filename=x.jfr}) it is the profile's workload.
+ * [rounds [requests|records|records-per-key]]]]} ({@code records}: the Kafka record values the gateway cuts the
+ * requests into for a bench topic, as the writer reads them, instead of whole requests; {@code records-per-key}: those
+ * of {@code kafka.records: per-key}); with a JFR recording ({@code -XX:StartFlightRecording=filename=x.jfr}) it is the profile's workload.
  */
 public final class RowEncoding {
   private RowEncoding() {}
@@ -32,16 +33,19 @@ public final class RowEncoding {
     String name = args.length > 0 ? args[0] : "logs";
     int items = args.length > 1 ? Integer.parseInt(args[1]) : 100_000;
     int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 5;
-    boolean split = args.length > 3 && args[3].equals("records");
+    boolean split = args.length > 3 && args[3].startsWith("records");
+    boolean perKey = args.length > 3 && args[3].equals("records-per-key");
     BenchData data = byName(name);
     List<byte[]> requests = data.requests(items);
     if (split) {
-      // as the writer reads them: the Kafka record values the gateway cuts each request into (per key)
+      // as the writer reads them: the Kafka record values the gateway cuts each request into (per partition of a
+      // bench topic, or with records-per-key one per key)
       io.otlake.proto.RecordSplitter splitter = new io.otlake.proto.RecordSplitter(1 << 20);
       List<byte[]> records = new ArrayList<>();
       for (byte[] r : requests) {
         for (io.otlake.proto.OtlpRecord rec : splitter.split(io.otlake.proto.wire.ScannedRequest.scan(r,
-            data.signal.contract().tree()), data.signal.contract())) {
+            data.signal.contract().tree()), null, data.signal.contract(),
+            perKey ? null : key -> io.otlake.gateway.kafka.KafkaSink.partitionForKey(key, Bench.PARTITIONS))) {
           records.add(rec.value());
         }
       }

@@ -75,7 +75,8 @@ public final class GatewayServer implements AutoCloseable {
     RecordSplitter splitter = new RecordSplitter(config.maxRecordBytes(), config.maxSplitBytes());
     List<SignalReceiver> receivers = new ArrayList<>();
     for (SignalUnit unit : Signals.ALL) {
-      receivers.add(new SignalReceiver(unit, limits, splitter, sink, System::currentTimeMillis, intake));
+      receivers.add(new SignalReceiver(unit, limits, splitter, sink, System::currentTimeMillis, intake,
+          config.recordPerKey()));
     }
     GrpcLogs.quietTransportWarnings();
     NettyServerBuilder grpcBuilder = NettyServerBuilder

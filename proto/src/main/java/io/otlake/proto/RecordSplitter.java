@@ -4,9 +4,11 @@ import io.otlake.proto.wire.ScannedRequest;
 import io.otlake.proto.wire.WireLayout;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.ToIntFunction;
 
 /**
  * Splits one OTLP export request of any signal into Kafka records by the signal's record key
@@ -52,42 +54,63 @@ public final class RecordSplitter {
     return split(r, null, signal);
   }
 
-  /**
-   * The records of a request, in order of each key's first item. Throws {@link RecordTooLargeException} for an item
-   * that does not fit one record with its envelopes, and its subclass {@link SplitTooLargeException} when the records
-   * would exceed the splitter's total bound; either before any record is written.
-   *
-   * @param rejected items to leave out ({@code rejected[i]}), or null for none
-   */
+  /** {@link #split(ScannedRequest, boolean[], SignalContract, ToIntFunction)} with one record per key. */
   public List<OtlpRecord> split(ScannedRequest r, boolean[] rejected, SignalContract signal)
       throws RecordTooLargeException {
-    Map<RecordKey, int[]> byKey = new LinkedHashMap<>();
+    return split(r, rejected, signal, null);
+  }
+
+  /**
+   * The records of a request, in order of each key's (or partition's) first item. Throws
+   * {@link RecordTooLargeException} for an item that does not fit one record with its envelopes, and its subclass
+   * {@link SplitTooLargeException} when the records would exceed the splitter's total bound; either before any record
+   * is written.
+   *
+   * @param rejected items to leave out ({@code rejected[i]}), or null for none
+   * @param partitionOf null for one record per key (the Collector kafka exporter's {@code partition_*_by_id}
+   *     records); else the partition of a key's bytes, and the records are one per partition: every item of a key
+   *     still lands in its key's partition, in order, but the items of all keys bound for one partition share a
+   *     record (and their resource and scope are written once). Such a record is keyed by its key when it holds one
+   *     key only, and has no key otherwise; {@link OtlpRecord#partition} names its partition.
+   */
+  public List<OtlpRecord> split(ScannedRequest r, boolean[] rejected, SignalContract signal,
+      ToIntFunction<byte[]> partitionOf) throws RecordTooLargeException {
+    // groups: one per key, or one per partition; items of a group in request order
+    Map<Object, Group> groups = new LinkedHashMap<>();
+    Map<RecordKey, Integer> partitionOfKey = partitionOf == null ? null : new HashMap<>();
     for (int s = 0; s < r.itemCount(); s++) {
       if (rejected != null && rejected[s]) {
         continue;
       }
       RecordKey key = signal.key(r, s);
-      int[] list = byKey.get(key);
-      if (list == null) {
-        list = new int[5];
-        byKey.put(key, list);
-      } else if (list[0] + 1 == list.length) {
-        list = Arrays.copyOf(list, list.length * 2);
-        byKey.put(key, list);
+      Object groupKey = key;
+      int partition = -1;
+      if (partitionOf != null) {
+        Integer p = partitionOfKey.get(key);
+        if (p == null) {
+          p = partitionOf.applyAsInt(key.bytes());
+          partitionOfKey.put(key, p);
+        }
+        partition = p;
+        groupKey = p;
       }
-      list[++list[0]] = s; // list[0] holds the count
+      Group g = groups.get(groupKey);
+      if (g == null) {
+        g = new Group(key, partition);
+        groups.put(groupKey, g);
+      }
+      g.add(s, key);
     }
+    List<Group> lists = new ArrayList<>(groups.values());
     int depth = r.tree().itemDepth();
     int[] chain = new int[depth];
     int[] last = new int[depth];
     // plan every record (its key and item range) before writing any, so the total is known first
-    List<RecordKey> keys = new ArrayList<>(byKey.keySet());
-    List<int[]> lists = new ArrayList<>(byKey.values());
     int[] plan = new int[Math.max(4, lists.size() * 3)];
     int pieces = 0;
     long total = 0;
     for (int k = 0; k < lists.size(); k++) {
-      int[] list = lists.get(k);
+      int[] list = lists.get(k).items;
       int count = list[0];
       int from = 1;
       long bytes = 0;
@@ -121,13 +144,37 @@ public final class RecordSplitter {
     int keyIndex = -1;
     for (int p = 0; p < pieces; p++) {
       int k = plan[p * 3];
+      Group g = lists.get(k);
       if (k != keyIndex) {
-        key = keys.get(k).bytes();
+        key = g.mixed ? null : g.first.bytes();
         keyIndex = k;
       }
-      records.add(write(r, key, lists.get(k), plan[p * 3 + 1], plan[p * 3 + 2]));
+      records.add(write(r, key, g.partition, g.items, plan[p * 3 + 1], plan[p * 3 + 2]));
     }
     return records;
+  }
+
+  /** The items of one record group (a key, or a partition), in request order. */
+  private static final class Group {
+    final RecordKey first;
+    final int partition;
+    boolean mixed;
+    int[] items = new int[5]; // items[0] holds the count
+
+    Group(RecordKey first, int partition) {
+      this.first = first;
+      this.partition = partition;
+    }
+
+    void add(int item, RecordKey key) {
+      if (items[0] + 1 == items.length) {
+        items = Arrays.copyOf(items, items.length * 2);
+      }
+      items[++items[0]] = item;
+      if (!mixed && !key.equals(first)) {
+        mixed = true;
+      }
+    }
   }
 
   /** Appends record {@code index}: items list[from..to) of key {@code key}. */
@@ -167,7 +214,7 @@ public final class RecordSplitter {
   }
 
   /** Writes items list[from..to) as one request: consecutive items of one node share its message, at every level. */
-  private static OtlpRecord write(ScannedRequest r, byte[] key, int[] list, int from, int to) {
+  private static OtlpRecord write(ScannedRequest r, byte[] key, int partition, int[] list, int from, int to) {
     int n = to - from;
     int depth = r.tree().itemDepth();
     int[] chain = new int[depth];
@@ -217,7 +264,7 @@ public final class RecordSplitter {
     if (pos != total) {
       throw new IllegalStateException("record size " + pos + " != computed " + total);
     }
-    return new OtlpRecord(key, out, n);
+    return new OtlpRecord(key, out, n, partition);
   }
 
   /**

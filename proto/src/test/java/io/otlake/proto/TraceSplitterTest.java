@@ -69,6 +69,62 @@ class TraceSplitterTest {
   }
 
   @Test
+  void perPartitionRecordsKeepEveryTraceInItsPartitionInOrderAndShareEnvelopes() throws Exception {
+    ExportTraceServiceRequest request = randomRequest(3, 2, 60, 50);
+    ScannedRequest scanned = ScannedRequest.scan(request.toByteArray(), ScannedTraces.TREE);
+    java.util.function.ToIntFunction<byte[]> partitionOf = key -> Math.floorMod(java.util.Arrays.hashCode(key), 4);
+    for (int limit : new int[] {1 << 20, 4096}) {
+      List<OtlpRecord> records = new RecordSplitter(limit).split(scanned, null, TraceContract.INSTANCE, partitionOf);
+      Map<String, List<ByteString>> orderByTrace = new HashMap<>();
+      Map<ByteString, Span> seen = new HashMap<>();
+      for (OtlpRecord r : records) {
+        assertThat(r.value().length).isLessThanOrEqualTo(limit);
+        ExportTraceServiceRequest part = ExportTraceServiceRequest.parseFrom(r.value());
+        java.util.Set<String> traces = new java.util.HashSet<>();
+        for (ResourceSpans rs : part.getResourceSpansList()) {
+          for (ScopeSpans ss : rs.getScopeSpansList()) {
+            for (Span s : ss.getSpansList()) {
+              String trace = Hex.encode(s.getTraceId());
+              traces.add(trace);
+              assertThat(r.partition()).as("partition of trace %s", trace)
+                  .isEqualTo(partitionOf.applyAsInt(trace.getBytes(StandardCharsets.US_ASCII)));
+              assertThat(seen.put(s.getSpanId(), s)).as("span seen twice").isNull();
+              assertThat(origin(request, s)).isEqualTo(rs.getResource().getAttributes(0).getValue()
+                  .getStringValue() + "/" + ss.getScope().getName());
+              orderByTrace.computeIfAbsent(trace, t -> new ArrayList<>()).add(s.getSpanId());
+            }
+          }
+        }
+        if (traces.size() == 1) {
+          assertThat(new String(r.key(), StandardCharsets.US_ASCII)).isEqualTo(traces.iterator().next());
+        } else {
+          assertThat(r.key()).as("a record of several traces has no key").isNull();
+        }
+      }
+      assertThat(seen).hasSize(3 * 2 * 60);
+      // each trace's spans come in the order the request had them (a partition's records are sent in order)
+      Map<String, List<ByteString>> sent = new HashMap<>();
+      for (ResourceSpans rs : request.getResourceSpansList()) {
+        for (ScopeSpans ss : rs.getScopeSpansList()) {
+          for (Span s : ss.getSpansList()) {
+            sent.computeIfAbsent(Hex.encode(s.getTraceId()), t -> new ArrayList<>()).add(s.getSpanId());
+          }
+        }
+      }
+      assertThat(orderByTrace).isEqualTo(sent);
+      if (limit == 1 << 20) {
+        // one record per partition, and fewer bytes than one per trace: resources and scopes are written once
+        assertThat(records).hasSize(4);
+        long perKey = new RecordSplitter(limit).split(scanned, TraceContract.INSTANCE).stream()
+            .mapToLong(r -> r.value().length).sum();
+        assertThat(records.stream().mapToLong(r -> r.value().length).sum()).isLessThan(perKey);
+      } else {
+        assertThat(records.size()).isGreaterThan(4);
+      }
+    }
+  }
+
+  @Test
   void aSpanTooLargeForAnyRecordIsRefusedWithItsIds() {
     Span huge = span(ByteString.copyFrom(new byte[16]).concat(ByteString.EMPTY), 1).toBuilder()
         .setTraceId(id(16, 9)).setName("x".repeat(10_000)).build();

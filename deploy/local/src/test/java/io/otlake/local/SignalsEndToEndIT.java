@@ -58,6 +58,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.ToIntFunction;
 import java.util.zip.GZIPOutputStream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -115,7 +116,9 @@ class SignalsEndToEndIT {
       assertThat(json.statusCode()).isEqualTo(200);
       assertThat(json.body()).isEqualTo("{}");
 
-      List<ConsumerRecord<byte[], byte[]>> records = read(topic, 6); // per request: traced and untraced keys
+      // per request: traced and untraced keys, in one record when they hash to one partition
+      List<ConsumerRecord<byte[], byte[]>> records = read(topic, 3 * expectedRecords.size(),
+          v -> logRecords(parseLogs(v)).size());
       List<LogRecord> stored = new ArrayList<>();
       for (ConsumerRecord<byte[], byte[]> r : records) {
         assertThat(TestLake.header(r, RecordHeaders.SIGNAL)).isEqualTo("logs");
@@ -123,10 +126,15 @@ class SignalsEndToEndIT {
         assertThat(part.getResourceLogs(0).getResource()).isEqualTo(expected.getResourceLogs(0).getResource());
         List<LogRecord> in = logRecords(part);
         stored.addAll(in);
-        String key = new String(r.key(), StandardCharsets.US_ASCII);
-        for (LogRecord l : in) {
-          assertThat(key).isEqualTo(l.getTraceId().isEmpty() ? key : "0102030405060708090a0b0c0d0e0f10");
-          assertThat(key).hasSize(l.getTraceId().isEmpty() ? 16 : 32);
+        // a record of one key is keyed by it (the trace id, or a resource's 16-digit hash); of both, unkeyed
+        boolean traced = in.stream().anyMatch(l -> !l.getTraceId().isEmpty());
+        boolean untraced = in.stream().anyMatch(l -> l.getTraceId().isEmpty());
+        if (traced && untraced) {
+          assertThat(r.key()).isNull();
+        } else {
+          String key = new String(r.key(), StandardCharsets.US_ASCII);
+          assertThat(key).isEqualTo(untraced ? key : "0102030405060708090a0b0c0d0e0f10");
+          assertThat(key).hasSize(untraced ? 16 : 32);
         }
       }
       List<LogRecord> thrice = new ArrayList<>();
@@ -237,8 +245,17 @@ class SignalsEndToEndIT {
       HttpResponse<String> json = postGzippedJson(gateway, "/v1/metrics", OtlpJson.requestToJson(expected));
       assertThat(json.statusCode()).isEqualTo(200);
       assertThat(json.body()).isEqualTo("{}");
-      // one record per metric name (resource + name) and request
-      List<ConsumerRecord<byte[], byte[]>> records = read(topic, 15);
+      // keyed per metric name (resource + name); a request's keys of one partition share a record
+      int metricsSent = 3 * expected.getResourceMetricsList().stream()
+          .mapToInt(rm -> rm.getScopeMetricsList().stream().mapToInt(sm -> sm.getMetricsCount()).sum()).sum();
+      List<ConsumerRecord<byte[], byte[]>> records = read(topic, metricsSent, v -> {
+        try {
+          return ExportMetricsServiceRequest.parseFrom(v).getResourceMetricsList().stream()
+              .mapToInt(rm -> rm.getScopeMetricsList().stream().mapToInt(sm -> sm.getMetricsCount()).sum()).sum();
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+          throw new AssertionError(e);
+        }
+      });
       List<Metric> stored = new ArrayList<>();
       for (ConsumerRecord<byte[], byte[]> r : records) {
         assertThat(TestLake.header(r, RecordHeaders.SIGNAL)).isEqualTo("metrics");
@@ -357,6 +374,14 @@ class SignalsEndToEndIT {
     return ExportMetricsServiceRequest.parseFrom(out.toByteArray());
   }
 
+  private static ExportLogsServiceRequest parseLogs(byte[] value) {
+    try {
+      return ExportLogsServiceRequest.parseFrom(value);
+    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+      throw new AssertionError(e);
+    }
+  }
+
   private static List<LogRecord> logRecords(ExportLogsServiceRequest r) {
     List<LogRecord> all = new ArrayList<>();
     r.getResourceLogsList().forEach(rl -> rl.getScopeLogsList().forEach(sl -> all.addAll(sl.getLogRecordsList())));
@@ -376,20 +401,30 @@ class SignalsEndToEndIT {
   }
 
   /** Reads a topic from the start until it has {@code count} records (or 30 s passed), then a little longer. */
-  private static List<ConsumerRecord<byte[], byte[]>> read(String topic, int count) {
+  /**
+   * The records of {@code topic} until they hold {@code items} items as {@code itemsOf} counts them (how many records
+   * that takes depends on how the gateway grouped the keys into partitions), and no more after that.
+   */
+  private static List<ConsumerRecord<byte[], byte[]>> read(String topic, int items, ToIntFunction<byte[]> itemsOf) {
     List<ConsumerRecord<byte[], byte[]>> got = new ArrayList<>();
+    int seen = 0;
     try (KafkaConsumer<byte[], byte[]> consumer = TestLake.consumer()) {
       List<TopicPartition> parts = consumer.partitionsFor(topic).stream()
           .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
       consumer.assign(parts);
       consumer.seekToBeginning(parts);
       long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-      while (got.size() < count && System.nanoTime() < deadline) {
-        consumer.poll(Duration.ofMillis(500)).forEach(got::add);
+      while (seen < items && System.nanoTime() < deadline) {
+        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+          got.add(r);
+          seen += itemsOf.applyAsInt(r.value());
+        }
       }
-      consumer.poll(Duration.ofMillis(500)).forEach(got::add); // none more than expected
+      int before = got.size();
+      consumer.poll(Duration.ofMillis(500)).forEach(got::add);
+      assertThat(got).as("records after the expected items").hasSize(before);
     }
-    assertThat(got).hasSize(count);
+    assertThat(seen).isEqualTo(items);
     return got;
   }
 }

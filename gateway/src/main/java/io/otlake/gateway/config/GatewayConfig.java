@@ -28,6 +28,7 @@ public record GatewayConfig(
     String bootstrapServers,
     Map<Signal, String> topics,
     int maxRecordBytes,
+    boolean recordPerKey,
     int maxResourcesPerRequest,
     int maxServicesPerRequest,
     int maxPartitionsPerRequest,
@@ -106,6 +107,13 @@ public record GatewayConfig(
       .define("kafka.max-record-bytes", Type.SIZE, 1_000_000L,
           "largest Kafka record value; a request is split into records keyed by trace id under this size",
           ConfigDef.between(1024, 64L << 20), "1KiB..64MiB")
+      .define("kafka.records", Type.STRING, "per-partition",
+          "how a request's items become records: per-partition (the items of every record key bound for one"
+              + " partition share a record, their resource and scope written once; a record holding one key is keyed"
+              + " by it, one holding several has no key) or per-key (one record per key, as the Collector kafka"
+              + " exporter's partition_traces_by_id makes them: many small records, each repeating its envelopes);"
+              + " either way every item of a key lands in its key's partition, in order",
+          v -> v.equals("per-partition") || v.equals("per-key"), "per-partition or per-key")
       .define(FanOutLimits.MAX_RESOURCES, Type.INT, 1000,
           "most resource_spans one request may have (each is copied into the Kafka record of every trace it holds);"
               + " more: INVALID_ARGUMENT / 400", ConfigDef.between(1, 1 << 20), "1..1048576")
@@ -202,6 +210,7 @@ public record GatewayConfig(
         c.getString("kafka.bootstrap.servers"),
         topicsOf(c),
         (int) c.getLong("kafka.max-record-bytes"),
+        c.getString("kafka.records").equals("per-key"),
         c.getInt(FanOutLimits.MAX_RESOURCES),
         c.getInt(FanOutLimits.MAX_SERVICES),
         c.getInt(FanOutLimits.MAX_PARTITIONS),

@@ -13,7 +13,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.ToIntFunction;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -43,6 +45,8 @@ public final class KafkaSink implements RecordSink, AutoCloseable {
 
   private final Producer<byte[], byte[]> producer;
   private final Map<Signal, String> topics;
+  /** Partitions per topic as the senders last saw them in the producer's metadata (absent: not yet seen). */
+  private final Map<String, ToIntFunction<byte[]>> partitioners = new ConcurrentHashMap<>();
   private final long maxInFlightBytes;
   private final AtomicLong inFlightBytes = new AtomicLong();
   private final Sender[] senders;
@@ -100,7 +104,7 @@ public final class KafkaSink implements RecordSink, AutoCloseable {
     }
     long bytes = 0;
     for (OtlpRecord r : records) {
-      bytes += r.value().length + r.key().length;
+      bytes += r.value().length + (r.key() == null ? 0 : r.key().length);
     }
     long reserved = bytes;
     if (inFlightBytes.addAndGet(reserved) > maxInFlightBytes && reserved < maxInFlightBytes) {
@@ -129,7 +133,8 @@ public final class KafkaSink implements RecordSink, AutoCloseable {
     // is written by exactly one thread, so no two threads compress into the same partition's batch
     Batch[] perSender = new Batch[senders.length];
     for (OtlpRecord r : records) {
-      int s = senders.length == 1 ? 0 : Utils.toPositive(Utils.murmur2(r.key())) % senders.length;
+      int s = senders.length == 1 ? 0 : r.partition() >= 0 ? r.partition() % senders.length
+          : Utils.toPositive(Utils.murmur2(r.key())) % senders.length;
       if (perSender[s] == null) {
         perSender[s] = new Batch(topic, headers, done, acked, new ArrayList<>());
       }
@@ -143,9 +148,23 @@ public final class KafkaSink implements RecordSink, AutoCloseable {
     return done;
   }
 
+  @Override
+  public ToIntFunction<byte[]> partitioner(Signal signal) {
+    String topic = topics.get(signal);
+    return topic == null ? null : partitioners.get(topic);
+  }
+
   /** The partition the producer's default partitioner picks for a keyed record (murmur2 of the key). */
-  static int partitionForKey(byte[] key, int partitions) {
+  public static int partitionForKey(byte[] key, int partitions) {
     return Utils.toPositive(Utils.murmur2(key)) % partitions;
+  }
+
+  /** The default partitioner's choice for a key among {@code partitions}; a null key answers the count. */
+  private record KeyPartitioner(int partitions) implements ToIntFunction<byte[]> {
+    @Override
+    public int applyAsInt(byte[] key) {
+      return key == null ? partitions : partitionForKey(key, partitions);
+    }
   }
 
   /** One request's records for one sender thread. */
@@ -177,11 +196,16 @@ public final class KafkaSink implements RecordSink, AutoCloseable {
         try {
           // cached metadata; waits up to max.block.ms only while the topic's metadata is missing
           int partitions = producer.partitionsFor(b.topic).size();
+          ToIntFunction<byte[]> known = partitioners.get(b.topic);
+          if (known == null || known.applyAsInt(null) != partitions) {
+            partitioners.put(b.topic, new KeyPartitioner(partitions));
+          }
           for (OtlpRecord r : b.records) {
             if (b.done.isDone()) {
               break; // an earlier record already failed: the request is answered already
             }
-            int partition = partitionForKey(r.key(), partitions);
+            // a record grouped for a partition goes there (partitions are only ever added, so it still exists)
+            int partition = r.partition() >= 0 ? r.partition() % partitions : partitionForKey(r.key(), partitions);
             producer.send(new ProducerRecord<>(b.topic, partition, r.key(), r.value(), b.headers), b.acked);
           }
         } catch (RuntimeException e) {

@@ -45,17 +45,27 @@ public final class SignalReceiver {
   private final LongSupplier clockMillis;
   private final Intake intake;
   private final ReceiverMetrics metrics;
+  private final boolean recordPerKey;
 
   /** The export was stored: {@code rejected} items were left out, for the reason {@code message} gives. */
   public record Accepted(long rejected, String message) {
     static final Accepted ALL = new Accepted(0, "");
   }
 
-  /**
-   * @param clockMillis the gateway's clock: received times, and the "not more than a day ahead" check
-   */
+  /** A receiver making one record per partition the sink knows of (config {@code kafka.records}: per-partition). */
   public SignalReceiver(SignalUnit unit, FanOutLimits limits, RecordSplitter splitter, RecordSink sink,
       LongSupplier clockMillis, Intake intake) {
+    this(unit, limits, splitter, sink, clockMillis, intake, false);
+  }
+
+  /**
+   * @param clockMillis the gateway's clock: received times, and the "not more than a day ahead" check
+   * @param recordPerKey one record per record key (config {@code kafka.records}: per-key), else one per partition
+   *     when the sink knows the topic's partitions ({@link RecordSink#partitioner})
+   */
+  public SignalReceiver(SignalUnit unit, FanOutLimits limits, RecordSplitter splitter, RecordSink sink,
+      LongSupplier clockMillis, Intake intake, boolean recordPerKey) {
+    this.recordPerKey = recordPerKey;
     this.unit = unit;
     this.signal = unit.contract().signal();
     this.check = unit.check(() -> clockMillis.getAsLong() * 1_000_000L);
@@ -142,7 +152,7 @@ public final class SignalReceiver {
     }
     List<OtlpRecord> records;
     try {
-      records = splitter.split(scanned, rejected, unit.contract());
+      records = splitter.split(scanned, rejected, unit.contract(), recordPerKey ? null : sink.partitioner(signal));
     } catch (SplitTooLargeException e) {
       metrics.refused(signal, valid);
       metrics.overLimit(MAX_SPLIT_BYTES);

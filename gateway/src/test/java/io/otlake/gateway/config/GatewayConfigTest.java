@@ -10,6 +10,14 @@ import org.junit.jupiter.api.Test;
 /** Every signal's topic: the Collector kafka exporter's names by default, each its own key. */
 class GatewayConfigTest {
   @Test
+  void recordsArePerPartitionByDefaultPerKeyOnRequestAndAnythingElseIsRefusedByName() {
+    assertThat(GatewayConfig.load(null, Map.of(), Map.of()).recordPerKey()).isFalse();
+    assertThat(GatewayConfig.load(null, Map.of(), Map.of("kafka.records", "per-key")).recordPerKey()).isTrue();
+    assertThatThrownBy(() -> GatewayConfig.load(null, Map.of(), Map.of("kafka.records", "per-trace")))
+        .hasMessageContaining("kafka.records").hasMessageContaining("per-partition or per-key");
+  }
+
+  @Test
   void topicsDefaultToTheCollectorsNamesAndAreSetPerSignal() {
     GatewayConfig defaults = GatewayConfig.load(null, Map.of(), Map.of());
     assertThat(defaults.topics()).containsExactlyInAnyOrderEntriesOf(Map.of(

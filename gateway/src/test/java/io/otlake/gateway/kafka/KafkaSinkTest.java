@@ -87,6 +87,38 @@ class KafkaSinkTest {
   }
 
   @Test
+  void thePartitionerIsKnownAfterTheFirstSendAndAGroupedRecordGoesToItsPartition() throws Exception {
+    Recording producer = new Recording();
+    KafkaSink sink = new KafkaSink(producer, Map.of(Signal.TRACES, TOPIC), 1 << 20, 2);
+    try {
+      // before anything was sent the topic's partitions are unknown: the receivers make one record per key
+      assertThat(sink.partitioner(Signal.TRACES)).isNull();
+      CompletableFuture<Void> first = sink.send(Signal.TRACES, List.of(record("a")), new RequestContext(1L));
+      awaitSent(producer, 1);
+      assertThat(sink.partitioner(Signal.TRACES)).isNotNull();
+      byte[] key = "trace-x".getBytes(StandardCharsets.US_ASCII);
+      assertThat(sink.partitioner(Signal.TRACES).applyAsInt(key))
+          .isEqualTo(BuiltInPartitioner.partitionForKey(key, PARTITIONS));
+      assertThat(sink.partitioner(Signal.LOGS)).as("no topic configured for logs").isNull();
+      // a record of several keys has no key of its own and goes to the partition it was grouped for
+      CompletableFuture<Void> grouped = sink.send(Signal.TRACES,
+          List.of(new OtlpRecord(null, new byte[] {1}, 2, 5), new OtlpRecord(null, new byte[] {2}, 3, 4)),
+          new RequestContext(1L));
+      awaitSent(producer, 3);
+      assertThat(producer.history().subList(1, 3)).extracting(ProducerRecord::partition).containsExactlyInAnyOrder(5, 4);
+      assertThat(producer.history().subList(1, 3)).extracting(ProducerRecord::key).containsOnlyNulls();
+      assertThat(producer.threadsByPartition).allSatisfy((p, threads) -> assertThat(threads).hasSize(1));
+      while (producer.completeNext()) {
+        // acknowledge every record
+      }
+      first.get(10, TimeUnit.SECONDS);
+      grouped.get(10, TimeUnit.SECONDS);
+    } finally {
+      sink.close();
+    }
+  }
+
+  @Test
   void aFailedRecordFailsItsRequestAndAFullBudgetIsOverload() throws Exception {
     Recording producer = new Recording();
     KafkaSink sink = new KafkaSink(producer, Map.of(Signal.TRACES, TOPIC), 1000, 1);
