@@ -123,19 +123,24 @@ public final class Bench {
     return bytes;
   }
 
-  /**
-   * Creates {@code topic} (4 partitions) unless it exists and waits until every partition has a leader: producing
-   * into a topic the broker auto-creates raced with its leader election (NOT_LEADER_OR_FOLLOWER, then out-of-order
-   * sequence errors until the batches expired).
-   */
   /** Partitions of every topic {@link #ensureTopic} makes. */
   static final int PARTITIONS = 4;
 
   /** How the gateway configured by {@code config} groups a request's records on a topic of {@link #PARTITIONS}. */
   static java.util.function.ToIntFunction<byte[]> partitioner(GatewayConfig config) {
-    return config.recordPerKey() ? null : key -> KafkaSink.partitionForKey(key, PARTITIONS);
+    return partitioner(config.recordPerKey());
   }
 
+  /** Record per key (null: the splitter keys each record) or per partition of a topic of {@link #PARTITIONS}. */
+  static java.util.function.ToIntFunction<byte[]> partitioner(boolean perKey) {
+    return perKey ? null : key -> KafkaSink.partitionForKey(key, PARTITIONS);
+  }
+
+  /**
+   * Creates {@code topic} ({@link #PARTITIONS} partitions) unless it exists and waits until every partition has a
+   * leader: producing into a topic the broker auto-creates raced with its leader election (NOT_LEADER_OR_FOLLOWER,
+   * then out-of-order sequence errors until the batches expired).
+   */
   static void ensureTopic(LocalInfra infra, String topic) throws Exception {
     try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
         Map.of(org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, infra.bootstrapServers()))) {

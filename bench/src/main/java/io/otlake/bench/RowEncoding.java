@@ -45,7 +45,7 @@ public final class RowEncoding {
       for (byte[] r : requests) {
         for (io.otlake.proto.OtlpRecord rec : splitter.split(io.otlake.proto.wire.ScannedRequest.scan(r,
             data.signal.contract().tree()), null, data.signal.contract(),
-            perKey ? null : key -> io.otlake.gateway.kafka.KafkaSink.partitionForKey(key, Bench.PARTITIONS))) {
+            Bench.partitioner(perKey))) {
           records.add(rec.value());
         }
       }

@@ -246,12 +246,9 @@ class SignalsEndToEndIT {
       assertThat(json.statusCode()).isEqualTo(200);
       assertThat(json.body()).isEqualTo("{}");
       // keyed per metric name (resource + name); a request's keys of one partition share a record
-      int metricsSent = 3 * expected.getResourceMetricsList().stream()
-          .mapToInt(rm -> rm.getScopeMetricsList().stream().mapToInt(sm -> sm.getMetricsCount()).sum()).sum();
-      List<ConsumerRecord<byte[], byte[]>> records = read(topic, metricsSent, v -> {
+      List<ConsumerRecord<byte[], byte[]>> records = read(topic, 3 * metricCount(expected), v -> {
         try {
-          return ExportMetricsServiceRequest.parseFrom(v).getResourceMetricsList().stream()
-              .mapToInt(rm -> rm.getScopeMetricsList().stream().mapToInt(sm -> sm.getMetricsCount()).sum()).sum();
+          return metricCount(ExportMetricsServiceRequest.parseFrom(v));
         } catch (com.google.protobuf.InvalidProtocolBufferException e) {
           throw new AssertionError(e);
         }
@@ -405,6 +402,11 @@ class SignalsEndToEndIT {
    * The records of {@code topic} until they hold {@code items} items as {@code itemsOf} counts them (how many records
    * that takes depends on how the gateway grouped the keys into partitions), and no more after that.
    */
+  private static int metricCount(ExportMetricsServiceRequest request) {
+    return request.getResourceMetricsList().stream()
+        .mapToInt(rm -> rm.getScopeMetricsList().stream().mapToInt(sm -> sm.getMetricsCount()).sum()).sum();
+  }
+
   private static List<ConsumerRecord<byte[], byte[]>> read(String topic, int items, ToIntFunction<byte[]> itemsOf) {
     List<ConsumerRecord<byte[], byte[]>> got = new ArrayList<>();
     int seen = 0;

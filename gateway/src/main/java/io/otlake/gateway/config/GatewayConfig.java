@@ -105,7 +105,7 @@ public record GatewayConfig(
       .define("kafka.bootstrap.servers", Type.STRING, "localhost:9092", "Kafka brokers, host:port[,host:port]",
           ConfigDef.nonEmpty(), "non-empty")
       .define("kafka.max-record-bytes", Type.SIZE, 1_000_000L,
-          "largest Kafka record value; a request is split into records keyed by trace id under this size",
+          "largest Kafka record value; a request is split into records under this size (see kafka.records)",
           ConfigDef.between(1024, 64L << 20), "1KiB..64MiB")
       .define("kafka.records", Type.STRING, "per-partition",
           "how a request's items become records: per-partition (the items of every record key bound for one"

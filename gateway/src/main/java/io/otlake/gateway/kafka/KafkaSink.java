@@ -46,7 +46,7 @@ public final class KafkaSink implements RecordSink, AutoCloseable {
   private final Producer<byte[], byte[]> producer;
   private final Map<Signal, String> topics;
   /** Partitions per topic as the senders last saw them in the producer's metadata (absent: not yet seen). */
-  private final Map<String, ToIntFunction<byte[]>> partitioners = new ConcurrentHashMap<>();
+  private final Map<String, KeyPartitioner> partitioners = new ConcurrentHashMap<>();
   private final long maxInFlightBytes;
   private final AtomicLong inFlightBytes = new AtomicLong();
   private final Sender[] senders;
@@ -128,9 +128,10 @@ public final class KafkaSink implements RecordSink, AutoCloseable {
         done.complete(null);
       }
     };
-    // records go by key to one of the sender threads, which places each in the partition the producer's default
-    // partitioner would pick for its key; with as many partitions as senders or a multiple of that, every partition
-    // is written by exactly one thread, so no two threads compress into the same partition's batch
+    // records go by partition to one of the sender threads (a record grouped for a partition by that partition, a
+    // keyed one by its key's hash, which is what picks its partition), and the thread sends each to the partition the
+    // producer's default partitioner would pick for its key; with as many partitions as senders or a multiple of
+    // that, every partition is written by exactly one thread, so no two threads compress into one partition's batch
     Batch[] perSender = new Batch[senders.length];
     for (OtlpRecord r : records) {
       int s = senders.length == 1 ? 0 : r.partition() >= 0 ? r.partition() % senders.length
@@ -159,11 +160,11 @@ public final class KafkaSink implements RecordSink, AutoCloseable {
     return Utils.toPositive(Utils.murmur2(key)) % partitions;
   }
 
-  /** The default partitioner's choice for a key among {@code partitions}; a null key answers the count. */
+  /** The default partitioner's choice for a key among a topic's {@code partitions}. */
   private record KeyPartitioner(int partitions) implements ToIntFunction<byte[]> {
     @Override
     public int applyAsInt(byte[] key) {
-      return key == null ? partitions : partitionForKey(key, partitions);
+      return partitionForKey(key, partitions);
     }
   }
 
@@ -196,8 +197,8 @@ public final class KafkaSink implements RecordSink, AutoCloseable {
         try {
           // cached metadata; waits up to max.block.ms only while the topic's metadata is missing
           int partitions = producer.partitionsFor(b.topic).size();
-          ToIntFunction<byte[]> known = partitioners.get(b.topic);
-          if (known == null || known.applyAsInt(null) != partitions) {
+          KeyPartitioner known = partitioners.get(b.topic);
+          if (known == null || known.partitions() != partitions) {
             partitioners.put(b.topic, new KeyPartitioner(partitions));
           }
           for (OtlpRecord r : b.records) {

@@ -7,11 +7,11 @@ import java.util.Map;
 /**
  * Drops spans a client sent again: an OTLP client that got no answer in time retries the whole request, and the
  * gateway may have stored the first attempt after all (the OTLP spec allows such duplicates; otlake removes them).
- * Spans of a trace share a Kafka partition (records are keyed by trace id), so per partition the writer remembers the
- * (trace id, span id) of every span it read within the last {@code window} of record time, and drops a span it has
- * seen. The ids are rebuilt when a partition is positioned (assignment, restart, rewind) by reading the window's
- * records before the table's position again without writing them, so a retry that straddles a restart or a
- * rebalance is caught too.
+ * Spans of a trace share a Kafka partition (the gateway places them by trace id, as the producer places a record
+ * keyed by it), so per partition the writer remembers the (trace id, span id) of every span it read within the last
+ * {@code window} of record time, and drops a span it has seen. The ids are rebuilt when a partition is positioned
+ * (assignment, restart, rewind) by reading the window's records before the table's position again without writing
+ * them, so a retry that straddles a restart or a rebalance is caught too.
  *
  * <p>Memory is bounded by {@code maxIds} (24 bytes per id, at most twice that with the hash tables' slack): past it
  * the oldest ids go first, so at rates above {@code maxIds / window} spans per second the window is shorter than
