@@ -264,7 +264,19 @@ class OtlpHttpServerTest {
       assertThat(com.google.rpc.Status.parseFrom(notProto.body()).getMessage()).startsWith("not a valid Export");
       HttpResponse<byte[]> notJson = post(path, "application/json", null, "{\"resource".getBytes());
       assertThat(notJson.statusCode()).isEqualTo(400);
-      assertThat(new String(notJson.body(), StandardCharsets.UTF_8)).contains("\"code\":3");
+      assertThat(notJson.headers().firstValue("content-type")).hasValue("application/json");
+      assertThat(new String(notJson.body(), StandardCharsets.UTF_8)).contains("\"code\":3")
+          .contains("not valid JSON");
+      // valid JSON, but not the request's shape: a hex id that is not hex, a string where an object belongs
+      String items = path.equals("/v1/logs")
+          ? "{\"resourceLogs\":[{\"scopeLogs\":[{\"logRecords\":[{\"traceId\":\"zz\"}]}]}]}"
+          : "{\"resourceMetrics\":[{\"scopeMetrics\":\"gauge\"}]}";
+      HttpResponse<byte[]> badShape = post(path, "application/json", null, items.getBytes(StandardCharsets.UTF_8));
+      assertThat(badShape.statusCode()).isEqualTo(400);
+      assertThat(new String(badShape.body(), StandardCharsets.UTF_8)).contains("\"code\":3").contains(
+          path.equals("/v1/logs") ? "traceId must be hex" : "not a valid OTLP/JSON ExportMetricsServiceRequest")
+          .contains(path.equals("/v1/logs") ? "at $.resourceLogs[0].scopeLogs[0].logRecords[0].traceId"
+              : "path $.resourceMetrics[0].scopeMetrics");
       HttpResponse<byte[]> notGzip = post(path, "application/json", "gzip", "{}".getBytes());
       assertThat(notGzip.statusCode()).isEqualTo(400);
     }
