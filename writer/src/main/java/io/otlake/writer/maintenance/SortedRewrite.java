@@ -21,11 +21,10 @@ import org.apache.iceberg.MetricsConfig;
 import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.SortOrder;
-import org.apache.iceberg.SortOrderComparators;
+import org.apache.iceberg.SortKey;
 import org.apache.iceberg.StructLike;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.TableProperties;
-import org.apache.iceberg.data.InternalRecordWrapper;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.data.parquet.GenericParquetReaders;
 import org.apache.iceberg.encryption.EncryptedOutputFile;
@@ -54,6 +53,7 @@ final class SortedRewrite {
   private final Table table;
   private final Schema schema;
   private final SortOrder order;
+  private final SortKeys keys;
   private final int maxRows;
   private final Path spillDir;
   private final BooleanSupplier stopping;
@@ -65,6 +65,7 @@ final class SortedRewrite {
     this.table = table;
     this.schema = table.schema();
     this.order = table.sortOrder();
+    this.keys = order.isUnsorted() ? null : new SortKeys(schema, order);
     this.maxRows = maxRows;
     this.spillDir = spillDir;
     this.stopping = stopping;
@@ -80,14 +81,14 @@ final class SortedRewrite {
 
   /** Writes the rows of {@code inputs} (one partition of {@code spec}) into new sorted files; commits nothing. */
   Output rewrite(PartitionSpec spec, StructLike partition, List<DataFile> inputs, long targetFileSize) {
-    Comparator<Record> byOrder = comparator();
+    Comparator<Keyed> byOrder = comparator();
     List<Path> runs = new ArrayList<>();
-    List<Record> buffer = new ArrayList<>(Math.min(maxRows, 1 << 16));
+    List<Keyed> buffer = new ArrayList<>(Math.min(maxRows, 1 << 16));
     try {
       for (DataFile input : inputs) {
         try (CloseableIterable<Record> rows = read(table.io().newInputFile(input.location(), input.fileSizeInBytes()))) {
           for (Record r : rows) {
-            buffer.add(r);
+            buffer.add(keyed(r));
             if (buffer.size() >= maxRows) {
               checkStop();
               runs.add(spill(buffer, byOrder));
@@ -104,8 +105,8 @@ final class SortedRewrite {
       try {
         if (runs.isEmpty()) {
           buffer.sort(byOrder);
-          for (Record r : buffer) {
-            out.write(r);
+          for (Keyed r : buffer) {
+            out.write(r.row);
             rows++;
           }
           buffer.clear();
@@ -197,15 +198,19 @@ final class SortedRewrite {
     }
   }
 
-  private Comparator<Record> comparator() {
-    if (order.isUnsorted()) {
+  /** A row and its sort key (null when the table is unsorted), the key computed once when the row is read. */
+  private record Keyed(SortKey key, Record row) {}
+
+  private Keyed keyed(Record row) {
+    return new Keyed(keys == null ? null : keys.of(row), row);
+  }
+
+  private Comparator<Keyed> comparator() {
+    if (keys == null) {
       return (a, b) -> 0;
     }
-    Comparator<StructLike> internal = SortOrderComparators.forSchema(schema, order);
-    // the comparator expects Iceberg's internal values (timestamps as micros); records hold Java time objects
-    InternalRecordWrapper left = new InternalRecordWrapper(schema.asStruct());
-    InternalRecordWrapper right = new InternalRecordWrapper(schema.asStruct());
-    return (a, b) -> internal.compare(left.wrap(a), right.wrap(b));
+    SortKeys k = keys;
+    return (a, b) -> k.compare(a.key, b.key);
   }
 
   private CloseableIterable<Record> read(InputFile file) {
@@ -215,7 +220,7 @@ final class SortedRewrite {
         .build();
   }
 
-  private Path spill(List<Record> rows, Comparator<Record> byOrder) throws IOException {
+  private Path spill(List<Keyed> rows, Comparator<Keyed> byOrder) throws IOException {
     rows.sort(byOrder);
     Files.createDirectories(spillDir);
     Path file = Files.createTempFile(spillDir, "otlake-compaction-run-", ".parquet");
@@ -223,15 +228,17 @@ final class SortedRewrite {
         org.apache.iceberg.Files.localOutput(file.toFile()));
     try {
       RecordWriter w = new RecordWriter(run, schema);
-      rows.forEach(w::write);
+      for (Keyed r : rows) {
+        w.write(r.row);
+      }
     } finally {
       run.close();
     }
     return file;
   }
 
-  private long merge(List<Path> runs, Comparator<Record> byOrder, RollingFiles out) throws IOException {
-    record Cursor(Record head, CloseableIterator<Record> rest) {}
+  private long merge(List<Path> runs, Comparator<Keyed> byOrder, RollingFiles out) throws IOException {
+    record Cursor(Keyed head, CloseableIterator<Record> rest) {}
     List<CloseableIterable<Record>> open = new ArrayList<>();
     PriorityQueue<Cursor> heads = new PriorityQueue<>(runs.size(), (a, b) -> byOrder.compare(a.head, b.head));
     long rows = 0;
@@ -241,18 +248,18 @@ final class SortedRewrite {
         open.add(it);
         CloseableIterator<Record> rest = it.iterator();
         if (rest.hasNext()) {
-          heads.add(new Cursor(rest.next(), rest));
+          heads.add(new Cursor(keyed(rest.next()), rest));
         }
       }
       while (!heads.isEmpty()) {
         Cursor c = heads.poll();
-        out.write(c.head);
+        out.write(c.head.row);
         if (++rows % 10_000 == 0) {
           checkStop();
         }
         Iterator<Record> rest = c.rest;
         if (rest.hasNext()) {
-          heads.add(new Cursor(rest.next(), c.rest));
+          heads.add(new Cursor(keyed(rest.next()), c.rest));
         }
       }
       return rows;
