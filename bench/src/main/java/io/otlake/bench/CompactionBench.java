@@ -75,17 +75,16 @@ final class CompactionBench {
     }
     Bench.fillBytes(infra, topic, requests);
     List<byte[]> warmup = requests.subList(0, requests.size() / 5);
-    Bench.fillBytes(infra, "bench_compaction_warmup" + x, warmup);
+    String warm = "bench_compaction_warmup" + x;
     // a writer catching up on a topic commits it all at once (one file per partition, nothing to compact): the
     // small-files tables are written from slices of the data, one topic each, a commit (and a file) per slice
     for (int k = 0; k < SLICES; k++) {
       Bench.fillBytes(infra, topic + "_slice" + k, slice(requests, k));
-      Bench.fillBytes(infra, "bench_compaction_warmup" + x + "_slice" + k, slice(warmup, k));
+      Bench.fillBytes(infra, warm + "_slice" + k, slice(warmup, k));
     }
     Catalog catalog = Catalogs.build(LocalInfra.CATALOG_NAME, infra.catalogProperties());
 
     // warm up both (the JIT), then the measured runs on a fresh table
-    String warm = "bench_compaction_warmup" + x;
     for (int k = 0; k < SLICES; k++) {
       WriterBench.timeWriter(infra, catalog, warm + "_slice" + k, warm, SMALL_FILES);
     }

@@ -41,16 +41,6 @@ final class SparkSql {
     return this;
   }
 
-  /** The {@code --conf key=value} settings of a printed {@code spark-sql} command. */
-  static Map<String, String> snippetConf(String command) {
-    Map<String, String> out = new LinkedHashMap<>();
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile("--conf (\\S+?)=(\\S+)").matcher(command);
-    while (m.find()) {
-      out.put(m.group(1), m.group(2));
-    }
-    return out;
-  }
-
   /** Adds a step whose rows are also kept as Spark prints their values (to show them). */
   SparkSql shown(String name, String sql) {
     script.append("### ").append(name).append("\n@cells\n").append(sql.strip()).append('\n');
@@ -59,18 +49,14 @@ final class SparkSql {
 
   /**
    * Runs the script in a new Spark session on the REST catalog at {@code restUri}, named {@code otlake}, with the
-   * catalog settings {@code ./otlake local} prints for {@code spark-sql} (every {@code --conf} of its snippet), so
-   * that the snippet a user pastes is the one tested.
+   * catalog settings {@code ./otlake local} prints for {@code spark-sql} (the {@code --conf} lines of its snippet are
+   * made from the same {@code EngineSnippets.sparkConf()}), so that the snippet a user pastes is the one tested.
    */
   Map<String, Result> run(String restUri, Path dir) {
     try {
       Files.createDirectories(dir);
       Properties conf = new Properties();
-      Map<String, String> snippet = snippetConf(LocalMain.snippets(TestLake.infra(), restUri).spark());
-      if (!snippet.containsKey("spark.sql.catalog.otlake.uri") || !snippet.containsKey("spark.sql.extensions")) {
-        throw new IllegalStateException("the printed spark-sql snippet has no catalog settings: " + snippet);
-      }
-      conf.putAll(snippet);
+      conf.putAll(LocalMain.snippets(TestLake.infra(), restUri).sparkConf());
       conf.setProperty("spark.sql.session.timeZone", "UTC");
       conf.setProperty("spark.sql.datetime.java8API.enabled", "true");
       conf.setProperty("spark.ui.enabled", "false");

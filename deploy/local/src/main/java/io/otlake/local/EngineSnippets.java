@@ -27,25 +27,32 @@ record EngineSnippets(String catalog, String restUri, String s3Endpoint, String 
         "s3.aws-secret-key=" + secretKey);
   }
 
-  /** {@code spark-sql} with Iceberg's runtime and AWS bundle, a REST catalog and S3FileIO. */
+  /** {@code spark-sql} with Iceberg's runtime and AWS bundle, a REST catalog and S3FileIO: {@link #sparkConf()}. */
   String spark() {
-    String c = "spark.sql.catalog." + catalog;
-    List<String> lines = List.of(
-        "spark-sql --packages org.apache.iceberg:iceberg-spark-runtime-4.1_2.13:" + icebergVersion
-            + ",org.apache.iceberg:iceberg-aws-bundle:" + icebergVersion,
-        "  --conf spark.sql.extensions=org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions",
-        "  --conf " + c + "=org.apache.iceberg.spark.SparkCatalog",
-        "  --conf " + c + ".type=rest",
-        "  --conf " + c + ".uri=" + restUri,
-        "  --conf " + c + ".io-impl=org.apache.iceberg.aws.s3.S3FileIO",
-        "  --conf " + c + ".s3.endpoint=" + s3Endpoint,
-        "  --conf " + c + ".s3.path-style-access=true",
-        "  --conf " + c + ".s3.access-key-id=" + accessKey,
-        "  --conf " + c + ".s3.secret-access-key=" + secretKey,
-        "  --conf " + c + ".s3.chunked-encoding-enabled=false",
-        "  --conf " + c + ".client.region=" + region,
-        "  --conf spark.sql.defaultCatalog=" + catalog);
+    List<String> lines = new java.util.ArrayList<>();
+    lines.add("spark-sql --packages org.apache.iceberg:iceberg-spark-runtime-4.1_2.13:" + icebergVersion
+        + ",org.apache.iceberg:iceberg-aws-bundle:" + icebergVersion);
+    sparkConf().forEach((k, v) -> lines.add("  --conf " + k + "=" + v));
     return String.join(" \\\n", lines);
+  }
+
+  /** The Spark settings of {@link #spark()}'s {@code --conf} lines, in their order (the engine tests run with them). */
+  java.util.Map<String, String> sparkConf() {
+    String c = "spark.sql.catalog." + catalog;
+    java.util.Map<String, String> conf = new java.util.LinkedHashMap<>();
+    conf.put("spark.sql.extensions", "org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions");
+    conf.put(c, "org.apache.iceberg.spark.SparkCatalog");
+    conf.put(c + ".type", "rest");
+    conf.put(c + ".uri", restUri);
+    conf.put(c + ".io-impl", "org.apache.iceberg.aws.s3.S3FileIO");
+    conf.put(c + ".s3.endpoint", s3Endpoint);
+    conf.put(c + ".s3.path-style-access", "true");
+    conf.put(c + ".s3.access-key-id", accessKey);
+    conf.put(c + ".s3.secret-access-key", secretKey);
+    conf.put(c + ".s3.chunked-encoding-enabled", "false");
+    conf.put(c + ".client.region", region);
+    conf.put("spark.sql.defaultCatalog", catalog);
+    return conf;
   }
 
   /** DuckDB (1.4 or newer): the iceberg and httpfs extensions, an S3 secret, the REST catalog attached. */

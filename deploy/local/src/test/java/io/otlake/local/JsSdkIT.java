@@ -193,10 +193,12 @@ class JsSdkIT {
 
   private record Run(int exit, String output) {}
 
-  /** Runs {@code command} in {@link #JS}, stdout and stderr together, within {@code seconds}. */
+  /** Runs {@code command} in {@link #JS}, stdout and stderr together into a log beside it, within {@code seconds}. */
   private static Run run(List<String> command, Map<String, String> env, int seconds) throws IOException,
       InterruptedException {
-    ProcessBuilder b = new ProcessBuilder(command).directory(JS.toFile()).redirectErrorStream(true);
+    Path log = JS.resolve(command.get(0) + ".log");
+    ProcessBuilder b = new ProcessBuilder(command).directory(JS.toFile()).redirectErrorStream(true)
+        .redirectOutput(log.toFile());
     b.environment().putAll(env);
     Process p;
     try {
@@ -206,21 +208,10 @@ class JsSdkIT {
           e);
     }
     p.getOutputStream().close();
-    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-    Thread reader = new Thread(() -> {
-      try {
-        p.getInputStream().transferTo(out);
-      } catch (IOException ignored) {
-        // the process ended
-      }
-    });
-    reader.start();
     if (!p.waitFor(seconds, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      reader.join(5_000);
-      throw new AssertionError(command + " did not end within " + seconds + " s:\n" + out);
+      p.destroyForcibly().waitFor();
+      throw new AssertionError(command + " did not end within " + seconds + " s:\n" + Files.readString(log));
     }
-    reader.join(5_000);
-    return new Run(p.exitValue(), out.toString(StandardCharsets.UTF_8));
+    return new Run(p.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
   }
 }

@@ -60,15 +60,7 @@ final class SortKeys {
 
   private static Comparator<Object> field(Comparator<Object> values, SortDirection direction, NullOrder nulls) {
     Comparator<Object> ordered = direction == SortDirection.DESC ? values.reversed() : values;
-    boolean nullsFirst = nulls != NullOrder.NULLS_LAST;
-    return (a, b) -> {
-      if (a == null || b == null) {
-        if (a == b) {
-          return 0;
-        }
-        return (a == null) == nullsFirst ? -1 : 1;
-      }
-      return ordered.compare(a, b);
-    };
+    // the null order holds whatever the direction, as in Iceberg
+    return nulls == NullOrder.NULLS_LAST ? Comparator.nullsLast(ordered) : Comparator.nullsFirst(ordered);
   }
 }
