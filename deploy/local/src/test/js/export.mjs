@@ -71,6 +71,8 @@ logger.emit({
   attributes: { 'cart.items': 3 },
 });
 logger.emit({ severityNumber: SeverityNumber.ERROR, body: { user: 'ann', tries: 3 }, eventName: 'checkout.retry' });
+// an event with no body: the SDK's OTLP/JSON writes it as "body":{}
+logger.emit({ severityNumber: SeverityNumber.INFO, eventName: 'cart.viewed', attributes: { 'cart.id': 'c1' } });
 
 meter.createCounter('js.requests', { unit: '{request}', description: 'requests served' }).add(5, { route: '/cart' });
 meter.createUpDownCounter('js.queue.depth').add(-2, { queue: 'q1' });

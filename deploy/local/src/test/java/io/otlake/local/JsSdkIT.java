@@ -81,7 +81,7 @@ class JsSdkIT {
       Catalog catalog = TestLake.catalog();
       Duration wait = Duration.ofSeconds(60);
       List<Record> spans = TestLake.awaitRows(catalog, prefix + "_traces", wait, rows -> rows.size() >= 4);
-      List<Record> logs = TestLake.awaitRows(catalog, prefix + "_logs", wait, rows -> rows.size() >= 6);
+      List<Record> logs = TestLake.awaitRows(catalog, prefix + "_logs", wait, rows -> rows.size() >= 8);
       List<Record> sums = TestLake.awaitRows(catalog, prefix + "_metrics_sum", wait, rows -> rows.size() >= 4);
       List<Record> histograms = TestLake.awaitRows(catalog, prefix + "_metrics_histogram", wait,
           rows -> rows.size() >= 2);
@@ -89,7 +89,7 @@ class JsSdkIT {
           rows -> rows.size() >= 2);
       List<Record> gauges = TestLake.awaitRows(catalog, prefix + "_metrics_gauge", wait, rows -> rows.size() >= 2);
       assertThat(spans).hasSize(4);
-      assertThat(logs).hasSize(6);
+      assertThat(logs).hasSize(8);
       assertThat(sums).hasSize(4);
       assertThat(histograms).hasSize(2);
       assertThat(exponential).hasSize(2);
@@ -127,7 +127,7 @@ class JsSdkIT {
         assertThat((Double) child.getField("duration_ms")).isGreaterThanOrEqualTo(0.0);
 
         List<Record> own = logs.stream().filter(r -> service.equals(r.getField("service_name"))).toList();
-        assertThat(own).hasSize(3);
+        assertThat(own).hasSize(4);
         Record plain = only(own, "body", "a plain line");
         assertThat(plain.getField("severity_text")).isEqualTo("INFO");
         assertThat(plain.getField("severity_number")).isEqualTo(9);
@@ -143,6 +143,11 @@ class JsSdkIT {
         assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree((String) event2.getField("body")))
             .isEqualTo(new com.fasterxml.jackson.databind.ObjectMapper().readTree("{\"user\":\"ann\",\"tries\":3}"));
         assertThat(event2.getField("severity_number")).isEqualTo(17);
+        // no body: the SDK sends "body":{}, an AnyValue with no value, stored as a protobuf record without one is
+        Record viewed = only(own, "event_name", "cart.viewed");
+        assertThat(viewed.getField("body")).isNull();
+        assertThat(viewed.getField("body_type")).isNull();
+        assertThat(viewed.getField("attributes")).isEqualTo(Map.of("cart.id", "c1"));
 
         Record counter = only(ofService(sums, service), "metric_name", "js.requests");
         // the JS API's instruments are of doubles unless told otherwise (valueType): as_double on the wire

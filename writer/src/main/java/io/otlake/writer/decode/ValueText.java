@@ -11,11 +11,13 @@ public final class ValueText {
   private final Slice text = new Slice();
   private final Slice type = new Slice();
   private boolean isString;
+  private boolean isEmpty;
 
   /** Reads the AnyValue message lying in {@code b[off, off + len)}. */
   public ValueText read(byte[] b, int off, int len) {
     value.read(b, off, len);
     isString = value.kind == WireValue.STRING;
+    isEmpty = value.kind == WireValue.EMPTY;
     if (isString) {
       text.set(value.buf, value.off, value.len);
     } else {
@@ -25,6 +27,11 @@ public final class ValueText {
       type.set(AttrList.TYPE_NAMES[value.kind]);
     }
     return this;
+  }
+
+  /** Whether the value read holds no value at all (an AnyValue with none of its fields set). */
+  public boolean isEmpty() {
+    return isEmpty;
   }
 
   /** The value as text. */

@@ -1,6 +1,7 @@
 package io.otlake.writer.testing;
 
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
+import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.InstrumentationScope;
 import io.opentelemetry.proto.logs.v1.LogRecord;
 import io.opentelemetry.proto.logs.v1.ResourceLogs;
@@ -62,7 +63,7 @@ public final class LogRows {
           row.setField("severity_text", emptyToNull(lr.getSeverityText()));
           row.setField("severity_number", lr.getSeverityNumberValue());
           row.setField("service_name", serviceName);
-          if (lr.hasBody()) {
+          if (lr.hasBody() && lr.getBody().getValueCase() != AnyValue.ValueCase.VALUE_NOT_SET) {
             row.setField("body", AttributeText.text(lr.getBody()));
             row.setField("body_type", lr.getBody().hasStringValue() ? null : AttributeText.type(lr.getBody()));
           }

@@ -152,7 +152,7 @@ public final class LogView implements ItemView {
     return hasBody ? body.text() : null;
   }
 
-  /** The body's OTLP type when it is not a string; null for a string body and for none. */
+  /** The body's OTLP type when it is not a string; null for a string body and for none (an empty value is none). */
   public Slice bodyType() {
     return hasBody ? body.type() : null;
   }
@@ -220,6 +220,10 @@ public final class LogView implements ItemView {
     } else if (hasBody) {
       body.read(b, bodyOff, bodyLen);
     }
+    // An AnyValue with no value is no body: OTLP/JSON encoders write "body":{} for a record without one (the JS SDK
+    // does), protobuf ones leave the field out, and the OTLP data model (like the Collector's pdata) has one empty
+    // body for both. Either way the row's body and body_type are null.
+    hasBody = hasBody && !body.isEmpty();
     traceId.hexOf(rawTraceId);
     spanId.hexOf(rawSpanId);
   }
