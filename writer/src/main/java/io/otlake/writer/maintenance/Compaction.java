@@ -33,11 +33,14 @@ import org.slf4j.LoggerFactory;
  * <p><b>Which files.</b> A data file is a candidate when it is smaller than {@code maintenance.compact.small-file-percent}
  * of the table's {@code write.target-file-size-bytes} and was added at least {@code maintenance.compact.min-age} ago
  * (the add time is the timestamp of the snapshot whose sequence number is the file's; a file whose snapshot was
- * expired counts as old). A partition with no newer file is cold and all its small files go; a partition still being
- * written gets its old files compacted and its young ones left for later. Partitions with delete files are left
- * alone (the writer writes none; compacting them would need the deletes applied). A partition with fewer than two
- * candidates is left alone. Candidates are packed into groups of about the target size, each rewritten by
- * {@link SortedRewrite} and committed on its own.
+ * expired counts as old). A partition with no newer file is cold and all its small files go, into as few files as
+ * the target size allows. A partition still being written (it has young files, left for later) is compacted by
+ * tiers ({@link #tiered}): a small file is rewritten again only together with at least its own size of smaller
+ * files, so that a quiet service's day, which stays below the small-file bound all day, is not rewritten whole at
+ * every run (a byte is rewritten about log2(runs) times a day instead of runs/2). Partitions with delete files are
+ * left alone (the writer writes none; compacting them would need the deletes applied). A partition with fewer than
+ * two files to merge is left alone. They are packed into groups of about the target size, each rewritten by
+ * {@link SortedRewrite}.
  *
  * <p><b>Concurrency.</b> Up to {@value #GROUPS_PER_COMMIT} groups' rewrites are one Iceberg {@link RewriteFiles}
  * commit (one snapshot and metadata version, not one per partition), validated from the snapshot the files were
@@ -69,6 +72,7 @@ final class Compaction {
     final List<DataFile> candidates = new ArrayList<>();
     boolean hasDeletes;
     int files;
+    int young;
 
     Group(PartitionSpec spec, DataFile sample) {
       this.spec = spec;
@@ -105,7 +109,9 @@ final class Compaction {
         Long seq = file.fileSequenceNumber();
         Long added = seq == null ? null : addedAt.get(seq);
         boolean cold = added == null || added <= coldBefore;
-        if (file.fileSizeInBytes() < small && cold) {
+        if (!cold) {
+          g.young++;
+        } else if (file.fileSizeInBytes() < small) {
           g.candidates.add(file);
         }
       }
@@ -119,11 +125,12 @@ final class Compaction {
     List<Rewritten> pending = new ArrayList<>();
     try {
       for (Group g : groups.values()) {
-        if (g.hasDeletes || g.candidates.size() < 2) {
+        List<DataFile> merged = g.young > 0 ? tiered(g.candidates) : g.candidates;
+        if (g.hasDeletes || merged.size() < 2) {
           continue;
         }
         partitions++;
-        for (List<DataFile> bin : bins(g.candidates, target)) {
+        for (List<DataFile> bin : bins(merged, target)) {
           if (stopping.getAsBoolean()) {
             note.append("stopped; ");
             break;
@@ -237,6 +244,30 @@ final class Compaction {
         .add("files.written", r.out().files().size())
         .add("bytes.written", r.out().files().stream().mapToLong(DataFile::fileSizeInBytes).sum())
         .add("rows.rewritten", r.out().rows());
+  }
+
+  /**
+   * The small files of a partition still being written that are worth merging now: the largest is left out for as
+   * long as it is larger than all smaller ones together. Each file so merged is at least doubled, so a byte is
+   * rewritten at most about log2(final size / first file size) times while the partition is written, and the
+   * partition keeps about that many small files (plus its young ones) until it is cold and merged whole. Without
+   * the rule a day below the small-file bound would be rewritten whole at every run, its one file merged with the
+   * few written since the last.
+   */
+  static List<DataFile> tiered(List<DataFile> files) {
+    List<DataFile> bySize = new ArrayList<>(files);
+    bySize.sort(Comparator.comparingLong(DataFile::fileSizeInBytes));
+    long smaller = bySize.stream().mapToLong(DataFile::fileSizeInBytes).sum();
+    int n = bySize.size();
+    while (n >= 2) {
+      long largest = bySize.get(n - 1).fileSizeInBytes();
+      smaller -= largest;
+      if (largest <= smaller) {
+        break;
+      }
+      n--;
+    }
+    return n >= 2 ? bySize.subList(0, n) : List.of();
   }
 
   /**

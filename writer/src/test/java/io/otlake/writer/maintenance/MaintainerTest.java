@@ -361,6 +361,97 @@ class MaintainerTest {
     assertThat(overridden.note()).isEqualTo("off");
   }
 
+  /** A Maintainer whose clock says {@code now}. */
+  private StepResult stepAt(MaintenanceSettings s, Step step, long now) {
+    return new Maintainer(s, new MaintenanceMetrics(new SimpleMeterRegistry()), () -> now, () -> false)
+        .runStep(table, step);
+  }
+
+  @Test
+  void aPartitionStillBeingWrittenMergesItsCompactedFileOnlyWithAsMuchNewData() throws InterruptedException {
+    OffsetDateTime today = OffsetDateTime.now(ZoneOffset.UTC).withHour(0).withMinute(0).withSecond(0).withNano(0);
+    List<String> expected = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      expected.addAll(appendFile(today, 300));
+    }
+    MaintenanceSettings s = settings(Map.of("maintenance.compact.min-age", "1h"));
+    long far = System.currentTimeMillis() + Duration.ofDays(1).toMillis();
+    StepResult whole = stepAt(s, Step.COMPACT, far); // nothing young: the partition is cold and merged whole
+    assertThat(whole.count("files.rewritten")).as(whole.line()).isEqualTo(3);
+    DataFile compacted = dataFiles().get(0);
+
+    expected.addAll(appendFile(today, 10));
+    expected.addAll(appendFile(today, 10));
+    Thread.sleep(5); // the young file's snapshot is strictly later than the others'
+    expected.addAll(appendFile(today, 10));
+    table.refresh();
+    long youngAdded = table.currentSnapshot().timestampMillis();
+    // the last file is younger than min-age, the rest older: a partition still being written
+    StepResult tiered = stepAt(s, Step.COMPACT, youngAdded + Duration.ofHours(1).toMillis() - 1);
+    assertThat(tiered.count("files.rewritten")).as(tiered.line()).isEqualTo(2);
+    List<String> after = dataFiles().stream().map(DataFile::location).toList();
+    assertThat(after).hasSize(3).contains(compacted.location());
+    assertThat(ids()).containsExactlyInAnyOrderElementsOf(expected);
+
+    // once nothing is young, the day is merged whole into one file
+    StepResult cold = stepAt(s, Step.COMPACT, far);
+    assertThat(cold.count("files.rewritten")).as(cold.line()).isEqualTo(3);
+    assertThat(dataFiles()).hasSize(1);
+    assertThat(ids()).containsExactlyInAnyOrderElementsOf(expected);
+  }
+
+  private static DataFile sized(int id, long bytes) {
+    return DataFiles.builder(PartitionSpec.unpartitioned()).withPath("memory://f" + id + ".parquet")
+        .withFormat(FileFormat.PARQUET).withFileSizeInBytes(bytes).withRecordCount(1).build();
+  }
+
+  @Test
+  void tiersLeaveOutAFileLargerThanAllSmallerOnesTogether() {
+    assertThat(Compaction.tiered(List.of(sized(0, 100), sized(1, 10), sized(2, 10), sized(3, 10))))
+        .extracting(DataFile::fileSizeInBytes).containsExactlyInAnyOrder(10L, 10L, 10L);
+    assertThat(Compaction.tiered(List.of(sized(0, 100), sized(1, 60), sized(2, 50))))
+        .extracting(DataFile::fileSizeInBytes).containsExactlyInAnyOrder(100L, 60L, 50L);
+    assertThat(Compaction.tiered(List.of(sized(0, 400), sized(1, 100), sized(2, 30), sized(3, 30))))
+        .extracting(DataFile::fileSizeInBytes).containsExactlyInAnyOrder(30L, 30L);
+    assertThat(Compaction.tiered(List.of(sized(0, 100), sized(1, 10)))).isEmpty();
+    assertThat(Compaction.tiered(List.of(sized(0, 10)))).isEmpty();
+  }
+
+  /** A quiet partition's day at the default 10-minute schedule: bytes rewritten, and the most files it held. */
+  private static long[] simulateDay(boolean tiers) {
+    List<DataFile> files = new ArrayList<>();
+    int id = 0;
+    long rewritten = 0;
+    int most = 0;
+    for (int run = 0; run < 144; run++) {
+      for (int i = 0; i < 60; i++) { // a commit every 10 s since the last run
+        files.add(sized(id++, 1000));
+      }
+      List<DataFile> merged = tiers ? Compaction.tiered(files) : files;
+      for (List<DataFile> bin : Compaction.bins(merged, 128L << 20)) {
+        long bytes = bin.stream().mapToLong(DataFile::fileSizeInBytes).sum();
+        files.removeIf(bin::contains);
+        files.add(sized(id++, bytes));
+        rewritten += bytes;
+      }
+      most = Math.max(most, files.size());
+    }
+    return new long[] {rewritten, most};
+  }
+
+  @Test
+  void tiersBoundHowOftenAQuietDayIsRewritten() {
+    long written = 144L * 60 * 1000;
+    long[] whole = simulateDay(false);
+    long[] tiered = simulateDay(true);
+    // merging everything at every run rewrites the day so far each time: about runs/2 times each byte
+    assertThat(whole[0]).isGreaterThan(written * 70);
+    // by tiers each merge at least doubles a file: each byte about log2(144) = 7.2 times, plus its first merge
+    assertThat(tiered[0]).isLessThanOrEqualTo(written * 9);
+    // and the partition holds about that many files besides the 60 new ones of a run
+    assertThat(tiered[1]).isLessThanOrEqualTo(60 + 9);
+  }
+
   @Test
   void binsHoldTwoFilesOrMoreAndAboutTheTarget() {
     List<DataFile> files = new ArrayList<>();
