@@ -40,7 +40,8 @@ final class WriterBench {
   private WriterBench() {}
 
   /** A timed writer run: work nanoseconds, and CPU nanoseconds of this JVM with and without start-up. */
-  record Timed(long nanos, long steadyCpuNanos) {}
+  /** A writer run: its work's nanoseconds, this JVM's CPU over it, and the part of that CPU spent compiling code. */
+  record Timed(long nanos, long steadyCpuNanos, long steadyJitNanos) {}
 
   static void run(LocalInfra infra, boolean quick, BenchData data, Results results) throws Exception {
     run(infra, quick, data, quick ? 150_000 : 600_000, results);
@@ -80,6 +81,14 @@ final class WriterBench {
     String warmupTopic = fill(infra, data, "bench_warmup" + x, warmup);
     timeWriter(infra, catalog, data, warmupTopic, "bench_warmup" + x, count(data, warmup), Map.of());
     generic(catalog, data, warmup, "bench_generic_warmup" + x);
+    if (data.json) {
+      // the JSON path has code of its own to compile (the transcoder), so it gets a warm-up of its own too
+      List<byte[]> jsonWarmup = warmup.subList(0, Math.max(1, warmup.size() / 4));
+      String jsonWarmupTopic = "bench_warmup_json" + x;
+      Bench.fillJson(infra, data, jsonWarmupTopic, jsonWarmup);
+      timeWriter(infra, catalog, data, jsonWarmupTopic, "bench_warmup_json" + x, count(data, jsonWarmup),
+          Map.of("kafka.default-encoding", "otlp_json"));
+    }
 
     // the three alternate, each on fresh tables; the medians are reported (single runs here move by +-25%)
     int runs = quick ? 1 : 3;
@@ -87,6 +96,8 @@ final class WriterBench {
     long[] writerCpuRuns = new long[runs];
     long[] writerSteadyCpuRuns = new long[runs];
     long[] jsonSteadyCpuRuns = new long[runs];
+    long[] writerSteadyJitRuns = new long[runs];
+    long[] jsonSteadyJitRuns = new long[runs];
     long[] jsonNanosRuns = new long[runs];
     double[] genericRuns = new double[runs];
     for (int i = 0; i < runs; i++) {
@@ -97,6 +108,7 @@ final class WriterBench {
       writerCpuRuns[i] = Cpu.processCpuNanos() - cpu0;
       writerNanosRuns[i] = w.nanos();
       writerSteadyCpuRuns[i] = w.steadyCpuNanos();
+      writerSteadyJitRuns[i] = w.steadyCpuNanos() - w.steadyJitNanos();
       genericRuns[i] = generic(catalog, data, requests, "bench_generic" + x + n);
       if (data.json) {
         System.gc();
@@ -104,6 +116,7 @@ final class WriterBench {
             Map.of("kafka.default-encoding", "otlp_json"));
         jsonNanosRuns[i] = j.nanos();
         jsonSteadyCpuRuns[i] = j.steadyCpuNanos();
+        jsonSteadyJitRuns[i] = j.steadyCpuNanos() - j.steadyJitNanos();
       }
     }
     long writerNanos = median(writerNanosRuns);
@@ -117,10 +130,17 @@ final class WriterBench {
     w.put("seconds", Results.round(writerNanos / 1e9, 2));
     w.put("cpu_seconds_per_million_" + items, Results.round(median(writerCpuRuns) / 1e9 / total * 1e6, 2));
     w.put("cpu_us_per_" + item + "_steady", Results.round(median(writerSteadyCpuRuns) / 1e3 / total, 2));
+    if (Cpu.jitCpuNanos() >= 0) {
+      w.put("cpu_us_per_" + item + "_steady_without_jit", Results.round(median(writerSteadyJitRuns) / 1e3 / total, 2));
+    }
     if (data.json) {
       w.put("json_" + items, jsonItems);
       w.put("json_" + items + "_per_second", Math.round(jsonItems / (median(jsonNanosRuns) / 1e9)));
       w.put("json_cpu_us_per_" + item + "_steady", Results.round(median(jsonSteadyCpuRuns) / 1e3 / jsonItems, 2));
+      if (Cpu.jitCpuNanos() >= 0) {
+        w.put("json_cpu_us_per_" + item + "_steady_without_jit",
+            Results.round(median(jsonSteadyJitRuns) / 1e3 / jsonItems, 2));
+      }
     }
     w.put("generic_writer_rows_per_second", Math.round(generic));
     w.put("runs", runs);
@@ -136,7 +156,9 @@ final class WriterBench {
         + " row to its last, plus one mean commit (start-up and the wait for the last batch to become due excluded);"
         + " the generic writer's from its first row to its commit. cpu_seconds_per_million_" + items + " is this"
         + " JVM's CPU over the whole writer run (start-up, consumer, commits); cpu_us_per_" + item + "_steady only"
-        + " from the first decoded row to the last (broker and S3 server excluded: they are other processes)."
+        + " from the first decoded row to the last (broker and S3 server excluded: they are other processes);"
+        + " *_steady_without_jit the same less this JVM's JIT compiler threads' CPU in that window (code a short"
+        + " run still compiles and a long-running writer has compiled; garbage collection is kept)."
         + (data.json ? " json_*: the same writer on OTLP/JSON records of the first fifth of the requests" : ""));
     results.put("writer_ratio" + x, Results.round(total / (writerNanos / 1e9) / generic, 3));
 
@@ -335,6 +357,7 @@ final class WriterBench {
     }
     long t0 = System.nanoTime();
     long cpu0 = Cpu.processCpuNanos();
+    long jit0 = Cpu.jitCpuNanos();
     List<Table> tables = new ArrayList<>();
     for (TableUnit<?> unit : data.signal.tables()) {
       tables.add(catalog.loadTable(TableIdentifier.of("otel", Bench.tableName(data.signal, unit, tableName))));
@@ -342,12 +365,14 @@ final class WriterBench {
     double last = -1;
     long lastChange = t0;
     long lastChangeCpu = cpu0;
+    long lastChangeJit = jit0;
     while (committed.count() + duplicates.count() < items && !atEnd(tables, topic, group, end)) {
       double now = decoded.count();
       if (now != last) {
         last = now;
         lastChange = System.nanoTime();
         lastChangeCpu = Cpu.processCpuNanos();
+        lastChangeJit = Cpu.jitCpuNanos();
       }
       if (System.nanoTime() > deadline) {
         throw new IllegalStateException("the writer of " + topic + " committed " + committed.count() + " of "
@@ -357,7 +382,7 @@ final class WriterBench {
     }
     long nanos = lastChange - t0 + (long) commits.mean(TimeUnit.NANOSECONDS);
     writer.close();
-    return new Timed(nanos, lastChangeCpu - cpu0);
+    return new Timed(nanos, lastChangeCpu - cpu0, jit0 < 0 || lastChangeJit < 0 ? -1 : lastChangeJit - jit0);
   }
 
   private static boolean atEnd(List<Table> tables, String topic, String group, Map<Integer, Long> end) {
