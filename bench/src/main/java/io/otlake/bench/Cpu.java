@@ -5,6 +5,8 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.stream.Stream;
 
 /** Process CPU time and heap after garbage collection of this JVM. */
@@ -20,30 +22,45 @@ final class Cpu {
   private static final long TICK_NANOS = 10_000_000L;
 
   /**
-   * CPU time of this JVM's JIT compiler threads so far (their {@code /proc/self/task} entries, in 10 ms ticks), or
-   * -1 where /proc cannot be read. Subtracted from {@link #processCpuNanos} over a window, what is left is the work's
-   * own CPU with its garbage collection but without compiling code, which a short run pays and a writer running for
-   * days does not (bench/run keeps compiler threads alive, so none exits and takes its CPU with it).
+   * The {@code /proc/self/task} entries of this JVM's JIT compiler threads, found once (bench/run keeps their number
+   * fixed, so none starts or exits later), or null where /proc cannot be read.
    */
-  static long jitCpuNanos() {
-    Path tasks = Path.of("/proc/self/task");
-    long ticks = 0;
-    try (Stream<Path> all = Files.list(tasks)) {
+  private static final List<Path> COMPILER_TASKS = compilerTasks();
+
+  private static List<Path> compilerTasks() {
+    try (Stream<Path> all = Files.list(Path.of("/proc/self/task"))) {
+      List<Path> out = new ArrayList<>();
       for (Path task : (Iterable<Path>) all::iterator) {
-        try {
-          if (!Files.readString(task.resolve("comm")).contains("CompilerThre")) {
-            continue;
-          }
-          String stat = Files.readString(task.resolve("stat"));
-          // fields after the command's closing parenthesis: state is the 3rd field, utime the 14th, stime the 15th
-          String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-          ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
-        } catch (IOException | RuntimeException gone) {
-          // the thread ended meanwhile
+        if (Files.readString(task.resolve("comm")).contains("CompilerThre")) {
+          out.add(task.resolve("stat"));
         }
       }
+      return out.isEmpty() ? null : List.copyOf(out);
     } catch (IOException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  /**
+   * CPU time of this JVM's JIT compiler threads so far (in 10 ms ticks), or -1 where /proc cannot be read.
+   * Subtracted from {@link #processCpuNanos} over a window, what is left is the work's own CPU with its garbage
+   * collection but without compiling code, which a short run pays and a writer running for days does not. Reads
+   * only the compiler threads' stat files, so sampling it often costs the measured process little.
+   */
+  static long jitCpuNanos() {
+    if (COMPILER_TASKS == null) {
       return -1;
+    }
+    long ticks = 0;
+    for (Path stat : COMPILER_TASKS) {
+      try {
+        String line = Files.readString(stat);
+        // fields after the command's closing parenthesis: state is the 3rd field, utime the 14th, stime the 15th
+        String[] f = line.substring(line.lastIndexOf(')') + 2).split(" ");
+        ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+      } catch (IOException | RuntimeException e) {
+        return -1; // a compiler thread ended after all: its CPU would be missing
+      }
     }
     return ticks * TICK_NANOS;
   }

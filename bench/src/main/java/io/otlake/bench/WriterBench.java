@@ -39,9 +39,16 @@ import org.apache.iceberg.io.SupportsPrefixOperations;
 final class WriterBench {
   private WriterBench() {}
 
-  /** A timed writer run: work nanoseconds, and CPU nanoseconds of this JVM with and without start-up. */
-  /** A writer run: its work's nanoseconds, this JVM's CPU over it, and the part of that CPU spent compiling code. */
-  record Timed(long nanos, long steadyCpuNanos, long steadyJitNanos) {}
+  /**
+   * A timed writer run: work nanoseconds, this JVM's CPU over the work, and the part of that CPU its JIT compiler
+   * threads spent (-1 where unknown).
+   */
+  record Timed(long nanos, long steadyCpuNanos, long steadyJitNanos) {
+    /** The work's CPU without compiling code, or -1 where the compilers' CPU is unknown. */
+    long steadyCpuWithoutJitNanos() {
+      return steadyJitNanos < 0 ? -1 : steadyCpuNanos - steadyJitNanos;
+    }
+  }
 
   static void run(LocalInfra infra, boolean quick, BenchData data, Results results) throws Exception {
     run(infra, quick, data, quick ? 150_000 : 600_000, results);
@@ -96,8 +103,8 @@ final class WriterBench {
     long[] writerCpuRuns = new long[runs];
     long[] writerSteadyCpuRuns = new long[runs];
     long[] jsonSteadyCpuRuns = new long[runs];
-    long[] writerSteadyJitRuns = new long[runs];
-    long[] jsonSteadyJitRuns = new long[runs];
+    long[] writerSteadyNoJitRuns = new long[runs];
+    long[] jsonSteadyNoJitRuns = new long[runs];
     long[] jsonNanosRuns = new long[runs];
     double[] genericRuns = new double[runs];
     for (int i = 0; i < runs; i++) {
@@ -108,7 +115,7 @@ final class WriterBench {
       writerCpuRuns[i] = Cpu.processCpuNanos() - cpu0;
       writerNanosRuns[i] = w.nanos();
       writerSteadyCpuRuns[i] = w.steadyCpuNanos();
-      writerSteadyJitRuns[i] = w.steadyCpuNanos() - w.steadyJitNanos();
+      writerSteadyNoJitRuns[i] = w.steadyCpuWithoutJitNanos();
       genericRuns[i] = generic(catalog, data, requests, "bench_generic" + x + n);
       if (data.json) {
         System.gc();
@@ -116,7 +123,7 @@ final class WriterBench {
             Map.of("kafka.default-encoding", "otlp_json"));
         jsonNanosRuns[i] = j.nanos();
         jsonSteadyCpuRuns[i] = j.steadyCpuNanos();
-        jsonSteadyJitRuns[i] = j.steadyCpuNanos() - j.steadyJitNanos();
+        jsonSteadyNoJitRuns[i] = j.steadyCpuWithoutJitNanos();
       }
     }
     long writerNanos = median(writerNanosRuns);
@@ -130,16 +137,17 @@ final class WriterBench {
     w.put("seconds", Results.round(writerNanos / 1e9, 2));
     w.put("cpu_seconds_per_million_" + items, Results.round(median(writerCpuRuns) / 1e9 / total * 1e6, 2));
     w.put("cpu_us_per_" + item + "_steady", Results.round(median(writerSteadyCpuRuns) / 1e3 / total, 2));
-    if (Cpu.jitCpuNanos() >= 0) {
-      w.put("cpu_us_per_" + item + "_steady_without_jit", Results.round(median(writerSteadyJitRuns) / 1e3 / total, 2));
+    if (java.util.Arrays.stream(writerSteadyNoJitRuns).allMatch(v -> v >= 0)) {
+      w.put("cpu_us_per_" + item + "_steady_without_jit",
+          Results.round(median(writerSteadyNoJitRuns) / 1e3 / total, 2));
     }
     if (data.json) {
       w.put("json_" + items, jsonItems);
       w.put("json_" + items + "_per_second", Math.round(jsonItems / (median(jsonNanosRuns) / 1e9)));
       w.put("json_cpu_us_per_" + item + "_steady", Results.round(median(jsonSteadyCpuRuns) / 1e3 / jsonItems, 2));
-      if (Cpu.jitCpuNanos() >= 0) {
+      if (java.util.Arrays.stream(jsonSteadyNoJitRuns).allMatch(v -> v >= 0)) {
         w.put("json_cpu_us_per_" + item + "_steady_without_jit",
-            Results.round(median(jsonSteadyJitRuns) / 1e3 / jsonItems, 2));
+            Results.round(median(jsonSteadyNoJitRuns) / 1e3 / jsonItems, 2));
       }
     }
     w.put("generic_writer_rows_per_second", Math.round(generic));

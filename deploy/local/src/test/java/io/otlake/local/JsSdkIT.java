@@ -143,7 +143,7 @@ class JsSdkIT {
         assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree((String) event2.getField("body")))
             .isEqualTo(new com.fasterxml.jackson.databind.ObjectMapper().readTree("{\"user\":\"ann\",\"tries\":3}"));
         assertThat(event2.getField("severity_number")).isEqualTo(17);
-        // no body: the SDK sends "body":{}, an AnyValue with no value, stored as a protobuf record without one is
+        // no body: the SDK sends "body":{} (an AnyValue with no value), stored as null like a record without a body
         Record viewed = only(own, "event_name", "cart.viewed");
         assertThat(viewed.getField("body")).isNull();
         assertThat(viewed.getField("body_type")).isNull();

@@ -11,13 +11,11 @@ public final class ValueText {
   private final Slice text = new Slice();
   private final Slice type = new Slice();
   private boolean isString;
-  private boolean isEmpty;
 
   /** Reads the AnyValue message lying in {@code b[off, off + len)}. */
   public ValueText read(byte[] b, int off, int len) {
     value.read(b, off, len);
     isString = value.kind == WireValue.STRING;
-    isEmpty = value.kind == WireValue.EMPTY;
     if (isString) {
       text.set(value.buf, value.off, value.len);
     } else {
@@ -31,7 +29,7 @@ public final class ValueText {
 
   /** Whether the value read holds no value at all (an AnyValue with none of its fields set). */
   public boolean isEmpty() {
-    return isEmpty;
+    return value.kind == WireValue.EMPTY;
   }
 
   /** The value as text. */

@@ -72,7 +72,8 @@ final class Compaction {
     final List<DataFile> candidates = new ArrayList<>();
     boolean hasDeletes;
     int files;
-    int young;
+    /** Whether a file of the partition is younger than min-age: the partition is still being written. */
+    boolean young;
 
     Group(PartitionSpec spec, DataFile sample) {
       this.spec = spec;
@@ -110,7 +111,7 @@ final class Compaction {
         Long added = seq == null ? null : addedAt.get(seq);
         boolean cold = added == null || added <= coldBefore;
         if (!cold) {
-          g.young++;
+          g.young = true;
         } else if (file.fileSizeInBytes() < small) {
           g.candidates.add(file);
         }
@@ -125,7 +126,7 @@ final class Compaction {
     List<Rewritten> pending = new ArrayList<>();
     try {
       for (Group g : groups.values()) {
-        List<DataFile> merged = g.young > 0 ? tiered(g.candidates) : g.candidates;
+        List<DataFile> merged = g.young ? tiered(g.candidates) : g.candidates;
         if (g.hasDeletes || merged.size() < 2) {
           continue;
         }
