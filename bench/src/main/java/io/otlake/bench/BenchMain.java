@@ -140,6 +140,11 @@ public final class BenchMain {
         for (BenchData data : dataSets) {
           step("compaction against the writer, bytes per span and trace-id lookups, " + data.label,
               () -> CompactionBench.run(infra, quick, data, lake, results));
+          step("bytes per span of compacted partitions at the size real traffic gives them, " + data.label, () -> {
+            Map<String, Object> m = PartitionBytes.measure(quick ? 600_000 : 2_400_000, data == BenchData.RICH);
+            results.section("compacted_at_scale" + data.suffix).putAll(m);
+            results.put("bytes_per_span_compacted_at_scale" + data.suffix, m.get("bytes_per_span"));
+          });
         }
       }
       if (only.contains("commits")) {

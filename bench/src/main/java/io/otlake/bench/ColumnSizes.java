@@ -27,15 +27,25 @@ import org.apache.parquet.hadoop.util.HadoopInputFile;
 
 /**
  * Where the bytes at rest go: writes demo spans of one service into one Parquet file with the writer's direct path,
- * the table's schema and properties, and prints compressed bytes per span for each top-level column. {@code java ... ColumnSizes [spans [v1|v2 [arrival|trace|name|name-trace|start]]]}: the order
- * re-sorts the same spans as a compaction could, to show what a sort order buys.
+ * the table's schema and properties, and prints compressed bytes per span for each top-level column and what the
+ * rest of the file (footer, page indexes, bloom filters) holds. {@code java ... ColumnSizes [spans [v1|v2
+ * [arrival|trace|name|name-trace|start [lean|rich]]]]}: the order re-sorts the same spans as a compaction could, to
+ * show what a sort order buys ({@code start} is the table's sort order, what a compacted file holds); {@code rich}
+ * takes issue 13's OpenTelemetry-demo-shaped spans instead of the lean demo's.
  */
 public final class ColumnSizes {
   private ColumnSizes() {}
 
   public static void main(String[] args) throws Exception {
     int spans = args.length > 0 ? Integer.parseInt(args[0]) : 200_000;
-    DemoTelemetry demo = new DemoTelemetry(11, System.currentTimeMillis() * 1_000_000L, 200, 1);
+    boolean rich = args.length > 3 && args[3].equals("rich");
+    java.util.function.IntFunction<ExportTraceServiceRequest> demo;
+    if (rich) {
+      // frontend holds about a third of the rich spans
+      demo = new io.otlake.writer.testing.RichTelemetry(11, System.currentTimeMillis() * 1_000_000L, 3L * spans)::request;
+    } else {
+      demo = new DemoTelemetry(11, System.currentTimeMillis() * 1_000_000L, 200, 1)::request;
+    }
     File file = File.createTempFile("otlake-columns-", ".parquet");
     file.delete();
     Map<String, String> props = new java.util.HashMap<>(TraceTable.properties(512L << 20));
@@ -49,7 +59,7 @@ public final class ColumnSizes {
       SpanColumns columns = new SpanColumns(out);
       if (order.equals("arrival")) {
         while (written < spans) {
-          ScannedTraces t = ScannedTraces.scan(demo.request(512).toByteArray());
+          ScannedTraces t = ScannedTraces.scan(demo.apply(512).toByteArray());
           view.reset(t);
           for (int s = 0; s < t.spanCount(); s++) {
             view.moveTo(s);
@@ -63,7 +73,7 @@ public final class ColumnSizes {
         // the same spans, re-ordered as a compaction could: each as a one-span request in the chosen order
         List<ExportTraceServiceRequest> one = new ArrayList<>();
         while (one.size() < spans) {
-          for (ResourceSpans rs : demo.request(512).getResourceSpansList()) {
+          for (ResourceSpans rs : demo.apply(512).getResourceSpansList()) {
             boolean frontend = rs.getResource().getAttributesList().stream().anyMatch(kv ->
                 kv.getKey().equals("service.name") && kv.getValue().getStringValue().equals("frontend"));
             if (!frontend) {
@@ -99,19 +109,14 @@ public final class ColumnSizes {
     }
     final int rowCount = written;
     Map<String, Long> bytes = new TreeMap<>();
-    long total = 0;
-    try (ParquetFileReader reader = ParquetFileReader.open(
-        HadoopInputFile.fromPath(new org.apache.hadoop.fs.Path(file.toURI()), new org.apache.hadoop.conf.Configuration()))) {
-      for (BlockMetaData block : reader.getFooter().getBlocks()) {
-        for (ColumnChunkMetaData c : block.getColumns()) {
-          String top = c.getPath().toDotString().split("\\.")[0];
-          bytes.merge(top, c.getTotalSize(), Long::sum);
-          total += c.getTotalSize();
-        }
-      }
-    }
-    System.out.printf(Locale.ROOT, "%d spans of service frontend, " + order + " order, file %d bytes, %.1f bytes/span (columns %.1f)%n",
-        rowCount, file.length(), (double) file.length() / rowCount, (double) total / rowCount);
+    long[] rest = new long[5]; // row groups, footer, column indexes, offset indexes, bloom filters
+    PartitionBytes.measureFile(file, bytes, rest);
+    long total = bytes.values().stream().mapToLong(Long::longValue).sum();
+    System.out.printf(Locale.ROOT, "%d %s spans of service frontend, " + order + " order, file %d bytes, %.1f bytes/span (columns %.1f)%n",
+        rowCount, rich ? "rich" : "lean", file.length(), (double) file.length() / rowCount, (double) total / rowCount);
+    System.out.printf(Locale.ROOT, "  rest of the file: %d row groups, footer %.2f, column indexes %.2f, offset indexes %.2f,"
+        + " bloom filters %.2f B/span%n", rest[0], rest[1] / (double) rowCount, rest[2] / (double) rowCount,
+        rest[3] / (double) rowCount, rest[4] / (double) rowCount);
     bytes.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue(), a.getValue()))
         .forEach(e -> System.out.printf(Locale.ROOT, "  %-36s %6.2f B/span%n", e.getKey(),
             (double) e.getValue() / rowCount));
