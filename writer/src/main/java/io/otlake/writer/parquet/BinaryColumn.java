@@ -85,6 +85,42 @@ public final class BinaryColumn extends LeafColumn {
     appendId(id);
   }
 
+  /**
+   * Writes {@code n > 0} values by their dictionary ids (valid for the current {@link #dictionaryEpoch()}), the
+   * entries of one map or list: the first at repetition level {@code r0}, the rest at {@code r1}. {@code plain} is
+   * the bytes they take PLAIN-encoded; with {@code counted} the caller knows every one of them is already in this
+   * page's statistics (see {@link #pageToken()}).
+   */
+  public void writeIds(int r0, int r1, int[] src, int n, long plain, boolean counted) {
+    levels(r0, r1, maxD, n);
+    plainBytes += plain;
+    int at = values;
+    if (at + n > ids.length) {
+      ids = Arrays.copyOf(ids, Math.max(ids.length * 2, at + n));
+    }
+    System.arraycopy(src, 0, ids, at, n);
+    values = at + n;
+    if (!counted) {
+      for (int j = 0; j < n; j++) {
+        int id = src[j];
+        if (entrySeenInPage[id] != pageNo + 1) {
+          entrySeenInPage[id] = pageNo + 1;
+          stats(dict.buf, entryOff[id], entryLen[id]);
+        }
+      }
+    }
+  }
+
+  /** Changes when the page does: ids written in the page of the same token count in its statistics already. */
+  public int pageToken() {
+    return pageNo;
+  }
+
+  /** Bytes the value with dictionary id {@code id} takes PLAIN-encoded. */
+  public int plainBytesOf(int id) {
+    return prefix + entryLen[id];
+  }
+
   /** Appends a dictionary id to the page; its entry counts in the page's statistics the first time. */
   private void appendId(int id) {
     if (values == ids.length) {

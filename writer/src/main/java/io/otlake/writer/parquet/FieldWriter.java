@@ -338,6 +338,28 @@ public final class FieldWriter {
     next(Kind.MAP);
   }
 
+  /**
+   * The repetition levels of the map's entries after {@link #beginMap()}: the first's, then the others'. For
+   * callers writing all entries' leaves at once (their values' levels), then {@link #skipEntries} and
+   * {@link #endMap}.
+   */
+  int firstEntryLevel() {
+    return outerR;
+  }
+
+  int nextEntryLevel() {
+    return repeatedLevel;
+  }
+
+  /** Counts {@code n} entries written straight to the leaves, as {@code n} calls of {@link #nextEntry()} would. */
+  void skipEntries(int n) {
+    if (kind != Kind.MAP || n == 0) {
+      return;
+    }
+    entries += n;
+    row.r = repeatedLevel;
+  }
+
   /** Ends the map (with no entries since {@link #beginMap()}: the empty map). */
   public void endMap() {
     end(Kind.MAP);

@@ -74,6 +74,20 @@ public abstract class LeafColumn {
     slots = i + 1;
   }
 
+  /** Records {@code n} slots at definition level {@code d}: the first at repetition level {@code r0}, the rest at {@code r1}. */
+  final void levels(int r0, int r1, int d, int n) {
+    int i = slots;
+    if (i + n > rep.length) {
+      int size = Math.max(rep.length * 2, i + n);
+      rep = Arrays.copyOf(rep, size);
+      def = Arrays.copyOf(def, size);
+    }
+    rep[i] = (byte) r0;
+    Arrays.fill(rep, i + 1, i + n, (byte) r1);
+    Arrays.fill(def, i, i + n, (byte) d);
+    slots = i + n;
+  }
+
   /**
    * The rows this column has had (slots at repetition level 0), checked against the file's: counted from the levels
    * when asked, off the write path.

@@ -29,6 +29,11 @@ public final class StringMapCache {
   private final int[] counts;
   private final int[][] keyIds;
   private final int[][] valueIds;
+  /** Per owner: the entries' PLAIN bytes, and the page whose statistics hold them all (-1: none known). */
+  private final long[] keyPlain;
+  private final long[] valuePlain;
+  private final int[] keyPage;
+  private final int[] valuePage;
   private int nextSlot;
   private int slot = -1;
   private int startKeyEpoch;
@@ -49,6 +54,10 @@ public final class StringMapCache {
     counts = new int[slots];
     keyIds = new int[slots][16];
     valueIds = new int[slots][16];
+    keyPlain = new long[slots];
+    valuePlain = new long[slots];
+    keyPage = new int[slots];
+    valuePage = new int[slots];
   }
 
   /**
@@ -67,13 +76,18 @@ public final class StringMapCache {
     for (int i = 0; i < this.owner.length; i++) {
       if (this.owner[i] == owner && this.version[i] == version && keyEpoch[i] == ke && valueEpoch[i] == ve) {
         map.beginMap();
-        RowWriter row = map.rowWriter();
-        int[] k = keyIds[i];
-        int[] v = valueIds[i];
-        for (int j = 0, n = counts[i]; j < n; j++) {
-          map.nextEntry();
-          key.writeId(row.r, k[j]);
-          value.writeId(row.r, v[j]);
+        int n = counts[i];
+        if (n > 0) {
+          // all entries at once: their levels, ids and PLAIN sizes are known; statistics once per page
+          int r0 = map.firstEntryLevel();
+          int r1 = map.nextEntryLevel();
+          int kp = key.pageToken();
+          int vp = value.pageToken();
+          key.writeIds(r0, r1, keyIds[i], n, keyPlain[i], keyPage[i] == kp);
+          value.writeIds(r0, r1, valueIds[i], n, valuePlain[i], valuePage[i] == vp);
+          keyPage[i] = kp;
+          valuePage[i] = vp;
+          map.skipEntries(n);
         }
         map.endMap();
         return true;
@@ -92,6 +106,10 @@ public final class StringMapCache {
     this.owner[slot] = owner;
     this.version[slot] = version;
     counts[slot] = 0;
+    keyPlain[slot] = 0;
+    valuePlain[slot] = 0;
+    keyPage[slot] = -1;
+    valuePage[slot] = -1;
     startKeyEpoch = key.dictionaryEpoch();
     startValueEpoch = value.dictionaryEpoch();
     map.beginMap();
@@ -113,6 +131,10 @@ public final class StringMapCache {
     }
     keyIds[slot][n] = keyId;
     valueIds[slot][n] = valueId;
+    if (keyId >= 0 && valueId >= 0) {
+      keyPlain[slot] += key.plainBytesOf(keyId);
+      valuePlain[slot] += value.plainBytesOf(valueId);
+    }
     counts[slot] = n + 1;
   }
 
@@ -126,6 +148,9 @@ public final class StringMapCache {
         && value.dictionaryEpoch() == startValueEpoch;
     keyEpoch[slot] = valid ? startKeyEpoch : -2;
     valueEpoch[slot] = valid ? startValueEpoch : -2;
+    // the values just written count in this page's statistics
+    keyPage[slot] = key.pageToken();
+    valuePage[slot] = value.pageToken();
     slot = -1;
   }
 }
