@@ -400,39 +400,58 @@ class MaintainerTest {
     assertThat(ids()).containsExactlyInAnyOrderElementsOf(expected);
   }
 
-  private static DataFile sized(int id, long bytes) {
+  /** A file of {@code rows} rows, its bytes as a streaming file's: a ~15 KB footer and ~50 B a row. */
+  private static DataFile rows(int id, long rows) {
     return DataFiles.builder(PartitionSpec.unpartitioned()).withPath("memory://f" + id + ".parquet")
-        .withFormat(FileFormat.PARQUET).withFileSizeInBytes(bytes).withRecordCount(1).build();
+        .withFormat(FileFormat.PARQUET).withFileSizeInBytes(15_000 + 50 * rows).withRecordCount(rows).build();
   }
 
   @Test
-  void tiersLeaveOutAFileLargerThanAllSmallerOnesTogether() {
-    assertThat(Compaction.tiered(List.of(sized(0, 100), sized(1, 10), sized(2, 10), sized(3, 10))))
-        .extracting(DataFile::fileSizeInBytes).containsExactlyInAnyOrder(10L, 10L, 10L);
-    assertThat(Compaction.tiered(List.of(sized(0, 100), sized(1, 60), sized(2, 50))))
-        .extracting(DataFile::fileSizeInBytes).containsExactlyInAnyOrder(100L, 60L, 50L);
-    assertThat(Compaction.tiered(List.of(sized(0, 400), sized(1, 100), sized(2, 30), sized(3, 30))))
-        .extracting(DataFile::fileSizeInBytes).containsExactlyInAnyOrder(30L, 30L);
-    assertThat(Compaction.tiered(List.of(sized(0, 100), sized(1, 10)))).isEmpty();
-    assertThat(Compaction.tiered(List.of(sized(0, 10)))).isEmpty();
+  void tiersLeaveOutAFileWithMoreRowsThanAllSmallerOnesTogether() {
+    assertThat(Compaction.tiered(List.of(rows(0, 100), rows(1, 10), rows(2, 10), rows(3, 10))))
+        .extracting(DataFile::recordCount).containsExactlyInAnyOrder(10L, 10L, 10L);
+    assertThat(Compaction.tiered(List.of(rows(0, 100), rows(1, 60), rows(2, 50))))
+        .extracting(DataFile::recordCount).containsExactlyInAnyOrder(100L, 60L, 50L);
+    assertThat(Compaction.tiered(List.of(rows(0, 400), rows(1, 100), rows(2, 30), rows(3, 30))))
+        .extracting(DataFile::recordCount).containsExactlyInAnyOrder(30L, 30L);
+    assertThat(Compaction.tiered(List.of(rows(0, 100), rows(1, 10)))).isEmpty();
+    assertThat(Compaction.tiered(List.of(rows(0, 10)))).isEmpty();
   }
 
-  /** A quiet partition's day at the default 10-minute schedule: bytes rewritten, and the most files it held. */
-  private static long[] simulateDay(boolean tiers) {
+  @Test
+  void tiersWeighRowsNotBytes() {
+    // a merged file of 10,000 dense rows (60 KB) beside 20 streaming files of 20 rows, mostly footer (16 KB each):
+    // by bytes the merged file is the smaller part and would be rewritten again; by rows it stays out
+    DataFile merged = DataFiles.builder(PartitionSpec.unpartitioned()).withPath("memory://merged.parquet")
+        .withFormat(FileFormat.PARQUET).withFileSizeInBytes(60_000).withRecordCount(10_000).build();
+    List<DataFile> files = new ArrayList<>(List.of(merged));
+    for (int i = 0; i < 20; i++) {
+      files.add(rows(i, 20));
+    }
+    assertThat(Compaction.tiered(files)).hasSize(20).doesNotContain(merged);
+  }
+
+  /**
+   * A quiet partition's day at the default 10-minute schedule, 60 commits of {@code rowsPerCommit} rows between
+   * runs: the rows rewritten, and the most files it held.
+   */
+  private static long[] simulateDay(boolean tiers, int rowsPerCommit) {
     List<DataFile> files = new ArrayList<>();
     int id = 0;
     long rewritten = 0;
     int most = 0;
     for (int run = 0; run < 144; run++) {
       for (int i = 0; i < 60; i++) { // a commit every 10 s since the last run
-        files.add(sized(id++, 1000));
+        files.add(rows(id++, rowsPerCommit));
       }
       List<DataFile> merged = tiers ? Compaction.tiered(files) : files;
       for (List<DataFile> bin : Compaction.bins(merged, 128L << 20)) {
-        long bytes = bin.stream().mapToLong(DataFile::fileSizeInBytes).sum();
+        long rows = bin.stream().mapToLong(DataFile::recordCount).sum();
         files.removeIf(bin::contains);
-        files.add(sized(id++, bytes));
-        rewritten += bytes;
+        // merged and sorted: dense, ~20 B a row, and one footer
+        files.add(DataFiles.builder(PartitionSpec.unpartitioned()).withPath("memory://f" + id++ + ".parquet")
+            .withFormat(FileFormat.PARQUET).withFileSizeInBytes(15_000 + 20 * rows).withRecordCount(rows).build());
+        rewritten += rows;
       }
       most = Math.max(most, files.size());
     }
@@ -441,15 +460,17 @@ class MaintainerTest {
 
   @Test
   void tiersBoundHowOftenAQuietDayIsRewritten() {
-    long written = 144L * 60 * 1000;
-    long[] whole = simulateDay(false);
-    long[] tiered = simulateDay(true);
-    // merging everything at every run rewrites the day so far each time: about runs/2 times each byte
-    assertThat(whole[0]).isGreaterThan(written * 70);
-    // by tiers each merge at least doubles a file: each byte about log2(144) = 7.2 times, plus its first merge
-    assertThat(tiered[0]).isLessThanOrEqualTo(written * 9);
-    // and the partition holds about that many files besides the 60 new ones of a run
-    assertThat(tiered[1]).isLessThanOrEqualTo(60 + 9);
+    for (int rowsPerCommit : new int[] {1, 20, 1000}) {
+      long written = 144L * 60 * rowsPerCommit;
+      long[] whole = simulateDay(false, rowsPerCommit);
+      long[] tiered = simulateDay(true, rowsPerCommit);
+      // merging everything at every run rewrites the day so far each time: about runs/2 times each row
+      assertThat(whole[0]).as("rows per commit %d", rowsPerCommit).isGreaterThan(written * 70);
+      // by tiers each merge at least doubles a file's rows: each row about log2(144) = 7.2 times, plus its first
+      assertThat(tiered[0]).as("rows per commit %d", rowsPerCommit).isLessThanOrEqualTo(written * 9);
+      // and the partition holds about that many files besides the 60 new ones of a run
+      assertThat(tiered[1]).as("rows per commit %d", rowsPerCommit).isLessThanOrEqualTo(60 + 9);
+    }
   }
 
   @Test
