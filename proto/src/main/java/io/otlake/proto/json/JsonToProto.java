@@ -14,12 +14,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * Streams OTLP/JSON into protobuf wire bytes in one pass over the UTF-8 bytes, driven by the message descriptors: no
  * message objects, no JSON tree, no characters. Field names in lowerCamelCase or as in the .proto file; enums as
  * integers or names; bytes as base64, except trace and span ids, which OTLP/JSON writes as hex; null and unknown
- * fields are skipped (null elements of a list too); proto3 defaults are left out as a protobuf encoder would. Fields
+ * fields are skipped (null elements of a list of messages or strings too); proto3 defaults are left out as a protobuf encoder would. Fields
  * come out in the order the JSON has them, which protobuf allows. What this does not check (ids' lengths, required
  * times) the wire scan that follows does.
  *
  * <p>The input is RFC 8259 JSON, read strictly: no comments, single quotes, bare words, trailing commas or unescaped
- * control characters; a UTF-8 byte order mark at the start is skipped. Strings are UTF-8, checked as they are read
+ * control characters (in skipped values too, which Gson's reader did not check); a UTF-8 byte order mark at the
+ * start is skipped. Strings are UTF-8, checked as they are read
  * (malformed, overlong or surrogate encodings are refused, not replaced); an escaped lone surrogate becomes {@code ?},
  * as Java's encoder writes it. A string field also takes a JSON number (its text), as the previous Gson-based reader
  * did. Each message's field names are looked up in a table built once per message type, on the name's bytes.
@@ -161,7 +162,8 @@ final class JsonToProto {
     pos++;
     push(-1, 0);
     int before = out.len;
-    int mark = f.packed ? out.beginLength(f, f.tag) : -1;
+    int guess = f.lengthGuess;
+    int mark = f.packed ? out.beginLength(f.tag, guess) : -1;
     whitespace();
     if (pos < end && in[pos] == ']') {
       pos++;
@@ -172,10 +174,10 @@ final class JsonToProto {
         if (pos >= end) {
           throw syntax("a value expected");
         }
-        if (in[pos] == 'n') {
-          literal("null"); // no element
-        } else if (f.packed) {
+        if (f.packed) {
           scalar(f, true, true); // every element, zeros too: they are values, not defaults
+        } else if (in[pos] == 'n') {
+          literal("null"); // no element (a number's place it cannot take)
         } else {
           value(f, depth, true);
         }
@@ -194,7 +196,7 @@ final class JsonToProto {
       if (out.len == mark) {
         out.len = before; // no elements: no field
       } else {
-        out.endLength(f, mark);
+        out.endLength(f, mark, guess);
       }
     }
     level--;
@@ -205,9 +207,10 @@ final class JsonToProto {
       if (in[pos] != '{') {
         throw wrongType("BEGIN_OBJECT");
       }
-      int mark = out.beginLength(f, f.tag);
+      int guess = f.lengthGuess;
+      int mark = out.beginLength(f.tag, guess);
       message(f.message(), depth + 1);
-      out.endLength(f, mark);
+      out.endLength(f, mark, guess);
     } else {
       scalar(f, false, element || f.presence);
     }
@@ -571,7 +574,7 @@ final class JsonToProto {
         sNumber = false;
         return;
       }
-      if (c == '\\' || c < 0x20) { // an escape, a control character or a byte of a multi-byte character
+      if (c == '\\' || c < 0x20) { // an escape, a control character or a byte of a multi-byte character: the slow way
         break;
       }
       p++;
@@ -929,8 +932,9 @@ final class JsonToProto {
       case '{' -> "BEGIN_OBJECT";
       case '[' -> "BEGIN_ARRAY";
       case '"' -> "STRING";
-      case 't', 'f' -> "BOOLEAN";
-      case 'n' -> "NULL";
+      case 't' -> word("true", "BOOLEAN");
+      case 'f' -> word("false", "BOOLEAN");
+      case 'n' -> word("null", "NULL");
       default -> {
         byte c = in[pos];
         if (c == '-' || (c >= '0' && c <= '9')) {
@@ -939,6 +943,14 @@ final class JsonToProto {
         throw syntax("a value expected");
       }
     };
+  }
+
+  /** {@code kind} if the literal {@code word} is at {@code pos} (it is not read), else a syntax error. */
+  private String word(String word, String kind) throws MalformedRequestException {
+    int at = pos;
+    literal(word);
+    pos = at;
+    return kind;
   }
 
   /** A value of the wrong kind (an object where a string must be): what was expected, what was there, and where. */
@@ -1183,21 +1195,21 @@ final class JsonToProto {
     }
 
     /**
-     * Writes the tag and room for a length of the size {@code f}'s last one took; returns where the value starts.
-     * {@link #endLength} writes the length there, moving the value when it needs more or fewer bytes.
+     * Writes the tag and room for a length of {@code guess} bytes (what the field's last one took); returns where the
+     * value starts. {@link #endLength}, given the same guess, writes the length there, moving the value when it needs
+     * more or fewer bytes. (A field may be open at several depths at once, as AnyValue's are: each call keeps its own
+     * guess.)
      */
-    int beginLength(Field f, byte[] tag) {
+    int beginLength(byte[] tag, int guess) {
       tag(tag);
-      int guess = f.lengthGuess;
       ensure(guess);
       len += guess;
       return len;
     }
 
-    void endLength(Field f, int start) {
+    void endLength(Field f, int start, int guess) {
       int n = len - start;
       int size = varintSize(n);
-      int guess = f.lengthGuess;
       if (size != guess) {
         ensure(size - guess);
         System.arraycopy(buf, start, buf, start - guess + size, n);

@@ -210,7 +210,7 @@ class OtlpJsonTest {
   }
 
   /** Every kind of value OTLP traces carry, with edge values: the round trip must keep each. */
-  private static ExportTraceServiceRequest randomRequest(java.util.Random random) {
+  static ExportTraceServiceRequest randomRequest(java.util.Random random) {
     ExportTraceServiceRequest.Builder r = ExportTraceServiceRequest.newBuilder();
     for (int res = 0; res < 1 + random.nextInt(3); res++) {
       ResourceSpans.Builder rs = ResourceSpans.newBuilder()
