@@ -20,7 +20,9 @@ import org.apache.iceberg.inmemory.InMemoryOutputFile;
  * records the writer bench fills its JSON topic with (each request split per key, as a Collector's kafka exporter
  * with {@code partition_traces_by_id} writes them, then printed as OTLP/JSON), the transcode alone, and the writer's
  * path (scan, view, columns into an in-memory Parquet file) on those records from JSON and from their protobuf form;
- * also the protobuf records the bench's protobuf topic holds (one per partition of a request). Rounds alternate the
+ * also the protobuf records the bench's protobuf topic holds (one per partition of a request); jackson-core's
+ * streaming parser on the JSON records without any writing (a floor for a transcoder on it); and zstd's unpacking of
+ * either kind of record, in batches of a megabyte as a Kafka consumer gets them. Rounds alternate the
  * stages; medians of this thread's CPU time (not wall time: the machine may be shared) are printed in microseconds
  * per item.
  * {@code java -cp <bench classpath> io.otlake.bench.JsonTranscode [lean|rich [items [rounds]]]}; with a JFR recording
@@ -63,7 +65,10 @@ public final class JsonTranscode {
     WriterSignal<?> signal = data.signal;
     String[] stages = {"transcode only (JSON records)", "writer path, JSON records", "writer path, same as protobuf",
         "writer path, protobuf per partition",
-        "jackson-core: tokens + text only", "jackson-core: tokens only"};
+        "jackson-core: tokens + text only", "jackson-core: tokens only", "zstd: unpacking the JSON records",
+        "zstd: unpacking the protobuf records"};
+    List<byte[]> jsonZstd = zstdBatches(json);
+    List<byte[]> protoZstd = zstdBatches(perPartition);
     double[][] us = new double[stages.length][rounds];
     for (int round = 0; round < rounds; round++) {
       for (int s = 0; s < stages.length; s++) {
@@ -78,7 +83,9 @@ public final class JsonTranscode {
           case 2 -> direct(signal, perKey, false);
           case 3 -> direct(signal, perPartition, false);
           case 4 -> jacksonTokens(json, true);
-          default -> jacksonTokens(json, false);
+          case 5 -> jacksonTokens(json, false);
+          case 6 -> unzstd(jsonZstd);
+          default -> unzstd(protoZstd);
         }
         us[s][round] = (THREADS.getCurrentThreadCpuTime() - t0) / 1e3 / total;
       }
@@ -111,6 +118,29 @@ public final class JsonTranscode {
           }
         }
       }
+    }
+    return sink;
+  }
+
+  /** Records concatenated into batches of about a megabyte, each compressed with zstd as a Kafka producer would. */
+  private static List<byte[]> zstdBatches(List<byte[]> records) {
+    List<byte[]> out = new ArrayList<>();
+    java.io.ByteArrayOutputStream batch = new java.io.ByteArrayOutputStream();
+    for (byte[] r : records) {
+      batch.writeBytes(r);
+      if (batch.size() > 1 << 20) {
+        out.add(com.github.luben.zstd.Zstd.compress(batch.toByteArray(), 3));
+        batch.reset();
+      }
+    }
+    out.add(com.github.luben.zstd.Zstd.compress(batch.toByteArray(), 3));
+    return out;
+  }
+
+  private static long unzstd(List<byte[]> batches) {
+    long sink = 0;
+    for (byte[] b : batches) {
+      sink += com.github.luben.zstd.Zstd.decompress(b, (int) com.github.luben.zstd.Zstd.getFrameContentSize(b)).length;
     }
     return sink;
   }

@@ -29,7 +29,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * and fraction forms only when integral ({@code 1e3}, {@code "1.0"}), each within its field's range, unsigned fields
  * with no minus sign ({@code "-0"} too is refused); doubles as numbers or strings, or {@code "NaN"},
  * {@code "Infinity"}, {@code "-Infinity"}; at most {@value JsonNumbers#MAX_CHARS} characters a number, read without
- * big-number arithmetic (plain integers of up to 18 digits are read here directly). Anything else is refused with a
+ * big-number arithmetic (plain integers of up to 19 digits are read here directly). Anything else is refused with a
  * message naming the field and its path.
  *
  * <p>Every cost is linear in the input: each byte is looked at a bounded number of times (a nested message is written
@@ -70,33 +70,49 @@ final class JsonToProto {
   private int[] frameValue = new int[32];
   private int level;
 
-  private JsonToProto(byte[] json, String rootName) {
+  /** The output buffer of each thread's last transcode, kept for its next (up to {@value #KEPT_BYTES} bytes). */
+  private static final ThreadLocal<Out> BUFFERS = ThreadLocal.withInitial(() -> new Out(4096));
+  private static final int KEPT_BYTES = 4 << 20;
+
+  private JsonToProto(byte[] json, String rootName, Out out) {
     this.in = json;
     this.end = json.length;
     this.rootName = rootName;
-    this.out = new Out(Math.max(64, json.length / 2));
+    this.out = out;
+    out.len = 0;
+    out.ensure(json.length / 2); // protobuf is about a third of OTLP/JSON
   }
 
   static byte[] transcode(byte[] json, Descriptor root) throws MalformedRequestException {
-    JsonToProto t = new JsonToProto(json, root.getName());
-    if (json.length >= 3 && json[0] == (byte) 0xef && json[1] == (byte) 0xbb && json[2] == (byte) 0xbf) {
-      t.pos = 3; // a byte order mark
+    Out out = BUFFERS.get();
+    try {
+      return new JsonToProto(json, root.getName(), out).transcode(root);
+    } finally {
+      if (out.buf.length > KEPT_BYTES) {
+        BUFFERS.remove(); // a large body's buffer is not kept
+      }
     }
-    t.whitespace();
-    if (t.pos >= t.end) {
+  }
+
+  private byte[] transcode(Descriptor root) throws MalformedRequestException {
+    if (end >= 3 && in[0] == (byte) 0xef && in[1] == (byte) 0xbb && in[2] == (byte) 0xbf) {
+      pos = 3; // a byte order mark
+    }
+    whitespace();
+    if (pos >= end) {
       throw new MalformedRequestException("not valid JSON: the input ends too soon");
     }
-    if (t.in[t.pos] != '{') {
-      t.tokenName(); // a syntax error is reported as such
-      throw new MalformedRequestException("an " + root.getName() + " must be a JSON object");
+    if (in[pos] != '{') {
+      tokenName(); // a syntax error is reported as such
+      throw new MalformedRequestException("an " + rootName + " must be a JSON object");
     }
-    t.message(fieldsOf(root), 0);
-    t.whitespace();
-    if (t.pos < t.end) {
-      throw new MalformedRequestException("not valid JSON: more after the object at line " + t.line() + " column "
-          + t.column());
+    message(fieldsOf(root), 0);
+    whitespace();
+    if (pos < end) {
+      throw new MalformedRequestException("not valid JSON: more after the object at line " + line() + " column "
+          + column());
     }
-    return Arrays.copyOf(t.out.buf, t.out.len);
+    return Arrays.copyOf(out.buf, out.len);
   }
 
   // ---- messages
@@ -441,8 +457,8 @@ final class JsonToProto {
       i++;
     }
     int digits = e - i;
-    if (digits > 0 && digits <= 18 && (b[i] != '0' || digits == 1)) {
-      long v = 0;
+    if (digits > 0 && digits <= 19 && (b[i] != '0' || digits == 1)) {
+      long v = 0; // 19 digits fit an unsigned 64-bit value
       for (; i < e; i++) {
         int d = b[i] - '0';
         if (d < 0 || d > 9) {
@@ -451,9 +467,14 @@ final class JsonToProto {
         v = v * 10 + d;
       }
       if (i == e && !(negative && kind.unsigned())) {
-        v = negative ? -v : v;
-        if (kind.unsigned64 || (v >= kind.min && v <= kind.max)) {
+        if (kind.unsigned64) {
           return v;
+        }
+        if (v >= 0) { // else beyond the signed range: JsonNumbers says so (or reads -2^63)
+          v = negative ? -v : v;
+          if (v >= kind.min && v <= kind.max) {
+            return v;
+          }
         }
       }
     }
@@ -564,6 +585,10 @@ final class JsonToProto {
     int start = ++pos;
     byte[] b = in;
     int p = start;
+    // eight bytes at a time while none is a quote, a backslash, a control character or part of a multi-byte one
+    while (p + 8 <= end && plain((long) LONGS.get(b, p))) {
+      p += 8;
+    }
     while (p < end) {
       byte c = b[p];
       if (c == '"') {
@@ -583,6 +608,22 @@ final class JsonToProto {
     decodeString(start);
   }
 
+  private static final java.lang.invoke.VarHandle LONGS =
+      java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+  private static final long ONES = 0x0101010101010101L;
+  private static final long HIGHS = 0x8080808080808080L;
+
+  /**
+   * Whether none of the eight bytes in {@code v} is '"', '\\', below 0x20 or above 0x7f (the classic "has a zero
+   * byte" test on v xor each character; a borrow can only flag a byte above a true match, so "none" is exact).
+   */
+  private static boolean plain(long v) {
+    long quote = v ^ (ONES * '"');
+    long backslash = v ^ (ONES * '\\');
+    long special = ((quote - ONES) & ~quote) | ((backslash - ONES) & ~backslash) | ((v - ONES * 0x20) & ~v) | v;
+    return (special & HIGHS) == 0;
+  }
+
   /**
    * Reads a field name and returns its field in {@code fs}, or null when it has none: the name's bytes (decoded if
    * they have escapes or non-ASCII characters) are looked up in the message's table.
@@ -591,17 +632,19 @@ final class JsonToProto {
     int start = ++pos;
     byte[] b = in;
     int p = start;
-    int h = 0;
+    while (p + 8 <= end && plain((long) LONGS.get(b, p))) {
+      p += 8;
+    }
     while (p < end) {
       byte c = b[p];
       if (c == '"') {
         pos = p + 1;
-        return fs.get(b, start, p - start, h);
+        int len = p - start;
+        return fs.get(b, start, len, Fields.hash(b, start, len));
       }
       if (c == '\\' || c < 0x20) {
         break;
       }
-      h = 31 * h + c;
       p++;
     }
     pos = p;
@@ -887,6 +930,9 @@ final class JsonToProto {
   private void whitespace() {
     byte[] b = in;
     int p = pos;
+    if (p < end && b[p] > ' ') {
+      return; // compact JSON: most tokens have none before them
+    }
     while (p < end) {
       byte c = b[p];
       if (c != ' ' && c != '\n' && c != '\r' && c != '\t') {
@@ -1083,24 +1129,35 @@ final class JsonToProto {
       fields[i] = f;
     }
 
+    /** A name's hash from its length and first and last bytes: cheap, and enough to tell a message's names apart. */
     static int hash(byte[] b, int off, int len) {
-      int h = 0;
-      for (int i = off; i < off + len; i++) {
-        h = 31 * h + b[i];
+      if (len == 0) {
+        return 0;
       }
-      return h;
+      int h = len * 0x9e3779b1 ^ b[off] * 0x85ebca77 ^ b[off + len - 1] * 0xc2b2ae3d;
+      return h ^ (h >>> 15);
     }
 
     Field get(byte[] b, int off, int len, int hash) {
       int i = hash & mask;
       byte[] n;
       while ((n = names[i]) != null) {
-        if (n.length == len && Arrays.equals(n, 0, len, b, off, off + len)) {
+        if (n.length == len && same(n, b, off, len)) {
           return fields[i];
         }
         i = (i + 1) & mask;
       }
       return null;
+    }
+
+    /** A plain loop: names are short, shorter than Arrays.equals' vectorized path pays for. */
+    private static boolean same(byte[] n, byte[] b, int off, int len) {
+      for (int k = 0; k < len; k++) {
+        if (n[k] != b[off + k]) {
+          return false;
+        }
+      }
+      return true;
     }
   }
 
@@ -1182,10 +1239,15 @@ final class JsonToProto {
     }
 
     void tag(byte[] tag) {
-      ensure(tag.length);
-      for (byte t : tag) {
-        buf[len++] = t;
+      int n = tag.length;
+      ensure(n);
+      byte[] b = buf;
+      int l = len;
+      b[l] = tag[0];
+      for (int i = 1; i < n; i++) {
+        b[l + i] = tag[i];
       }
+      len = l + n;
     }
 
     void bytesField(byte[] tag, byte[] b, int off, int n) {
