@@ -1251,9 +1251,11 @@ final class JsonToProto {
     }
 
     void bytesField(byte[] tag, byte[] b, int off, int n) {
+      ensure(tag.length + 5 + n);
       tag(tag);
       varint(n);
-      write(b, off, n);
+      System.arraycopy(b, off, buf, len, n);
+      len += n;
     }
 
     /**
