@@ -25,7 +25,8 @@ import org.apache.iceberg.inmemory.InMemoryOutputFile;
  * either kind of record, in batches of a megabyte as a Kafka consumer gets them. Rounds alternate the
  * stages; medians of this thread's CPU time (not wall time: the machine may be shared) are printed in microseconds
  * per item.
- * {@code java -cp <bench classpath> io.otlake.bench.JsonTranscode [lean|rich [items [rounds]]]}; with a JFR recording
+ * {@code java -cp <bench classpath> io.otlake.bench.JsonTranscode [lean|rich [items [rounds [stages]]]]} (stages:
+ * the digits of the stages to run, in the order printed, e.g. {@code 045}; all by default); with a JFR recording
  * ({@code -XX:StartFlightRecording=filename=x.jfr}) it is the profile's workload.
  */
 public final class JsonTranscode {
@@ -91,10 +92,12 @@ public final class JsonTranscode {
       }
     }
     System.out.printf(Locale.ROOT, "%s: %d items; %d JSON records (%.0f B/item), %d protobuf records per partition;"
-        + " %d rounds (medians of thread CPU)%n", data.label, total, json.size(), (double) jsonBytes / total, perPartition.size(),
-        rounds);
+        + " %d rounds (medians of thread CPU)%n", data.label, total, json.size(), (double) jsonBytes / total,
+        perPartition.size(), rounds);
     for (int s = 0; s < stages.length; s++) {
-      System.out.printf(Locale.ROOT, "  %-38s %8.2f us/item%n", stages[s], median(us[s]));
+      if (only.isEmpty() || only.contains(Integer.toString(s))) {
+        System.out.printf(Locale.ROOT, "  %-38s %8.2f us/item%n", stages[s], median(us[s]));
+      }
     }
   }
 

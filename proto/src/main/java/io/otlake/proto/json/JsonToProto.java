@@ -14,16 +14,16 @@ import java.util.concurrent.ConcurrentHashMap;
  * Streams OTLP/JSON into protobuf wire bytes in one pass over the UTF-8 bytes, driven by the message descriptors: no
  * message objects, no JSON tree, no characters. Field names in lowerCamelCase or as in the .proto file; enums as
  * integers or names; bytes as base64, except trace and span ids, which OTLP/JSON writes as hex; null and unknown
- * fields are skipped (null elements of a list of messages or strings too); proto3 defaults are left out as a protobuf encoder would. Fields
- * come out in the order the JSON has them, which protobuf allows. What this does not check (ids' lengths, required
- * times) the wire scan that follows does.
+ * fields are skipped (null elements of a list of messages or strings too); proto3 defaults are left out as a protobuf
+ * encoder would. Fields come out in the order the JSON has them, which protobuf allows. What this does not check
+ * (ids' lengths, required times) the wire scan that follows does.
  *
  * <p>The input is RFC 8259 JSON, read strictly: no comments, single quotes, bare words, trailing commas or unescaped
  * control characters (in skipped values too, which Gson's reader did not check); a UTF-8 byte order mark at the
- * start is skipped. Strings are UTF-8, checked as they are read
- * (malformed, overlong or surrogate encodings are refused, not replaced); an escaped lone surrogate becomes {@code ?},
- * as Java's encoder writes it. A string field also takes a JSON number (its text), as the previous Gson-based reader
- * did. Each message's field names are looked up in a table built once per message type, on the name's bytes.
+ * start is skipped. Strings are UTF-8, checked as they are read (malformed, overlong or surrogate encodings are
+ * refused, not replaced); an escaped lone surrogate becomes {@code ?}, as Java's encoder writes it. A string field
+ * also takes a JSON number (its text), as the previous Gson-based reader did. Each message's field names are looked
+ * up on their bytes in a table built once per message type.
  *
  * <p>Numbers follow {@link JsonNumbers}: integers as JSON numbers or strings holding exactly a JSON number, exponent
  * and fraction forms only when integral ({@code 1e3}, {@code "1.0"}), each within its field's range, unsigned fields
@@ -32,10 +32,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * big-number arithmetic (plain integers of up to 19 digits are read here directly). Anything else is refused with a
  * message naming the field and its path.
  *
- * <p>Every cost is linear in the input: each byte is looked at a bounded number of times (a nested message is written
- * in place behind a guessed length and moved only when the guess was wrong, by the length's few bytes); messages
- * nest at most {@value #MAX_DEPTH} deep and any JSON value at most {@value #MAX_JSON_DEPTH}; error messages quote at
- * most a few dozen characters of any value and a path of about 300.
+ * <p>Every cost is linear in the input. A nested message is written in place behind a length of the size its field's
+ * last one took, and moved by a byte or two when that guess was wrong: a byte is moved at most once per message
+ * around it, so at most {@value #MAX_DEPTH} times. Messages nest at most {@value #MAX_DEPTH} deep and any JSON value
+ * at most {@value #MAX_JSON_DEPTH}; error messages quote at most a few dozen characters of any value and a path of
+ * about 300; line and column are counted only for an error.
  */
 final class JsonToProto {
   private static final int MAX_DEPTH = 64;
@@ -701,7 +702,10 @@ final class JsonToProto {
   /** The scratch length after {@link #escape}. */
   private int escapedLength;
 
-  /** Decodes the escape after the backslash at {@code p - 1} into {@link #scratch} at {@code n}; returns the next position. */
+  /**
+   * Decodes the escape after the backslash at {@code p - 1} into {@link #scratch} at {@code n}; returns the next
+   * position and leaves the new scratch length in {@link #escapedLength}.
+   */
   private int escape(int p, int n) throws MalformedRequestException {
     if (p >= end) {
       throw syntax("the string does not end");

@@ -52,7 +52,8 @@ class JsonToProtoTest {
       JsonElement tree = JsonParser.parseString(new String(OtlpJson.requestToJson(request), StandardCharsets.UTF_8));
       byte[] json = print(vary(tree, random), random);
       byte[] proto = JsonToProto.transcode(json, d);
-      assertThat(proto).as("%s", new String(json, StandardCharsets.UTF_8)).isEqualTo(GsonJsonToProto.transcode(json, d));
+      assertThat(proto).as("%s", new String(json, StandardCharsets.UTF_8))
+          .isEqualTo(GsonJsonToProto.transcode(json, d));
       assertThat(request.getParserForType().parseFrom(proto)).isEqualTo(request);
       checked++;
     }
@@ -116,7 +117,8 @@ class JsonToProtoTest {
     assertThat(name("\"x\\udd1e\\ud834\"")).isEqualTo("x??");
     assertThat(name("\"\\ud834\\u0041\"")).isEqualTo("?A");
     assertThat(name("123")).isEqualTo("123"); // a string field takes a number's text, as the Gson reader did
-    for (String bad : new String[] {"\"\\x\"", "\"\\u12\"", "\"\\u12g4\"", "\"a\tb\"", "\"a\u0001b\"", "\"abc", "\"\\"}) {
+    for (String bad : new String[] {"\"\\x\"", "\"\\u12\"", "\"\\u12g4\"", "\"a\tb\"", "\"a\u0001b\"", "\"abc",
+        "\"\\"}) {
       assertThatThrownBy(() -> name(bad)).as(bad).isInstanceOf(MalformedRequestException.class)
           .hasMessageStartingWith("not valid JSON at line ");
     }
