@@ -1,387 +1,1058 @@
 package io.otlake.proto.json;
 
-import com.google.gson.Strictness;
-import com.google.gson.stream.JsonReader;
-import com.google.gson.stream.JsonToken;
-import com.google.gson.stream.MalformedJsonException;
 import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.Descriptors.EnumValueDescriptor;
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import io.otlake.proto.Hex;
 import io.otlake.proto.wire.MalformedRequestException;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Streams OTLP/JSON into protobuf wire bytes in one pass, driven by the message descriptors: no message objects, no
- * JSON tree. Field names in lowerCamelCase or as in the .proto file; enums as integers or names; bytes as base64,
- * except trace and span ids, which OTLP/JSON writes as hex; null and unknown fields are skipped; proto3 defaults are
- * left out as a protobuf encoder would. Fields come out in the order the JSON has them, which protobuf allows. What
- * this does not check (ids' lengths, required times) the wire scan that follows does.
+ * Streams OTLP/JSON into protobuf wire bytes in one pass over the UTF-8 bytes, driven by the message descriptors: no
+ * message objects, no JSON tree, no characters. Field names in lowerCamelCase or as in the .proto file; enums as
+ * integers or names; bytes as base64, except trace and span ids, which OTLP/JSON writes as hex; null and unknown
+ * fields are skipped (null elements of a list of messages or strings too); proto3 defaults are left out as a protobuf
+ * encoder would. Fields come out in the order the JSON has them, which protobuf allows. What this does not check
+ * (ids' lengths, required times) the wire scan that follows does.
+ *
+ * <p>The input is RFC 8259 JSON, read strictly: no comments, single quotes, bare words, trailing commas or unescaped
+ * control characters (in skipped values too, which Gson's reader did not check); a UTF-8 byte order mark at the
+ * start is skipped. Strings are UTF-8, checked as they are read (malformed, overlong or surrogate encodings are
+ * refused, not replaced); an escaped lone surrogate becomes {@code ?}, as Java's encoder writes it. A string field
+ * also takes a JSON number (its text), as the previous Gson-based reader did. Each message's field names are looked
+ * up on their bytes in a table built once per message type.
  *
  * <p>Numbers follow {@link JsonNumbers}: integers as JSON numbers or strings holding exactly a JSON number, exponent
  * and fraction forms only when integral ({@code 1e3}, {@code "1.0"}), each within its field's range, unsigned fields
  * with no minus sign ({@code "-0"} too is refused); doubles as numbers or strings, or {@code "NaN"},
  * {@code "Infinity"}, {@code "-Infinity"}; at most {@value JsonNumbers#MAX_CHARS} characters a number, read without
- * big-number arithmetic. Anything else is refused with a message naming the field and its path.
+ * big-number arithmetic (plain integers of up to 19 digits are read here directly). Anything else is refused with a
+ * message naming the field and its path.
  *
- * <p>Every cost is linear in the input: the body must be UTF-8 (malformed bytes are refused, not replaced); messages
- * nest at most {@value #MAX_DEPTH} deep (Gson's reader also stops unknown values at 255 levels); strings, base64 and
- * hex are decoded once; error messages quote at most a few dozen characters of any value.
+ * <p>Every cost is linear in the input. A nested message is written in place behind a length of the size its field's
+ * last one took, and moved by a byte or two when that guess was wrong: a byte is moved at most once per message
+ * around it, so at most {@value #MAX_DEPTH} times. Messages nest at most {@value #MAX_DEPTH} deep and any JSON value
+ * at most {@value #MAX_JSON_DEPTH}; error messages quote at most a few dozen characters of any value and a path of
+ * about 300; line and column are counted only for an error.
  */
 final class JsonToProto {
   private static final int MAX_DEPTH = 64;
-  private static final Map<Descriptor, Map<String, FieldDescriptor>> FIELDS = new ConcurrentHashMap<>();
+  /** The deepest JSON nesting read, in skipped values too (Gson's reader had the same limit). */
+  private static final int MAX_JSON_DEPTH = 255;
+  private static final ConcurrentHashMap<Descriptor, Fields> FIELDS = new ConcurrentHashMap<>();
   private static final int VARINT = 0;
   private static final int I64 = 1;
   private static final int LEN = 2;
   private static final int I32 = 5;
 
-  /** One buffer per nesting depth, reused: a nested message is written into the next and copied up behind its length. */
-  private final List<Out> buffers = new ArrayList<>();
-  private final JsonReader in;
+  private final byte[] in;
+  private final int end;
+  private int pos;
+  private final String rootName;
+  private final Out out;
 
-  private JsonToProto(JsonReader in) {
-    this.in = in;
+  /** The string just read: its UTF-8 bytes are {@code sBuf[sOff, sOff + sLen)} (the input, or {@link #scratch}). */
+  private byte[] sBuf;
+  private int sOff;
+  private int sLen;
+  /** Whether the string just read was a JSON number's text rather than a JSON string. */
+  private boolean sNumber;
+  /** Decoded strings that had escapes or non-ASCII bytes. */
+  private byte[] scratch = new byte[64];
+
+  /**
+   * Where the reader is, for messages only: per JSON level, an object's current name (its raw bytes in the input:
+   * start and length; start -2 before the first) or an array's current index (start -1).
+   */
+  private int[] frameStart = new int[32];
+  private int[] frameValue = new int[32];
+  private int level;
+
+  /** The output buffer of each thread's last transcode, kept for its next (up to {@value #KEPT_BYTES} bytes). */
+  private static final ThreadLocal<Out> BUFFERS = ThreadLocal.withInitial(() -> new Out(4096));
+  private static final int KEPT_BYTES = 4 << 20;
+
+  private JsonToProto(byte[] json, String rootName, Out out) {
+    this.in = json;
+    this.end = json.length;
+    this.rootName = rootName;
+    this.out = out;
+    out.len = 0;
+    out.ensure(json.length / 2); // protobuf is about a third of OTLP/JSON
   }
 
   static byte[] transcode(byte[] json, Descriptor root) throws MalformedRequestException {
-    // a decoder of its own reports malformed UTF-8 (InputStreamReader given a charset would replace it with U+FFFD)
-    JsonReader reader = new JsonReader(
-        new InputStreamReader(new ByteArrayInputStream(json), StandardCharsets.UTF_8.newDecoder()));
-    reader.setStrictness(Strictness.STRICT); // RFC 8259 only: no comments, single quotes or bare words
-    JsonToProto t = new JsonToProto(reader);
+    Out out = BUFFERS.get();
     try {
-      if (reader.peek() != JsonToken.BEGIN_OBJECT) {
-        throw new MalformedRequestException("an " + root.getName() + " must be a JSON object");
+      return new JsonToProto(json, root.getName(), out).transcode(root);
+    } finally {
+      if (out.buf.length > KEPT_BYTES) {
+        BUFFERS.remove(); // a large body's buffer is not kept
       }
-      Out out = t.buffer(0);
-      t.message(root, out, 0);
-      if (reader.peek() != JsonToken.END_DOCUMENT) {
-        throw new MalformedRequestException("not valid JSON: more after the object at "
-            + shortened(reader.getPath()));
-      }
-      return Arrays.copyOf(out.buf, out.len);
-    } catch (CharacterCodingException e) {
-      throw new MalformedRequestException("not valid JSON: the body is not valid UTF-8");
-    } catch (MalformedJsonException | java.io.EOFException e) {
-      throw new MalformedRequestException("not valid JSON" + position(e.getMessage()));
-    } catch (IOException e) {
-      throw new MalformedRequestException("not valid JSON: " + shortened(String.valueOf(e.getMessage())));
-    } catch (IllegalStateException e) {
-      // a token of the wrong kind, e.g. an object where a string must be (Gson names the path)
-      String m = String.valueOf(e.getMessage());
-      int advice = m.indexOf('\n'); // Gson appends a troubleshooting link on its own line
-      throw new MalformedRequestException("not a valid OTLP/JSON " + root.getName() + ": "
-          + shortened(advice < 0 ? m : m.substring(0, advice)));
     }
   }
 
-  private void message(Descriptor d, Out out, int depth) throws IOException, MalformedRequestException {
+  private byte[] transcode(Descriptor root) throws MalformedRequestException {
+    if (end >= 3 && in[0] == (byte) 0xef && in[1] == (byte) 0xbb && in[2] == (byte) 0xbf) {
+      pos = 3; // a byte order mark
+    }
+    whitespace();
+    if (pos >= end) {
+      throw new MalformedRequestException("not valid JSON: the input ends too soon");
+    }
+    if (in[pos] != '{') {
+      tokenName(); // a syntax error is reported as such
+      throw new MalformedRequestException("an " + rootName + " must be a JSON object");
+    }
+    message(fieldsOf(root), 0);
+    whitespace();
+    if (pos < end) {
+      throw new MalformedRequestException("not valid JSON: more after the object at line " + line() + " column "
+          + column());
+    }
+    return Arrays.copyOf(out.buf, out.len);
+  }
+
+  // ---- messages
+
+  /** Reads the object at {@code pos} as a message of type {@code fs} into {@link #out}. */
+  private void message(Fields fs, int depth) throws MalformedRequestException {
     if (depth > MAX_DEPTH) {
-      throw new MalformedRequestException("nested deeper than " + MAX_DEPTH + at());
+      throw new MalformedRequestException("nested deeper than " + MAX_DEPTH + " at " + path());
     }
-    Map<String, FieldDescriptor> fields = fieldsOf(d);
-    in.beginObject();
-    while (in.hasNext()) {
-      FieldDescriptor f = fields.get(in.nextName());
-      if (f == null || in.peek() == JsonToken.NULL) {
-        in.skipValue(); // unknown fields are ignored, as OTLP/JSON receivers must; null means the default
-        continue;
-      }
-      if (!f.isRepeated()) {
-        value(f, out, depth, false);
-        continue;
-      }
-      in.beginArray();
-      if (f.isPackable()) {
-        Out packed = buffer(depth + 1);
-        while (in.hasNext()) {
-          scalar(f, packed, true, true); // every element, zeros too: they are values, not defaults
-        }
-        if (packed.len > 0) {
-          out.tag(f.getNumber(), LEN);
-          out.varint(packed.len);
-          out.write(packed.buf, 0, packed.len);
-        }
-        packed.len = 0;
-      } else {
-        while (in.hasNext()) {
-          value(f, out, depth, true);
-        }
-      }
-      in.endArray();
-    }
-    in.endObject();
-  }
-
-  private void value(FieldDescriptor f, Out out, int depth, boolean element)
-      throws IOException, MalformedRequestException {
-    if (in.peek() == JsonToken.NULL) {
-      in.skipValue();
+    pos++; // the '{'
+    push(-2, 0);
+    whitespace();
+    if (pos < end && in[pos] == '}') {
+      pos++;
+      level--;
       return;
     }
-    if (f.getJavaType() == FieldDescriptor.JavaType.MESSAGE) {
-      Out child = buffer(depth + 1);
-      message(f.getMessageType(), child, depth + 1);
-      out.tag(f.getNumber(), LEN);
-      out.varint(child.len);
-      out.write(child.buf, 0, child.len);
-      child.len = 0;
+    while (true) {
+      whitespace();
+      if (pos >= end || in[pos] != '"') {
+        throw syntax("a name in quotes expected");
+      }
+      int nameStart = pos + 1;
+      Field f = name(fs);
+      frameStart[level - 1] = nameStart;
+      frameValue[level - 1] = pos - 1 - nameStart;
+      whitespace();
+      if (pos >= end || in[pos] != ':') {
+        throw syntax("':' expected after a name");
+      }
+      pos++;
+      whitespace();
+      if (pos >= end) {
+        throw syntax("a value expected");
+      }
+      if (f == null) {
+        skipValue(); // unknown fields are ignored, as OTLP/JSON receivers must
+      } else if (in[pos] == 'n') {
+        literal("null"); // the default
+      } else if (f.repeated) {
+        list(f, depth);
+      } else {
+        value(f, depth, false);
+      }
+      whitespace();
+      if (pos < end && in[pos] == ',') {
+        pos++;
+      } else if (pos < end && in[pos] == '}') {
+        pos++;
+        level--;
+        return;
+      } else {
+        throw syntax("',' or '}' expected");
+      }
+    }
+  }
+
+  /** A repeated field's JSON array: packed scalars behind one tag, anything else one field per element. */
+  private void list(Field f, int depth) throws MalformedRequestException {
+    if (in[pos] != '[') {
+      throw wrongType("BEGIN_ARRAY");
+    }
+    pos++;
+    push(-1, 0);
+    int before = out.len;
+    int guess = f.lengthGuess;
+    int mark = f.packed ? out.beginLength(f.tag, guess) : -1;
+    whitespace();
+    if (pos < end && in[pos] == ']') {
+      pos++;
     } else {
-      scalar(f, out, false, element || f.hasPresence());
+      for (int i = 0; ; i++) {
+        frameValue[level - 1] = i;
+        whitespace();
+        if (pos >= end) {
+          throw syntax("a value expected");
+        }
+        if (f.packed) {
+          scalar(f, true, true); // every element, zeros too: they are values, not defaults
+        } else if (in[pos] == 'n') {
+          literal("null"); // no element (a number's place it cannot take)
+        } else {
+          value(f, depth, true);
+        }
+        whitespace();
+        if (pos < end && in[pos] == ',') {
+          pos++;
+        } else if (pos < end && in[pos] == ']') {
+          pos++;
+          break;
+        } else {
+          throw syntax("',' or ']' expected");
+        }
+      }
+    }
+    if (f.packed) {
+      if (out.len == mark) {
+        out.len = before; // no elements: no field
+      } else {
+        out.endLength(f, mark, guess);
+      }
+    }
+    level--;
+  }
+
+  private void value(Field f, int depth, boolean element) throws MalformedRequestException {
+    if (f.kind == Kind.MESSAGE) {
+      if (in[pos] != '{') {
+        throw wrongType("BEGIN_OBJECT");
+      }
+      int guess = f.lengthGuess;
+      int mark = out.beginLength(f.tag, guess);
+      message(f.message(), depth + 1);
+      out.endLength(f, mark, guess);
+    } else {
+      scalar(f, false, element || f.presence);
     }
   }
 
   /** Writes one scalar; {@code packed} leaves the tag out, {@code always} writes defaults too. */
-  private void scalar(FieldDescriptor f, Out out, boolean packed, boolean always)
-      throws IOException, MalformedRequestException {
-    int n = f.getNumber();
-    switch (f.getType()) {
+  private void scalar(Field f, boolean packed, boolean always) throws MalformedRequestException {
+    switch (f.kind) {
       case STRING -> {
-        String s = in.nextString();
-        if (always || !s.isEmpty()) {
-          byte[] b = s.getBytes(StandardCharsets.UTF_8);
-          out.tag(n, LEN);
-          out.varint(b.length);
-          out.write(b, 0, b.length);
+        stringOrNumber();
+        if (always || sLen > 0) {
+          out.bytesField(f.tag, sBuf, sOff, sLen);
         }
       }
+      case ID -> {
+        stringOrNumber();
+        hexField(f, always);
+      }
       case BYTES -> {
-        byte[] b = bytes(f, in.nextString());
+        stringOrNumber();
+        byte[] b = base64(f);
         if (always || b.length > 0) {
-          out.tag(n, LEN);
-          out.varint(b.length);
-          out.write(b, 0, b.length);
+          out.bytesField(f.tag, b, 0, b.length);
         }
       }
       case BOOL -> {
-        boolean v = in.peek() == JsonToken.STRING ? parseBool(f, in.nextString()) : in.nextBoolean();
+        boolean v = bool(f);
         if (always || v) {
-          varintField(out, n, packed, v ? 1 : 0);
+          varintField(f, packed, v ? 1 : 0);
         }
       }
       case DOUBLE -> {
-        long bits = Double.doubleToRawLongBits(number(f, false));
+        long bits = Double.doubleToRawLongBits(floating(f, false));
         if (always || bits != 0) {
           if (!packed) {
-            out.tag(n, I64);
+            out.tag(f.tag);
           }
           out.fixed64(bits);
         }
       }
       case FLOAT -> {
-        int bits = Float.floatToRawIntBits((float) number(f, true));
+        int bits = Float.floatToRawIntBits((float) floating(f, true));
         if (always || bits != 0) {
           if (!packed) {
-            out.tag(n, I32);
+            out.tag(f.tag);
           }
           out.fixed32(bits);
         }
       }
       case ENUM -> {
         int v;
-        if (in.peek() == JsonToken.STRING) {
-          String s = in.nextString();
-          EnumValueDescriptor e = f.getEnumType().findValueByName(s);
-          if (e != null) {
-            v = e.getNumber();
-          } else if (!s.isEmpty() && (s.charAt(0) == '-' || (s.charAt(0) >= '0' && s.charAt(0) <= '9'))) {
-            v = (int) integer(f, s, JsonNumbers.IntKind.INT32); // a number in a string, as JsonFormat reads it
+        if (in[pos] == '"') {
+          string();
+          if (sLen > 0 && (sBuf[sOff] == '-' || (sBuf[sOff] >= '0' && sBuf[sOff] <= '9'))) {
+            v = (int) integer(f, JsonNumbers.IntKind.INT32); // a number in a string, as JsonFormat reads it
           } else {
-            return; // a name this build does not know: ignored, like an unknown field
+            EnumValueDescriptor e = f.descriptor.getEnumType().findValueByName(text());
+            if (e == null) {
+              return; // a name this build does not know: ignored, like an unknown field
+            }
+            v = e.getNumber();
           }
         } else {
+          number(f, JsonNumbers.IntKind.INT32);
           v = (int) integer(f, JsonNumbers.IntKind.INT32);
         }
         if (always || v != 0) {
-          varintField(out, n, packed, v); // negative enums are sign-extended, as int32
+          varintField(f, packed, v); // negative enums are sign-extended, as int32
         }
       }
       case INT32, SINT32, SFIXED32 -> {
-        int v = (int) integer(f, JsonNumbers.IntKind.INT32);
+        int v = (int) integerValue(f, JsonNumbers.IntKind.INT32);
         if (always || v != 0) {
-          switch (f.getType()) {
-            case SINT32 -> varintField(out, n, packed, ((v << 1) ^ (v >> 31)) & 0xffffffffL);
-            case SFIXED32 -> fixed32Field(out, n, packed, v);
-            default -> varintField(out, n, packed, v);
+          switch (f.kind) {
+            case SINT32 -> varintField(f, packed, ((v << 1) ^ (v >> 31)) & 0xffffffffL);
+            case SFIXED32 -> fixed32Field(f, packed, v);
+            default -> varintField(f, packed, v);
           }
         }
       }
       case UINT32, FIXED32 -> {
-        int v = (int) integer(f, JsonNumbers.IntKind.UINT32);
+        int v = (int) integerValue(f, JsonNumbers.IntKind.UINT32);
         if (always || v != 0) {
-          if (f.getType() == FieldDescriptor.Type.FIXED32) {
-            fixed32Field(out, n, packed, v);
+          if (f.kind == Kind.FIXED32) {
+            fixed32Field(f, packed, v);
           } else {
-            varintField(out, n, packed, v & 0xffffffffL);
+            varintField(f, packed, v & 0xffffffffL);
           }
         }
       }
       case INT64, SINT64, SFIXED64 -> {
-        long v = integer(f, JsonNumbers.IntKind.INT64);
+        long v = integerValue(f, JsonNumbers.IntKind.INT64);
         if (always || v != 0) {
-          switch (f.getType()) {
-            case SINT64 -> varintField(out, n, packed, (v << 1) ^ (v >> 63));
-            case SFIXED64 -> fixed64Field(out, n, packed, v);
-            default -> varintField(out, n, packed, v);
+          switch (f.kind) {
+            case SINT64 -> varintField(f, packed, (v << 1) ^ (v >> 63));
+            case SFIXED64 -> fixed64Field(f, packed, v);
+            default -> varintField(f, packed, v);
           }
         }
       }
       case UINT64, FIXED64 -> {
-        long v = integer(f, JsonNumbers.IntKind.UINT64);
+        long v = integerValue(f, JsonNumbers.IntKind.UINT64);
         if (always || v != 0) {
-          if (f.getType() == FieldDescriptor.Type.FIXED64) {
-            fixed64Field(out, n, packed, v);
+          if (f.kind == Kind.FIXED64) {
+            fixed64Field(f, packed, v);
           } else {
-            varintField(out, n, packed, v);
+            varintField(f, packed, v);
           }
         }
       }
-      default -> throw new MalformedRequestException("field " + f.getName() + " has a type OTLP/JSON does not use");
+      default -> throw new MalformedRequestException("field " + f.descriptor.getName()
+          + " has a type OTLP/JSON does not use");
     }
   }
 
-  private static void varintField(Out out, int n, boolean packed, long v) {
+  private void varintField(Field f, boolean packed, long v) {
     if (!packed) {
-      out.tag(n, VARINT);
+      out.tag(f.tag);
     }
     out.varint(v);
   }
 
-  private static void fixed32Field(Out out, int n, boolean packed, int v) {
+  private void fixed32Field(Field f, boolean packed, int v) {
     if (!packed) {
-      out.tag(n, I32);
+      out.tag(f.tag);
     }
     out.fixed32(v);
   }
 
-  private static void fixed64Field(Out out, int n, boolean packed, long v) {
+  private void fixed64Field(Field f, boolean packed, long v) {
     if (!packed) {
-      out.tag(n, I64);
+      out.tag(f.tag);
     }
     out.fixed64(v);
   }
 
-  /** An integer given as a JSON number or string ({@link JsonNumbers} says which spellings), of the field's kind. */
-  private long integer(FieldDescriptor f, JsonNumbers.IntKind kind) throws IOException, MalformedRequestException {
-    JsonToken t = in.peek();
-    if (t != JsonToken.NUMBER && t != JsonToken.STRING) {
-      throw new MalformedRequestException(f.getJsonName() + " must be " + kind.description + " but was " + t
-          + at());
-    }
-    return integer(f, in.nextString(), kind);
-  }
+  // ---- scalar values
 
-  private long integer(FieldDescriptor f, String s, JsonNumbers.IntKind kind) throws MalformedRequestException {
-    try {
-      return JsonNumbers.integer(s, kind);
-    } catch (JsonNumbers.NotANumber e) {
-      throw new MalformedRequestException(f.getJsonName() + ": " + e.getMessage() + atValue());
-    }
-  }
-
-  private double number(FieldDescriptor f, boolean isFloat) throws IOException, MalformedRequestException {
-    JsonToken t = in.peek();
-    if (t != JsonToken.NUMBER && t != JsonToken.STRING) {
-      throw new MalformedRequestException(f.getJsonName() + " must be " + (isFloat ? "a float" : "a double")
-          + " but was " + t + at());
-    }
-    String s = in.nextString(); // not nextDouble: Gson refuses what overflows to infinity with a misleading message
-    try {
-      return JsonNumbers.floating(s, t == JsonToken.STRING, isFloat);
-    } catch (JsonNumbers.NotANumber e) {
-      throw new MalformedRequestException(f.getJsonName() + ": " + e.getMessage() + atValue());
-    }
-  }
-
-  private boolean parseBool(FieldDescriptor f, String s) throws MalformedRequestException {
-    return switch (s) {
-      case "true" -> true;
-      case "false" -> false;
-      default -> throw new MalformedRequestException(f.getJsonName() + ": " + JsonNumbers.quote(s)
-          + " is not a boolean at " + shortened(in.getPreviousPath()));
-    };
-  }
-
-  private byte[] bytes(FieldDescriptor f, String s) throws MalformedRequestException {
-    if (isId(f)) {
-      try {
-        return Hex.decodeBytes(s);
-      } catch (IllegalArgumentException e) {
-        throw new MalformedRequestException(f.getJsonName() + " must be hex (" + e.getMessage() + ") at "
-            + shortened(in.getPath()));
+  /** A trace or span id in hex, written as its bytes. */
+  private void hexField(Field f, boolean always) throws MalformedRequestException {
+    int n = sLen;
+    if ((n & 1) == 0 && !sNumber) {
+      byte[] b = sBuf;
+      int o = sOff;
+      boolean hex = true;
+      for (int i = 0; i < n && hex; i++) {
+        hex = HEX[b[o + i] & 0xff] >= 0;
+      }
+      if (hex) {
+        if (always || n > 0) {
+          out.tag(f.tag);
+          out.varint(n >> 1);
+          out.ensure(n >> 1);
+          byte[] ob = out.buf;
+          int ol = out.len;
+          for (int i = 0; i < n; i += 2) {
+            ob[ol++] = (byte) (HEX[b[o + i] & 0xff] << 4 | HEX[b[o + i + 1] & 0xff]);
+          }
+          out.len = ol;
+        }
+        return;
       }
     }
     try {
-      return s.indexOf('-') >= 0 || s.indexOf('_') >= 0 ? Base64.getUrlDecoder().decode(s)
-          : Base64.getDecoder().decode(s);
+      byte[] d = Hex.decodeBytes(text()); // to say what is wrong with it (or read what Character.digit takes)
+      if (always || d.length > 0) {
+        out.bytesField(f.tag, d, 0, d.length);
+      }
     } catch (IllegalArgumentException e) {
-      throw new MalformedRequestException(f.getJsonName() + " must be base64 at " + shortened(in.getPath()));
+      throw new MalformedRequestException(f.jsonName + " must be hex (" + e.getMessage() + ") at " + path());
     }
   }
 
-  /** Trace and span ids, which OTLP/JSON writes as hex: every bytes field OTLP names so. */
-  private static boolean isId(FieldDescriptor f) {
-    String name = f.getName();
-    return name.equals("trace_id") || name.equals("span_id") || name.equals("parent_span_id");
-  }
-
-  private Out buffer(int depth) {
-    while (buffers.size() <= depth) {
-      buffers.add(new Out());
+  private byte[] base64(Field f) throws MalformedRequestException {
+    byte[] b = Arrays.copyOfRange(sBuf, sOff, sOff + sLen);
+    boolean url = false;
+    for (byte x : b) {
+      url |= x == '-' || x == '_';
     }
-    Out o = buffers.get(depth);
-    o.len = 0;
-    return o;
+    try {
+      return url ? Base64.getUrlDecoder().decode(b) : Base64.getDecoder().decode(b);
+    } catch (IllegalArgumentException e) {
+      throw new MalformedRequestException(f.jsonName + " must be base64 at " + path());
+    }
   }
 
-  private static Map<String, FieldDescriptor> fieldsOf(Descriptor d) {
-    return FIELDS.computeIfAbsent(d, k -> {
-      Map<String, FieldDescriptor> m = new HashMap<>();
-      for (FieldDescriptor f : k.getFields()) {
-        m.put(f.getName(), f);
-        m.put(f.getJsonName(), f);
+  private boolean bool(Field f) throws MalformedRequestException {
+    byte c = in[pos];
+    if (c == 't') {
+      literal("true");
+      return true;
+    }
+    if (c == 'f') {
+      literal("false");
+      return false;
+    }
+    if (c != '"') {
+      throw wrongType("a boolean");
+    }
+    string();
+    if (sLen == 4 && Arrays.equals(sBuf, sOff, sOff + 4, TRUE, 0, 4)) {
+      return true;
+    }
+    if (sLen == 5 && Arrays.equals(sBuf, sOff, sOff + 5, FALSE, 0, 5)) {
+      return false;
+    }
+    throw new MalformedRequestException(f.jsonName + ": " + JsonNumbers.quote(text()) + " is not a boolean at "
+        + path());
+  }
+
+  /** An integer field's value: a JSON number or a string holding one. */
+  private long integerValue(Field f, JsonNumbers.IntKind kind) throws MalformedRequestException {
+    if (in[pos] == '"') {
+      string();
+    } else {
+      number(f, kind);
+    }
+    return integer(f, kind);
+  }
+
+  /** The integer in {@link #sBuf}: plain digits here, any other spelling through {@link JsonNumbers}. */
+  private long integer(Field f, JsonNumbers.IntKind kind) throws MalformedRequestException {
+    byte[] b = sBuf;
+    int i = sOff;
+    int e = sOff + sLen;
+    boolean negative = i < e && b[i] == '-';
+    if (negative) {
+      i++;
+    }
+    int digits = e - i;
+    if (digits > 0 && digits <= 19 && (b[i] != '0' || digits == 1)) {
+      long v = 0; // 19 digits fit an unsigned 64-bit value
+      for (; i < e; i++) {
+        int d = b[i] - '0';
+        if (d < 0 || d > 9) {
+          break;
+        }
+        v = v * 10 + d;
       }
-      return m;
-    });
-  }
-
-  private static String position(String message) {
-    if (message == null) {
-      return ": the input ends too soon";
+      if (i == e && !(negative && kind.unsigned())) {
+        if (kind.unsigned64) {
+          return v;
+        }
+        if (v >= 0) { // else beyond the signed range: JsonNumbers says so (or reads -2^63)
+          v = negative ? -v : v;
+          if (v >= kind.min && v <= kind.max) {
+            return v;
+          }
+        }
+      }
     }
-    int at = message.indexOf(" at line ");
-    if (at < 0) {
-      return ": " + message;
+    try {
+      return JsonNumbers.integer(text(), kind);
+    } catch (JsonNumbers.NotANumber x) {
+      throw new MalformedRequestException(f.jsonName + ": " + x.getMessage() + " at " + path());
     }
-    int end = message.indexOf('\n', at);
-    return shortened(message.substring(at, end < 0 ? message.length() : end));
   }
 
-  /** " at " and where the reader is (the value to be read next). */
-  private String at() {
-    return " at " + shortened(in.getPath());
+  private double floating(Field f, boolean isFloat) throws MalformedRequestException {
+    boolean quoted = in[pos] == '"';
+    if (quoted) {
+      string();
+    } else {
+      number(f, isFloat ? "a float" : "a double");
+    }
+    try {
+      return JsonNumbers.floating(text(), quoted, isFloat);
+    } catch (JsonNumbers.NotANumber x) {
+      throw new MalformedRequestException(f.jsonName + ": " + x.getMessage() + " at " + path());
+    }
   }
 
-  /** " at " and the path of the value just read. */
-  private String atValue() {
-    return " at " + shortened(in.getPreviousPath());
+  /** A bare JSON number where a number must be; anything else is refused as Gson's reader refused it. */
+  private void number(Field f, JsonNumbers.IntKind kind) throws MalformedRequestException {
+    number(f, kind.description);
+  }
+
+  private void number(Field f, String description) throws MalformedRequestException {
+    byte c = in[pos];
+    if (c != '-' && (c < '0' || c > '9')) {
+      String token = tokenName();
+      throw new MalformedRequestException(f.jsonName + " must be " + description + " but was " + token + " at "
+          + path());
+    }
+    numberToken();
+  }
+
+  /** The string or number at {@code pos}, as a string field or an id reads it. */
+  private void stringOrNumber() throws MalformedRequestException {
+    byte c = in[pos];
+    if (c == '"') {
+      string();
+    } else if (c == '-' || (c >= '0' && c <= '9')) {
+      numberToken();
+    } else {
+      throw wrongType("a string");
+    }
+  }
+
+  // ---- tokens
+
+  /** Reads the number token at {@code pos} (RFC 8259's grammar) into {@link #sBuf}. */
+  private void numberToken() throws MalformedRequestException {
+    int start = pos;
+    int p = pos;
+    if (p < end && in[p] == '-') {
+      p++;
+    }
+    if (p < end && in[p] == '0') {
+      p++;
+    } else if (p < end && in[p] >= '1' && in[p] <= '9') {
+      while (p < end && in[p] >= '0' && in[p] <= '9') {
+        p++;
+      }
+    } else {
+      pos = p;
+      throw syntax("a digit expected in a number");
+    }
+    if (p < end && in[p] == '.') {
+      p++;
+      int digits = p;
+      while (p < end && in[p] >= '0' && in[p] <= '9') {
+        p++;
+      }
+      if (p == digits) {
+        pos = p;
+        throw syntax("a digit expected after a decimal point");
+      }
+    }
+    if (p < end && (in[p] == 'e' || in[p] == 'E')) {
+      p++;
+      if (p < end && (in[p] == '+' || in[p] == '-')) {
+        p++;
+      }
+      int digits = p;
+      while (p < end && in[p] >= '0' && in[p] <= '9') {
+        p++;
+      }
+      if (p == digits) {
+        pos = p;
+        throw syntax("a digit expected in an exponent");
+      }
+    }
+    if (p - start > JsonNumbers.MAX_CHARS) {
+      throw syntax("a number longer than " + JsonNumbers.MAX_CHARS + " characters");
+    }
+    pos = p;
+    sBuf = in;
+    sOff = start;
+    sLen = p - start;
+    sNumber = true;
+  }
+
+  /** Reads the JSON string at {@code pos} (its opening quote) into {@link #sBuf}. */
+  private void string() throws MalformedRequestException {
+    int start = ++pos;
+    byte[] b = in;
+    int p = start;
+    // eight bytes at a time while none is a quote, a backslash, a control character or part of a multi-byte one
+    while (p + 8 <= end && plain((long) LONGS.get(b, p))) {
+      p += 8;
+    }
+    while (p < end) {
+      byte c = b[p];
+      if (c == '"') {
+        pos = p + 1;
+        sBuf = b;
+        sOff = start;
+        sLen = p - start;
+        sNumber = false;
+        return;
+      }
+      if (c == '\\' || c < 0x20) { // an escape, a control character or a byte of a multi-byte character: the slow way
+        break;
+      }
+      p++;
+    }
+    pos = p;
+    decodeString(start);
+  }
+
+  private static final java.lang.invoke.VarHandle LONGS =
+      java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+  private static final long ONES = 0x0101010101010101L;
+  private static final long HIGHS = 0x8080808080808080L;
+
+  /**
+   * Whether none of the eight bytes in {@code v} is '"', '\\', below 0x20 or above 0x7f (the classic "has a zero
+   * byte" test on v xor each character; a borrow can only flag a byte above a true match, so "none" is exact).
+   */
+  private static boolean plain(long v) {
+    long quote = v ^ (ONES * '"');
+    long backslash = v ^ (ONES * '\\');
+    long special = ((quote - ONES) & ~quote) | ((backslash - ONES) & ~backslash) | ((v - ONES * 0x20) & ~v) | v;
+    return (special & HIGHS) == 0;
   }
 
   /**
-   * A path (or a message of Gson's holding one) fit for an error message: a key may be megabytes long and keys may
-   * nest 255 deep, so every name is cut to 32 characters and the whole to about 300.
+   * Reads a field name and returns its field in {@code fs}, or null when it has none: the name's bytes (decoded if
+   * they have escapes or non-ASCII characters) are looked up in the message's table.
+   */
+  private Field name(Fields fs) throws MalformedRequestException {
+    int start = ++pos;
+    byte[] b = in;
+    int p = start;
+    while (p + 8 <= end && plain((long) LONGS.get(b, p))) {
+      p += 8;
+    }
+    while (p < end) {
+      byte c = b[p];
+      if (c == '"') {
+        pos = p + 1;
+        int len = p - start;
+        return fs.get(b, start, len, Fields.hash(b, start, len));
+      }
+      if (c == '\\' || c < 0x20) {
+        break;
+      }
+      p++;
+    }
+    pos = p;
+    decodeString(start);
+    return fs.get(sBuf, sOff, sLen, Fields.hash(sBuf, sOff, sLen));
+  }
+
+  /**
+   * The slow half of reading a string: from {@code pos} (the string began at {@code start}) through the closing
+   * quote, with escapes and UTF-8 checked, into {@link #scratch}.
+   */
+  private void decodeString(int start) throws MalformedRequestException {
+    int n = pos - start;
+    ensureScratch(n + 16);
+    System.arraycopy(in, start, scratch, 0, n);
+    byte[] b = in;
+    int p = pos;
+    while (true) {
+      if (p >= end) {
+        pos = p;
+        throw syntax("the string does not end");
+      }
+      int c = b[p];
+      if (c == '"') {
+        pos = p + 1;
+        sBuf = scratch;
+        sOff = 0;
+        sLen = n;
+        sNumber = false;
+        return;
+      }
+      if (n + 8 > scratch.length) {
+        ensureScratch(n + 8);
+      }
+      if (c == '\\') {
+        pos = p;
+        p = escape(p + 1, n);
+        n = escapedLength;
+      } else if (c >= 0x20) {
+        scratch[n++] = (byte) c;
+        p++;
+      } else if (c >= 0) {
+        pos = p;
+        throw syntax("a control character in a string must be escaped");
+      } else {
+        int len = utf8Length(p);
+        System.arraycopy(b, p, scratch, n, len);
+        n += len;
+        p += len;
+      }
+    }
+  }
+
+  /** The scratch length after {@link #escape}. */
+  private int escapedLength;
+
+  /**
+   * Decodes the escape after the backslash at {@code p - 1} into {@link #scratch} at {@code n}; returns the next
+   * position and leaves the new scratch length in {@link #escapedLength}.
+   */
+  private int escape(int p, int n) throws MalformedRequestException {
+    if (p >= end) {
+      throw syntax("the string does not end");
+    }
+    byte c = in[p];
+    byte v;
+    switch (c) {
+      case '"', '\\', '/' -> v = c;
+      case 'b' -> v = '\b';
+      case 'f' -> v = '\f';
+      case 'n' -> v = '\n';
+      case 'r' -> v = '\r';
+      case 't' -> v = '\t';
+      case 'u' -> {
+        int cp = hex4(p + 1);
+        p += 5;
+        if (Character.isHighSurrogate((char) cp) && p + 5 < end && in[p] == '\\' && in[p + 1] == 'u') {
+          int low = hex4(p + 2);
+          if (Character.isLowSurrogate((char) low)) {
+            cp = Character.toCodePoint((char) cp, (char) low);
+            p += 6;
+          }
+        }
+        if (Character.isSurrogate((char) cp) && cp <= 0xffff) {
+          cp = '?'; // a lone surrogate: what String.getBytes writes for it (and protobuf's encoder with it)
+        }
+        escapedLength = utf8(cp, n);
+        return p;
+      }
+      default -> throw syntax("an unknown escape in a string");
+    }
+    scratch[n] = v;
+    escapedLength = n + 1;
+    return p + 1;
+  }
+
+  private int hex4(int p) throws MalformedRequestException {
+    if (p + 4 > end) {
+      pos = Math.min(p, end);
+      throw syntax("four hex digits expected after \\u");
+    }
+    int v = 0;
+    for (int i = 0; i < 4; i++) {
+      int d = HEX[in[p + i] & 0xff];
+      if (d < 0) {
+        pos = p + i;
+        throw syntax("four hex digits expected after \\u");
+      }
+      v = v << 4 | d;
+    }
+    return v;
+  }
+
+  /** Writes code point {@code cp} into {@link #scratch} at {@code n} in UTF-8; returns the new length. */
+  private int utf8(int cp, int n) {
+    byte[] s = scratch;
+    if (cp < 0x80) {
+      s[n++] = (byte) cp;
+    } else if (cp < 0x800) {
+      s[n++] = (byte) (0xc0 | cp >> 6);
+      s[n++] = (byte) (0x80 | (cp & 0x3f));
+    } else if (cp < 0x10000) {
+      s[n++] = (byte) (0xe0 | cp >> 12);
+      s[n++] = (byte) (0x80 | (cp >> 6 & 0x3f));
+      s[n++] = (byte) (0x80 | (cp & 0x3f));
+    } else {
+      s[n++] = (byte) (0xf0 | cp >> 18);
+      s[n++] = (byte) (0x80 | (cp >> 12 & 0x3f));
+      s[n++] = (byte) (0x80 | (cp >> 6 & 0x3f));
+      s[n++] = (byte) (0x80 | (cp & 0x3f));
+    }
+    return n;
+  }
+
+  /**
+   * The length of the well-formed UTF-8 sequence at {@code p} (its first byte is not ASCII), as the Unicode standard
+   * defines well-formed (no overlong forms, no surrogates, nothing past U+10FFFF); refuses anything else.
+   */
+  private int utf8Length(int p) throws MalformedRequestException {
+    int b0 = in[p] & 0xff;
+    int len;
+    int lo = 0x80;
+    int hi = 0xbf;
+    if (b0 >= 0xc2 && b0 <= 0xdf) {
+      len = 2;
+    } else if (b0 >= 0xe0 && b0 <= 0xef) {
+      len = 3;
+      if (b0 == 0xe0) {
+        lo = 0xa0;
+      } else if (b0 == 0xed) {
+        hi = 0x9f;
+      }
+    } else if (b0 >= 0xf0 && b0 <= 0xf4) {
+      len = 4;
+      if (b0 == 0xf0) {
+        lo = 0x90;
+      } else if (b0 == 0xf4) {
+        hi = 0x8f;
+      }
+    } else {
+      throw notUtf8();
+    }
+    if (p + len > end) {
+      throw notUtf8();
+    }
+    int b1 = in[p + 1] & 0xff;
+    if (b1 < lo || b1 > hi) {
+      throw notUtf8();
+    }
+    for (int i = 2; i < len; i++) {
+      int bi = in[p + i] & 0xff;
+      if (bi < 0x80 || bi > 0xbf) {
+        throw notUtf8();
+      }
+    }
+    return len;
+  }
+
+  private static MalformedRequestException notUtf8() {
+    return new MalformedRequestException("not valid JSON: the body is not valid UTF-8");
+  }
+
+  private void literal(String word) throws MalformedRequestException {
+    int n = word.length();
+    for (int i = 0; i < n; i++) {
+      if (pos + i >= end || in[pos + i] != word.charAt(i)) {
+        pos += i;
+        throw syntax("'" + word + "' expected");
+      }
+    }
+    pos += n;
+    if (pos < end && isWordByte(in[pos])) {
+      throw syntax("'" + word + "' expected");
+    }
+  }
+
+  private static boolean isWordByte(byte c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '$'
+        || c < 0;
+  }
+
+  /** Skips the value at {@code pos}, checking it is JSON. */
+  private void skipValue() throws MalformedRequestException {
+    byte c = in[pos];
+    switch (c) {
+      case '{' -> {
+        pos++;
+        push(-2, 0);
+        whitespace();
+        if (pos < end && in[pos] == '}') {
+          pos++;
+        } else {
+          while (true) {
+            whitespace();
+            if (pos >= end || in[pos] != '"') {
+              throw syntax("a name in quotes expected");
+            }
+            int nameStart = pos + 1;
+            string();
+            frameStart[level - 1] = nameStart;
+            frameValue[level - 1] = pos - 1 - nameStart;
+            whitespace();
+            if (pos >= end || in[pos] != ':') {
+              throw syntax("':' expected after a name");
+            }
+            pos++;
+            whitespace();
+            if (pos >= end) {
+              throw syntax("a value expected");
+            }
+            skipValue();
+            whitespace();
+            if (pos < end && in[pos] == ',') {
+              pos++;
+            } else if (pos < end && in[pos] == '}') {
+              pos++;
+              break;
+            } else {
+              throw syntax("',' or '}' expected");
+            }
+          }
+        }
+        level--;
+      }
+      case '[' -> {
+        pos++;
+        push(-1, 0);
+        whitespace();
+        if (pos < end && in[pos] == ']') {
+          pos++;
+        } else {
+          for (int i = 0; ; i++) {
+            frameValue[level - 1] = i;
+            whitespace();
+            if (pos >= end) {
+              throw syntax("a value expected");
+            }
+            skipValue();
+            whitespace();
+            if (pos < end && in[pos] == ',') {
+              pos++;
+            } else if (pos < end && in[pos] == ']') {
+              pos++;
+              break;
+            } else {
+              throw syntax("',' or ']' expected");
+            }
+          }
+        }
+        level--;
+      }
+      case '"' -> string();
+      case 't' -> literal("true");
+      case 'f' -> literal("false");
+      case 'n' -> literal("null");
+      default -> {
+        if (c == '-' || (c >= '0' && c <= '9')) {
+          numberToken();
+        } else {
+          throw syntax("a value expected");
+        }
+      }
+    }
+  }
+
+  private void whitespace() {
+    byte[] b = in;
+    int p = pos;
+    if (p < end && b[p] > ' ') {
+      return; // compact JSON: most tokens have none before them
+    }
+    while (p < end) {
+      byte c = b[p];
+      if (c != ' ' && c != '\n' && c != '\r' && c != '\t') {
+        break;
+      }
+      p++;
+    }
+    pos = p;
+  }
+
+  private void push(int start, int value) throws MalformedRequestException {
+    if (level >= MAX_JSON_DEPTH) {
+      throw syntax("nested deeper than " + MAX_JSON_DEPTH);
+    }
+    if (level == frameStart.length) {
+      frameStart = Arrays.copyOf(frameStart, level * 2);
+      frameValue = Arrays.copyOf(frameValue, level * 2);
+    }
+    frameStart[level] = start;
+    frameValue[level] = value;
+    level++;
+  }
+
+  private void ensureScratch(int n) {
+    if (n > scratch.length) {
+      scratch = Arrays.copyOf(scratch, Math.max(n, scratch.length * 2));
+    }
+  }
+
+  /** The string just read, as Java text. */
+  private String text() {
+    return new String(sBuf, sOff, sLen, StandardCharsets.UTF_8);
+  }
+
+  // ---- errors
+
+  /** The kind of the token at {@code pos}, in Gson's words; a syntax error where there is no valid token. */
+  private String tokenName() throws MalformedRequestException {
+    if (pos >= end) {
+      throw syntax("a value expected");
+    }
+    return switch (in[pos]) {
+      case '{' -> "BEGIN_OBJECT";
+      case '[' -> "BEGIN_ARRAY";
+      case '"' -> "STRING";
+      case 't' -> word("true", "BOOLEAN");
+      case 'f' -> word("false", "BOOLEAN");
+      case 'n' -> word("null", "NULL");
+      default -> {
+        byte c = in[pos];
+        if (c == '-' || (c >= '0' && c <= '9')) {
+          yield "NUMBER";
+        }
+        throw syntax("a value expected");
+      }
+    };
+  }
+
+  /** {@code kind} if the literal {@code word} is at {@code pos} (it is not read), else a syntax error. */
+  private String word(String word, String kind) throws MalformedRequestException {
+    int at = pos;
+    literal(word);
+    pos = at;
+    return kind;
+  }
+
+  /** A value of the wrong kind (an object where a string must be): what was expected, what was there, and where. */
+  private MalformedRequestException wrongType(String expected) throws MalformedRequestException {
+    String token = tokenName();
+    return new MalformedRequestException("not a valid OTLP/JSON " + rootName + ": Expected " + expected + " but was "
+        + token + " at path " + path());
+  }
+
+  private MalformedRequestException syntax(String what) {
+    return new MalformedRequestException("not valid JSON at line " + line() + " column " + column() + " path "
+        + path() + ": " + what);
+  }
+
+  private int line() {
+    int line = 1;
+    for (int i = 0, n = Math.min(pos, end); i < n; i++) {
+      if (in[i] == '\n') {
+        line++;
+      }
+    }
+    return line;
+  }
+
+  /** The column of {@code pos} in characters (UTF-8 continuation bytes are not counted), from 1. */
+  private int column() {
+    int col = 1;
+    for (int i = Math.min(pos, end) - 1; i >= 0 && in[i] != '\n'; i--) {
+      if ((in[i] & 0xc0) != 0x80) {
+        col++;
+      }
+    }
+    return col;
+  }
+
+  /** Where the reader is, as Gson wrote paths: {@code $.resourceSpans[0].scopeSpans[0].spans[3].traceId}. */
+  private String path() {
+    StringBuilder b = new StringBuilder("$");
+    for (int i = 0; i < level && b.length() < 100_000; i++) {
+      if (frameStart[i] == -1) {
+        b.append('[').append(frameValue[i]).append(']');
+      } else if (frameStart[i] >= 0) {
+        // a name as it is in the input (escapes too), cut to 32 characters by shortened
+        b.append('.').append(new String(in, frameStart[i], Math.min(frameValue[i], 200), StandardCharsets.UTF_8));
+      }
+    }
+    return shortened(b.toString());
+  }
+
+  /**
+   * A path fit for an error message: a key may be megabytes long and keys may nest 255 deep, so every name is cut
+   * to 32 characters and the whole to about 300.
    */
   static String shortened(String path) {
     if (path.length() <= 120) {
@@ -403,13 +1074,238 @@ final class JsonToProto {
     return b.length() <= 300 ? b.toString() : b.substring(0, 100) + " ... " + b.substring(b.length() - 200);
   }
 
+  // ---- tables
+
+  private static final byte[] TRUE = {'t', 'r', 'u', 'e'};
+  private static final byte[] FALSE = {'f', 'a', 'l', 's', 'e'};
+  /** Each byte's hex digit value, or -1. */
+  private static final byte[] HEX = new byte[256];
+
+  static {
+    Arrays.fill(HEX, (byte) -1);
+    for (int i = 0; i < 10; i++) {
+      HEX['0' + i] = (byte) i;
+    }
+    for (int i = 0; i < 6; i++) {
+      HEX['a' + i] = (byte) (10 + i);
+      HEX['A' + i] = (byte) (10 + i);
+    }
+  }
+
+  /** How a field is read: its protobuf type, with trace and span ids apart (hex in OTLP/JSON). */
+  private enum Kind {
+    MESSAGE, STRING, BYTES, ID, BOOL, DOUBLE, FLOAT, ENUM, INT32, SINT32, SFIXED32, UINT32, FIXED32, INT64, SINT64,
+    SFIXED64, UINT64, FIXED64, OTHER
+  }
+
+  private static Fields fieldsOf(Descriptor d) {
+    Fields f = FIELDS.get(d);
+    return f != null ? f : FIELDS.computeIfAbsent(d, Fields::new);
+  }
+
+  /** One message type's fields by their names' UTF-8 bytes (both spellings), in an open-addressing table. */
+  private static final class Fields {
+    private final byte[][] names;
+    private final Field[] fields;
+    private final int mask;
+
+    Fields(Descriptor d) {
+      int size = Integer.highestOneBit(Math.max(4, d.getFields().size() * 2) * 2) * 2;
+      names = new byte[size][];
+      fields = new Field[size];
+      mask = size - 1;
+      for (FieldDescriptor fd : d.getFields()) {
+        Field f = new Field(fd);
+        put(fd.getName().getBytes(StandardCharsets.UTF_8), f);
+        put(fd.getJsonName().getBytes(StandardCharsets.UTF_8), f);
+      }
+    }
+
+    private void put(byte[] name, Field f) {
+      int i = hash(name, 0, name.length) & mask;
+      while (names[i] != null) {
+        if (Arrays.equals(names[i], name)) {
+          return; // the two spellings are one
+        }
+        i = (i + 1) & mask;
+      }
+      names[i] = name;
+      fields[i] = f;
+    }
+
+    /** A name's hash from its length and first and last bytes: cheap, and enough to tell a message's names apart. */
+    static int hash(byte[] b, int off, int len) {
+      if (len == 0) {
+        return 0;
+      }
+      int h = len * 0x9e3779b1 ^ b[off] * 0x85ebca77 ^ b[off + len - 1] * 0xc2b2ae3d;
+      return h ^ (h >>> 15);
+    }
+
+    Field get(byte[] b, int off, int len, int hash) {
+      int i = hash & mask;
+      byte[] n;
+      while ((n = names[i]) != null) {
+        if (n.length == len && same(n, b, off, len)) {
+          return fields[i];
+        }
+        i = (i + 1) & mask;
+      }
+      return null;
+    }
+
+    /**
+     * Whether {@code b[off, off + len)} is {@code n} (of that length), eight bytes at a time: names are shorter than
+     * Arrays.equals' vectorized path pays for.
+     */
+    private static boolean same(byte[] n, byte[] b, int off, int len) {
+      if (len >= 8) {
+        for (int k = 0; k + 8 < len; k += 8) {
+          if ((long) LONGS.get(n, k) != (long) LONGS.get(b, off + k)) {
+            return false;
+          }
+        }
+        return (long) LONGS.get(n, len - 8) == (long) LONGS.get(b, off + len - 8); // the last eight, overlapping
+      }
+      for (int k = 0; k < len; k++) {
+        if (n[k] != b[off + k]) {
+          return false;
+        }
+      }
+      return true;
+    }
+  }
+
+  /** What reading one field needs, worked out once per field. */
+  private static final class Field {
+    final FieldDescriptor descriptor;
+    final String jsonName;
+    final Kind kind;
+    final boolean repeated;
+    final boolean packed;
+    final boolean presence;
+    /** The tag's varint (wire type LEN when packed). */
+    final byte[] tag;
+    /** Bytes the length of this field's last message or packed list took: the next one's guess. */
+    int lengthGuess = 1;
+    private Fields message;
+
+    Field(FieldDescriptor fd) {
+      descriptor = fd;
+      jsonName = fd.getJsonName();
+      kind = kind(fd);
+      repeated = fd.isRepeated();
+      packed = fd.isPackable() && repeated;
+      presence = fd.hasPresence();
+      int wire = packed || kind == Kind.MESSAGE || kind == Kind.STRING || kind == Kind.BYTES || kind == Kind.ID ? LEN
+          : switch (kind) {
+            case DOUBLE, FIXED64, SFIXED64 -> I64;
+            case FLOAT, FIXED32, SFIXED32 -> I32;
+            default -> VARINT;
+          };
+      Out t = new Out(8);
+      t.varint((long) fd.getNumber() << 3 | wire);
+      tag = Arrays.copyOf(t.buf, t.len);
+    }
+
+    Fields message() {
+      Fields m = message;
+      if (m == null) {
+        m = fieldsOf(descriptor.getMessageType());
+        message = m;
+      }
+      return m;
+    }
+
+    private static Kind kind(FieldDescriptor fd) {
+      String name = fd.getName();
+      return switch (fd.getType()) {
+        case MESSAGE -> Kind.MESSAGE;
+        case STRING -> Kind.STRING;
+        // trace and span ids, which OTLP/JSON writes as hex: every bytes field OTLP names so
+        case BYTES -> name.equals("trace_id") || name.equals("span_id") || name.equals("parent_span_id") ? Kind.ID
+            : Kind.BYTES;
+        case BOOL -> Kind.BOOL;
+        case DOUBLE -> Kind.DOUBLE;
+        case FLOAT -> Kind.FLOAT;
+        case ENUM -> Kind.ENUM;
+        case INT32 -> Kind.INT32;
+        case SINT32 -> Kind.SINT32;
+        case SFIXED32 -> Kind.SFIXED32;
+        case UINT32 -> Kind.UINT32;
+        case FIXED32 -> Kind.FIXED32;
+        case INT64 -> Kind.INT64;
+        case SINT64 -> Kind.SINT64;
+        case SFIXED64 -> Kind.SFIXED64;
+        case UINT64 -> Kind.UINT64;
+        case FIXED64 -> Kind.FIXED64;
+        default -> Kind.OTHER;
+      };
+    }
+  }
+
   /** A growable byte buffer with protobuf's wire primitives. */
   private static final class Out {
-    byte[] buf = new byte[256];
+    byte[] buf;
     int len;
 
-    void tag(int field, int wireType) {
-      varint((long) field << 3 | wireType);
+    Out(int capacity) {
+      buf = new byte[capacity];
+    }
+
+    void tag(byte[] tag) {
+      int n = tag.length;
+      ensure(n);
+      byte[] b = buf;
+      int l = len;
+      b[l] = tag[0];
+      for (int i = 1; i < n; i++) {
+        b[l + i] = tag[i];
+      }
+      len = l + n;
+    }
+
+    void bytesField(byte[] tag, byte[] b, int off, int n) {
+      ensure(tag.length + 5 + n);
+      tag(tag);
+      varint(n);
+      System.arraycopy(b, off, buf, len, n);
+      len += n;
+    }
+
+    /**
+     * Writes the tag and room for a length of {@code guess} bytes (what the field's last one took); returns where the
+     * value starts. {@link #endLength}, given the same guess, writes the length there, moving the value when it needs
+     * more or fewer bytes. (A field may be open at several depths at once, as AnyValue's are: each call keeps its own
+     * guess.)
+     */
+    int beginLength(byte[] tag, int guess) {
+      tag(tag);
+      ensure(guess);
+      len += guess;
+      return len;
+    }
+
+    void endLength(Field f, int start, int guess) {
+      int n = len - start;
+      int size = varintSize(n);
+      if (size != guess) {
+        ensure(size - guess);
+        System.arraycopy(buf, start, buf, start - guess + size, n);
+        len += size - guess;
+        f.lengthGuess = size; // a benign race: any guess is correct, only the speed differs
+      }
+      int p = start - guess;
+      long v = n;
+      while ((v & ~0x7fL) != 0) {
+        buf[p++] = (byte) ((v & 0x7f) | 0x80);
+        v >>>= 7;
+      }
+      buf[p] = (byte) v;
+    }
+
+    static int varintSize(int n) {
+      return n < 1 << 7 ? 1 : n < 1 << 14 ? 2 : n < 1 << 21 ? 3 : n < 1 << 28 ? 4 : 5;
     }
 
     void varint(long v) {
@@ -441,7 +1337,7 @@ final class JsonToProto {
       len += n;
     }
 
-    private void ensure(int n) {
+    void ensure(int n) {
       if (len + n > buf.length) {
         buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + n));
       }

@@ -86,7 +86,8 @@ class OtlpJsonTest {
         .isInstanceOf(MalformedRequestException.class).hasMessageContaining("Expected BEGIN_ARRAY")
         .hasMessageContaining("$.resourceSpans").hasMessageNotContaining("\n");
     assertThatThrownBy(() -> parse("{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[{\"name\":5.5e}]}]}]}"))
-        .isInstanceOf(MalformedRequestException.class).hasMessage("not valid JSON at line 1 column 52 path $.resourceSpans[0].scopeSpans[0].spans[0].name");
+        .isInstanceOf(MalformedRequestException.class).hasMessage("not valid JSON at line 1 column 56 path $.resourceSpans[0].scopeSpans[0].spans[0].name: a digit"
+            + " expected in an exponent");
     assertThatThrownBy(() -> parse("[1,2]"))
         .isInstanceOf(MalformedRequestException.class).hasMessageContaining("must be a JSON object");
     assertThatThrownBy(() -> parse(
@@ -113,7 +114,7 @@ class OtlpJsonTest {
     // a 100,000-character unknown key before a syntax error: the path in the message is cut short
     String longKey = "k".repeat(100_000);
     assertThatThrownBy(() -> parse("{\"" + longKey + "\":[1,}"))
-        .hasMessage("not valid JSON at line 1 column 100008 path $." + "k".repeat(32) + "...[0]");
+        .hasMessage("not valid JSON at line 1 column 100008 path $." + "k".repeat(32) + "...[1]: a value expected");
     // keys nested 255 deep, each of 40 characters: Gson's nesting limit; the message stays short
     String key = "\"" + "n".repeat(40) + "\":";
     assertThatThrownBy(() -> parse("{" + ("{" + key).repeat(300).substring(1) + "1" + "}".repeat(300)))
@@ -209,7 +210,7 @@ class OtlpJsonTest {
   }
 
   /** Every kind of value OTLP traces carry, with edge values: the round trip must keep each. */
-  private static ExportTraceServiceRequest randomRequest(java.util.Random random) {
+  static ExportTraceServiceRequest randomRequest(java.util.Random random) {
     ExportTraceServiceRequest.Builder r = ExportTraceServiceRequest.newBuilder();
     for (int res = 0; res < 1 + random.nextInt(3); res++) {
       ResourceSpans.Builder rs = ResourceSpans.newBuilder()
