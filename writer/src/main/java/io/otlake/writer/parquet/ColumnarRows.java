@@ -604,61 +604,94 @@ public final class ColumnarRows {
      */
     void copyTo(LeafColumn out, int rows, int[] order, int from, int to) {
       int[] starts = maxR > 0 ? rowStarts(rows) : null;
-      if (binary) {
-        BinaryColumn c = (BinaryColumn) out;
-        if (outOwner != c) {
-          outOwner = c;
-          if (outId == null || outId.length < entries) {
-            outId = new int[entries];
-            outEpoch = new int[entries];
-          } else {
-            Arrays.fill(outEpoch, 0);
-          }
-        }
-        for (int k = from; k < to; k++) {
-          int row = order[k];
-          int s0 = starts == null ? row : starts[row];
-          int s1 = starts == null ? row + 1 : starts[row + 1];
-          for (int s = s0; s < s1; s++) {
-            int r = rep == null ? 0 : rep[s];
-            int d = def == null ? maxD : def[s];
-            if (d < maxD) {
-              c.writeNull(r, d);
-              continue;
-            }
-            int e = refs[s];
-            int epoch = c.dictionaryEpoch();
-            if (epoch >= 0 && outEpoch[e] == epoch + 1) {
-              c.writeId(r, outId[e]);
-            } else {
-              int id = c.writeForId(r, pool, entryOff[e], entryLen[e]);
-              if (id >= 0) {
-                outId[e] = id;
-                outEpoch[e] = epoch + 1;
+      switch (physical) {
+        case BINARY, FIXED_LEN_BYTE_ARRAY -> copyBinary((BinaryColumn) out, starts, order, from, to);
+        case INT32, INT64 -> {
+          IntegerColumn c = (IntegerColumn) out;
+          for (int k = from; k < to; k++) {
+            int row = order[k];
+            int s1 = starts == null ? row + 1 : starts[row + 1];
+            for (int s = starts == null ? row : starts[row]; s < s1; s++) {
+              int r = rep == null ? 0 : rep[s];
+              int d = def == null ? maxD : def[s];
+              if (d < maxD) {
+                c.writeNull(r, d);
+              } else {
+                c.write(r, numbers[s]);
               }
             }
           }
         }
-        return;
+        case DOUBLE -> {
+          DoubleColumn c = (DoubleColumn) out;
+          for (int k = from; k < to; k++) {
+            int row = order[k];
+            int s1 = starts == null ? row + 1 : starts[row + 1];
+            for (int s = starts == null ? row : starts[row]; s < s1; s++) {
+              int r = rep == null ? 0 : rep[s];
+              int d = def == null ? maxD : def[s];
+              if (d < maxD) {
+                c.writeNull(r, d);
+              } else {
+                c.write(r, Double.longBitsToDouble(numbers[s]));
+              }
+            }
+          }
+        }
+        default -> {
+          for (int k = from; k < to; k++) {
+            int row = order[k];
+            int s1 = starts == null ? row + 1 : starts[row + 1];
+            for (int s = starts == null ? row : starts[row]; s < s1; s++) {
+              int r = rep == null ? 0 : rep[s];
+              int d = def == null ? maxD : def[s];
+              if (d < maxD) {
+                out.writeNull(r, d);
+              } else if (physical == PrimitiveTypeName.FLOAT) {
+                ((FloatColumn) out).write(r, Float.intBitsToFloat((int) numbers[s]));
+              } else if (physical == PrimitiveTypeName.BOOLEAN) {
+                ((BooleanColumn) out).write(r, numbers[s] != 0);
+              } else {
+                throw new IllegalStateException(path() + " is " + physical);
+              }
+            }
+          }
+        }
       }
+    }
+
+    private void copyBinary(BinaryColumn c, int[] starts, int[] order, int from, int to) {
+      if (outOwner != c) {
+        outOwner = c;
+        if (outId == null || outId.length < entries) {
+          outId = new int[entries];
+          outEpoch = new int[entries];
+        } else {
+          Arrays.fill(outEpoch, 0);
+        }
+      }
+      int[] ids = outId;
+      int[] epochs = outEpoch;
       for (int k = from; k < to; k++) {
         int row = order[k];
-        int s0 = starts == null ? row : starts[row];
         int s1 = starts == null ? row + 1 : starts[row + 1];
-        for (int s = s0; s < s1; s++) {
+        for (int s = starts == null ? row : starts[row]; s < s1; s++) {
           int r = rep == null ? 0 : rep[s];
           int d = def == null ? maxD : def[s];
           if (d < maxD) {
-            out.writeNull(r, d);
+            c.writeNull(r, d);
             continue;
           }
-          long v = numbers[s];
-          switch (physical) {
-            case INT32, INT64 -> ((IntegerColumn) out).write(r, v);
-            case DOUBLE -> ((DoubleColumn) out).write(r, Double.longBitsToDouble(v));
-            case FLOAT -> ((FloatColumn) out).write(r, Float.intBitsToFloat((int) v));
-            case BOOLEAN -> ((BooleanColumn) out).write(r, v != 0);
-            default -> throw new IllegalStateException(path() + " is " + physical);
+          int e = refs[s];
+          int epoch = c.dictionaryEpoch();
+          if (epoch >= 0 && epochs[e] == epoch + 1) {
+            c.writeId(r, ids[e]);
+          } else {
+            int id = c.writeForId(r, pool, entryOff[e], entryLen[e]);
+            if (id >= 0) {
+              ids[e] = id;
+              epochs[e] = epoch + 1;
+            }
           }
         }
       }
