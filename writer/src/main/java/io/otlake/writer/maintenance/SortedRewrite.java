@@ -175,7 +175,7 @@ final class SortedRewrite {
     if (rows > maxRows) {
       return null;
     }
-    ColumnarRows out = new ColumnarRows(schema);
+    ColumnarRows out = new ColumnarRows(schema, rows);
     for (DataFile f : inputs) {
       checkStop();
       try {

@@ -1,6 +1,6 @@
 package io.otlake.writer.parquet;
 
-import com.github.luben.zstd.Zstd;
+import com.github.luben.zstd.ZstdDecompressCtx;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.Arrays;
@@ -12,11 +12,9 @@ import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.format.ColumnChunk;
 import org.apache.parquet.format.ColumnMetaData;
 import org.apache.parquet.format.CompressionCodec;
-import org.apache.parquet.format.DataPageHeader;
 import org.apache.parquet.format.Encoding;
 import org.apache.parquet.format.FileMetaData;
 import org.apache.parquet.format.KeyValue;
-import org.apache.parquet.format.PageHeader;
 import org.apache.parquet.format.RowGroup;
 import org.apache.parquet.format.Util;
 import org.apache.parquet.schema.MessageType;
@@ -52,14 +50,23 @@ public final class ColumnarRows {
   private final Leaf[] leaves;
   private int rows;
   private byte[] page = new byte[1 << 16];
+  private final PageHead head = new PageHead();
 
   public ColumnarRows(Schema schema) {
+    this(schema, 0);
+  }
+
+  /** For about {@code expectedRows} rows: columns without repetition are sized for them at once. */
+  public ColumnarRows(Schema schema, long expectedRows) {
     this.schema = schema;
     this.type = ParquetSchemaUtil.convert(schema, "table");
     List<ColumnDescriptor> columns = type.getColumns();
     this.leaves = new Leaf[columns.size()];
     for (int i = 0; i < leaves.length; i++) {
       leaves[i] = new Leaf(columns.get(i));
+      if (leaves[i].maxR == 0 && expectedRows > 0 && expectedRows < Integer.MAX_VALUE) {
+        leaves[i].ensureSlots((int) expectedRows);
+      }
     }
   }
 
@@ -100,11 +107,12 @@ public final class ColumnarRows {
       entryMark[i] = leaves[i].entries;
     }
     int rowsBefore = rows;
-    try {
+    // one decompression context per file (the static Zstd call makes one per page)
+    try (ZstdDecompressCtx zstd = new ZstdDecompressCtx()) {
       for (RowGroup g : meta.getRow_groups()) {
         for (int i = 0; i < leaves.length; i++) {
           long had = leaves[i].rowsCounted();
-          readChunk(leaves[i], file, g.getColumns().get(i), location);
+          readChunk(leaves[i], file, g.getColumns().get(i), location, zstd);
           if (leaves[i].rowsCounted() - had != g.getNum_rows()) {
             throw new Unsupported(location + ": column " + leaves[i].path() + " has "
                 + (leaves[i].rowsCounted() - had) + " rows in a row group of " + g.getNum_rows());
@@ -169,7 +177,8 @@ public final class ColumnarRows {
     }
   }
 
-  private void readChunk(Leaf c, byte[] file, ColumnChunk chunk, String location) throws Unsupported {
+  private void readChunk(Leaf c, byte[] file, ColumnChunk chunk, String location, ZstdDecompressCtx ctx)
+      throws Unsupported {
     ColumnMetaData md = chunk.getMeta_data();
     long start = md.getData_page_offset();
     if (md.isSetDictionary_page_offset() && md.getDictionary_page_offset() > 0) {
@@ -180,30 +189,38 @@ public final class ColumnarRows {
       throw new Unsupported(location + ": column chunk " + c.path() + " lies outside the file");
     }
     boolean zstd = md.getCodec() == CompressionCodec.ZSTD;
-    ByteArrayInputStream in = new ByteArrayInputStream(file, (int) start, (int) (end - start));
     long valuesLeft = md.getNum_values();
     int dictBase = -1;
     long[] numberDict = null;
+    int pos = (int) start;
+    PageHead h = head;
     while (valuesLeft > 0) {
-      PageHeader h;
+      int at;
       try {
-        h = Util.readPageHeader(in);
-      } catch (IOException e) {
-        throw new Unsupported(location + ": " + e.getMessage());
+        at = h.read(file, pos, (int) end);
+      } catch (RuntimeException e) {
+        throw new Unsupported(location + ": a page header of " + c.path() + ": " + e.getMessage());
       }
-      int at = (int) (end - in.available());
-      int compressed = h.getCompressed_page_size();
-      in.skip(compressed);
+      int compressed = h.compressedSize;
+      int len = h.uncompressedSize;
+      if (at + (long) compressed > end || (!zstd && compressed != len)) {
+        throw new Unsupported(location + ": a page of " + c.path() + " lies outside its column chunk");
+      }
+      pos = at + compressed;
       byte[] buf;
       int off;
-      int len = h.getUncompressed_page_size();
       if (zstd) {
         if (page.length < len + 16) {
           page = new byte[Math.max(len + 16, page.length * 2)];
         }
-        long n = Zstd.decompressByteArray(page, 0, len, file, at, compressed);
-        if (Zstd.isError(n) || n != len) {
-          throw new Unsupported(location + ": a page of " + c.path() + " does not decompress");
+        int n;
+        try {
+          n = ctx.decompressByteArray(page, 0, len, file, at, compressed);
+        } catch (RuntimeException e) {
+          throw new Unsupported(location + ": a page of " + c.path() + " does not decompress: " + e.getMessage());
+        }
+        if (n != len) {
+          throw new Unsupported(location + ": a page of " + c.path() + " decompresses to " + n + " bytes, not " + len);
         }
         buf = page;
         off = 0;
@@ -211,28 +228,30 @@ public final class ColumnarRows {
         buf = file;
         off = at;
       }
-      switch (h.getType()) {
+      switch (h.type) {
         case DICTIONARY_PAGE -> {
-          var dh = h.getDictionary_page_header();
-          if (dh.getEncoding() != Encoding.PLAIN && dh.getEncoding() != Encoding.PLAIN_DICTIONARY) {
-            throw new Unsupported(location + ": dictionary of " + c.path() + " is " + dh.getEncoding());
+          if (!h.dictionaryHeader || h.numValues < 0
+              || (h.encoding != Encoding.PLAIN && h.encoding != Encoding.PLAIN_DICTIONARY)) {
+            throw new Unsupported(location + ": dictionary of " + c.path() + " is " + h.encoding);
           }
           if (c.binary) {
             dictBase = c.entries;
-            c.plainEntries(buf, off, dh.getNum_values());
+            c.plainEntries(buf, off, h.numValues);
           } else {
-            numberDict = new long[dh.getNum_values()];
-            c.plainNumbers(buf, off, dh.getNum_values(), numberDict, 0);
+            numberDict = new long[h.numValues];
+            c.plainNumbers(buf, off, h.numValues, numberDict, 0);
           }
         }
         case DATA_PAGE -> {
-          DataPageHeader dp = h.getData_page_header();
-          int n = dp.getNum_values();
-          c.page(buf, off, off + len, n, dp, dictBase, numberDict, location);
+          if (!h.dataHeader || h.numValues < 0 || h.encoding == null) {
+            throw new Unsupported(location + ": a data page of " + c.path() + " without its header");
+          }
+          int n = h.numValues;
+          c.page(buf, off, off + len, n, h, dictBase, numberDict, location);
           valuesLeft -= n;
         }
         case INDEX_PAGE -> { }
-        default -> throw new Unsupported(location + ": " + c.path() + " has a " + h.getType() + " page");
+        default -> throw new Unsupported(location + ": " + c.path() + " has a " + h.type + " page");
       }
     }
   }
@@ -266,6 +285,7 @@ public final class ColumnarRows {
     private int[] outId;
     private int[] outEpoch;
     private int[] dense = new int[64];
+    private final Copier copier;
 
     Leaf(ColumnDescriptor desc) {
       this.desc = desc;
@@ -275,6 +295,7 @@ public final class ColumnarRows {
       this.binary = physical == PrimitiveTypeName.BINARY || physical == PrimitiveTypeName.FIXED_LEN_BYTE_ARRAY;
       this.fixedLength = physical == PrimitiveTypeName.FIXED_LEN_BYTE_ARRAY
           ? desc.getPrimitiveType().getTypeLength() : -1;
+      this.copier = copier(physical);
       this.rep = maxR > 0 ? new byte[64] : null;
       this.def = maxD > 0 ? new byte[64] : null;
       if (binary) {
@@ -421,14 +442,13 @@ public final class ColumnarRows {
       return at;
     }
 
-    private void page(byte[] b, int at, int end, int n, DataPageHeader h, int dictBase, long[] numberDict,
+    private void page(byte[] b, int at, int end, int n, PageHead h, int dictBase, long[] numberDict,
         String location) throws Unsupported {
       ensureSlots(n);
       int first = slots;
       if (maxR > 0) {
-        if (h.getRepetition_level_encoding() != Encoding.RLE) {
-          throw new Unsupported(location + ": repetition levels of " + path() + " are "
-              + h.getRepetition_level_encoding());
+        if (h.repetitionEncoding != Encoding.RLE) {
+          throw new Unsupported(location + ": repetition levels of " + path() + " are " + h.repetitionEncoding);
         }
         int len = Bytes.readIntLE(b, at);
         Hybrid.decodeBytes(b, at + 4, Rle.bitWidth(maxR), rep, first, n);
@@ -441,9 +461,8 @@ public final class ColumnarRows {
       }
       int present = n;
       if (maxD > 0) {
-        if (h.getDefinition_level_encoding() != Encoding.RLE) {
-          throw new Unsupported(location + ": definition levels of " + path() + " are "
-              + h.getDefinition_level_encoding());
+        if (h.definitionEncoding != Encoding.RLE) {
+          throw new Unsupported(location + ": definition levels of " + path() + " are " + h.definitionEncoding);
         }
         int len = Bytes.readIntLE(b, at);
         Hybrid.decodeBytes(b, at + 4, Rle.bitWidth(maxD), def, first, n);
@@ -454,7 +473,7 @@ public final class ColumnarRows {
         }
       }
       slots += n;
-      Encoding enc = h.getEncoding();
+      Encoding enc = h.encoding;
       if (binary) {
         int[] ids = denseInts(present);
         switch (enc) {
@@ -603,57 +622,99 @@ public final class ColumnarRows {
      * holds), else by its bytes.
      */
     void copyTo(LeafColumn out, int rows, int[] order, int from, int to) {
-      int[] starts = maxR > 0 ? rowStarts(rows) : null;
-      switch (physical) {
-        case BINARY, FIXED_LEN_BYTE_ARRAY -> copyBinary((BinaryColumn) out, starts, order, from, to);
-        case INT32, INT64 -> {
-          IntegerColumn c = (IntegerColumn) out;
-          for (int k = from; k < to; k++) {
-            int row = order[k];
-            int s1 = starts == null ? row + 1 : starts[row + 1];
-            for (int s = starts == null ? row : starts[row]; s < s1; s++) {
-              int r = rep == null ? 0 : rep[s];
-              int d = def == null ? maxD : def[s];
-              if (d < maxD) {
-                c.writeNull(r, d);
-              } else {
-                c.write(r, numbers[s]);
-              }
+      copier.copy(this, out, maxR > 0 ? rowStarts(rows) : null, order, from, to);
+    }
+
+    private static Copier copier(PrimitiveTypeName physical) {
+      return switch (physical) {
+        case BINARY, FIXED_LEN_BYTE_ARRAY -> new BinaryCopier();
+        case INT32, INT64 -> new IntegerCopier();
+        case DOUBLE -> new DoubleCopier();
+        default -> new OtherCopier();
+      };
+    }
+
+    /**
+     * Writes a leaf's slots of some rows: one implementation per kind of column, called through a site that sees
+     * several, so that each is compiled on its own instead of all of them inlined into one large method (which C2
+     * took most of a second to compile, in the bench's measured step).
+     */
+    private abstract static class Copier {
+      abstract void copy(Leaf l, LeafColumn out, int[] starts, int[] order, int from, int to);
+    }
+
+    private static final class BinaryCopier extends Copier {
+      @Override
+      void copy(Leaf l, LeafColumn out, int[] starts, int[] order, int from, int to) {
+        l.copyBinary((BinaryColumn) out, starts, order, from, to);
+      }
+    }
+
+    private static final class IntegerCopier extends Copier {
+      @Override
+      void copy(Leaf l, LeafColumn out, int[] starts, int[] order, int from, int to) {
+        IntegerColumn c = (IntegerColumn) out;
+        byte[] rep = l.rep;
+        byte[] def = l.def;
+        long[] numbers = l.numbers;
+        int maxD = l.maxD;
+        for (int k = from; k < to; k++) {
+          int row = order[k];
+          int s1 = starts == null ? row + 1 : starts[row + 1];
+          for (int s = starts == null ? row : starts[row]; s < s1; s++) {
+            int r = rep == null ? 0 : rep[s];
+            int d = def == null ? maxD : def[s];
+            if (d < maxD) {
+              c.writeNull(r, d);
+            } else {
+              c.write(r, numbers[s]);
             }
           }
         }
-        case DOUBLE -> {
-          DoubleColumn c = (DoubleColumn) out;
-          for (int k = from; k < to; k++) {
-            int row = order[k];
-            int s1 = starts == null ? row + 1 : starts[row + 1];
-            for (int s = starts == null ? row : starts[row]; s < s1; s++) {
-              int r = rep == null ? 0 : rep[s];
-              int d = def == null ? maxD : def[s];
-              if (d < maxD) {
-                c.writeNull(r, d);
-              } else {
-                c.write(r, Double.longBitsToDouble(numbers[s]));
-              }
+      }
+    }
+
+    private static final class DoubleCopier extends Copier {
+      @Override
+      void copy(Leaf l, LeafColumn out, int[] starts, int[] order, int from, int to) {
+        DoubleColumn c = (DoubleColumn) out;
+        byte[] rep = l.rep;
+        byte[] def = l.def;
+        long[] numbers = l.numbers;
+        int maxD = l.maxD;
+        for (int k = from; k < to; k++) {
+          int row = order[k];
+          int s1 = starts == null ? row + 1 : starts[row + 1];
+          for (int s = starts == null ? row : starts[row]; s < s1; s++) {
+            int r = rep == null ? 0 : rep[s];
+            int d = def == null ? maxD : def[s];
+            if (d < maxD) {
+              c.writeNull(r, d);
+            } else {
+              c.write(r, Double.longBitsToDouble(numbers[s]));
             }
           }
         }
-        default -> {
-          for (int k = from; k < to; k++) {
-            int row = order[k];
-            int s1 = starts == null ? row + 1 : starts[row + 1];
-            for (int s = starts == null ? row : starts[row]; s < s1; s++) {
-              int r = rep == null ? 0 : rep[s];
-              int d = def == null ? maxD : def[s];
-              if (d < maxD) {
-                out.writeNull(r, d);
-              } else if (physical == PrimitiveTypeName.FLOAT) {
-                ((FloatColumn) out).write(r, Float.intBitsToFloat((int) numbers[s]));
-              } else if (physical == PrimitiveTypeName.BOOLEAN) {
-                ((BooleanColumn) out).write(r, numbers[s] != 0);
-              } else {
-                throw new IllegalStateException(path() + " is " + physical);
-              }
+      }
+    }
+
+    private static final class OtherCopier extends Copier {
+      @Override
+      void copy(Leaf l, LeafColumn out, int[] starts, int[] order, int from, int to) {
+        for (int k = from; k < to; k++) {
+          int row = order[k];
+          int s1 = starts == null ? row + 1 : starts[row + 1];
+          for (int s = starts == null ? row : starts[row]; s < s1; s++) {
+            int r = l.rep == null ? 0 : l.rep[s];
+            int d = l.def == null ? l.maxD : l.def[s];
+            if (d < l.maxD) {
+              out.writeNull(r, d);
+            } else if (l.physical == PrimitiveTypeName.FLOAT) {
+              ((FloatColumn) out).write(r, Float.intBitsToFloat((int) l.numbers[s]));
+            } else if (l.physical == PrimitiveTypeName.BOOLEAN) {
+              ((BooleanColumn) out).write(r, l.numbers[s] != 0);
+            } else {
+              throw new IllegalStateException(l.path() + " is " + l.physical);
             }
           }
         }
