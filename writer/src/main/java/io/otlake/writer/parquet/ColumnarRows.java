@@ -286,6 +286,7 @@ public final class ColumnarRows {
     private int[] outEpoch;
     private int[] dense = new int[64];
     private final Copier copier;
+    private int[] runIds = new int[16];
 
     Leaf(ColumnDescriptor desc) {
       this.desc = desc;
@@ -731,29 +732,86 @@ public final class ColumnarRows {
           Arrays.fill(outEpoch, 0);
         }
       }
+      if (starts != null) {
+        copyRepeatedBinary(c, starts, order, from, to);
+        return;
+      }
       int[] ids = outId;
       int[] epochs = outEpoch;
       for (int k = from; k < to; k++) {
+        int s = order[k];
+        int d = def == null ? maxD : def[s];
+        if (d < maxD) {
+          c.writeNull(0, d);
+          continue;
+        }
+        int e = refs[s];
+        int epoch = c.dictionaryEpoch();
+        if (epoch >= 0 && epochs[e] == epoch + 1) {
+          c.writeId(0, ids[e]);
+        } else {
+          int id = c.writeForId(0, pool, entryOff[e], entryLen[e]);
+          if (id >= 0) {
+            ids[e] = id;
+            epochs[e] = epoch + 1;
+          }
+        }
+      }
+    }
+
+    /**
+     * A repeated column's slots: each run of present values whose entries have ids in {@code c}'s dictionary (a
+     * map's or a list's entries: the first at its own repetition level, the rest at one) goes in one
+     * {@link BinaryColumn#writeIds} call, as the streaming writer replays a map it has seen; the rest slot by slot.
+     */
+    private void copyRepeatedBinary(BinaryColumn c, int[] starts, int[] order, int from, int to) {
+      int[] ids = outId;
+      int[] epochs = outEpoch;
+      int[] run = runIds;
+      for (int k = from; k < to; k++) {
         int row = order[k];
-        int s1 = starts == null ? row + 1 : starts[row + 1];
-        for (int s = starts == null ? row : starts[row]; s < s1; s++) {
-          int r = rep == null ? 0 : rep[s];
+        int s1 = starts[row + 1];
+        int s = starts[row];
+        while (s < s1) {
+          int r = rep[s];
           int d = def == null ? maxD : def[s];
           if (d < maxD) {
             c.writeNull(r, d);
+            s++;
             continue;
           }
           int e = refs[s];
           int epoch = c.dictionaryEpoch();
-          if (epoch >= 0 && epochs[e] == epoch + 1) {
-            c.writeId(r, ids[e]);
-          } else {
+          if (epoch < 0 || epochs[e] != epoch + 1) {
             int id = c.writeForId(r, pool, entryOff[e], entryLen[e]);
             if (id >= 0) {
               ids[e] = id;
               epochs[e] = epoch + 1;
             }
+            s++;
+            continue;
           }
+          int valid = epoch + 1;
+          int n = 1;
+          run[0] = ids[e];
+          long plain = c.plainBytesOf(ids[e]);
+          int r1 = s + 1 < s1 ? rep[s + 1] : 0;
+          while (s + n < s1 && rep[s + n] == r1 && (def == null || def[s + n] == maxD)
+              && epochs[refs[s + n]] == valid) {
+            if (n == run.length) {
+              run = Arrays.copyOf(run, n * 2);
+              runIds = run;
+            }
+            int id = ids[refs[s + n]];
+            run[n++] = id;
+            plain += c.plainBytesOf(id);
+          }
+          if (n == 1) {
+            c.writeId(r, run[0]);
+          } else {
+            c.writeIds(r, r1, run, n, plain, false);
+          }
+          s += n;
         }
       }
     }
