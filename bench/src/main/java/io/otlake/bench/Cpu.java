@@ -65,6 +65,30 @@ final class Cpu {
     return ticks * TICK_NANOS;
   }
 
+  /**
+   * Waits (at most 20 s) until the JIT compiler threads have used no CPU for 300 ms: code queued for compiling by
+   * one measured phase is then compiled before the next starts, instead of counting in the next one's CPU.
+   */
+  static void awaitJitIdle() {
+    long last = jitCpuNanos();
+    if (last < 0) {
+      return;
+    }
+    long deadline = System.nanoTime() + 20_000_000_000L;
+    int quiet = 0;
+    while (quiet < 3 && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+      long now = jitCpuNanos();
+      quiet = now == last ? quiet + 1 : 0;
+      last = now;
+    }
+  }
+
   /** Heap in use after a few full collections, in bytes. */
   static long heapAfterGc() {
     MemoryMXBean mem = ManagementFactory.getMemoryMXBean();

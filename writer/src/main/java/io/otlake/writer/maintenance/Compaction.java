@@ -244,7 +244,8 @@ final class Compaction {
         .add("bytes.rewritten", r.inputs().stream().mapToLong(DataFile::fileSizeInBytes).sum())
         .add("files.written", r.out().files().size())
         .add("bytes.written", r.out().files().stream().mapToLong(DataFile::fileSizeInBytes).sum())
-        .add("rows.rewritten", r.out().rows());
+        .add("rows.rewritten", r.out().rows())
+        .add("rows.columnar", r.out().columnar() ? r.out().rows() : 0);
   }
 
   /**

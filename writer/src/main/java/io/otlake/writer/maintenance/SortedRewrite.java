@@ -1,5 +1,6 @@
 package io.otlake.writer.maintenance;
 
+import io.otlake.writer.parquet.ColumnarRows;
 import io.otlake.writer.parquet.ColumnsFile;
 import io.otlake.writer.parquet.RecordWriter;
 import java.io.IOException;
@@ -32,7 +33,10 @@ import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.io.CloseableIterator;
 import org.apache.iceberg.io.InputFile;
 import org.apache.iceberg.io.OutputFileFactory;
+import org.apache.iceberg.io.SeekableInputStream;
 import org.apache.iceberg.parquet.Parquet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Rewrites the data files of one partition into files near the table's target size, sorted by the table's sort order.
@@ -48,6 +52,7 @@ import org.apache.iceberg.parquet.Parquet;
  * filters (nobody looks them up).
  */
 final class SortedRewrite {
+  private static final Logger LOG = LoggerFactory.getLogger(SortedRewrite.class);
   private static final int CHECK_SIZE_EVERY_ROWS = 1000;
 
   private final Table table;
@@ -60,8 +65,15 @@ final class SortedRewrite {
   private final Map<String, String> properties;
   private final Map<String, String> runProperties;
   private final MetricsConfig metricsConfig;
+  /** The columnar path's sort, or null when the table's order is one only the record path sorts. */
+  private final ColumnarSort columnarSort;
 
   SortedRewrite(Table table, int maxRows, Path spillDir, BooleanSupplier stopping) {
+    this(table, maxRows, spillDir, stopping, true);
+  }
+
+  /** With {@code columnar} false, every rewrite takes the record path (tests compare the two). */
+  SortedRewrite(Table table, int maxRows, Path spillDir, BooleanSupplier stopping, boolean columnar) {
     this.table = table;
     this.schema = table.schema();
     this.order = table.sortOrder();
@@ -74,13 +86,21 @@ final class SortedRewrite {
     run.keySet().removeIf(k -> k.startsWith(TableProperties.PARQUET_BLOOM_FILTER_COLUMN_ENABLED_PREFIX));
     this.runProperties = run;
     this.metricsConfig = MetricsConfig.forTable(table);
+    this.columnarSort = columnar ? ColumnarSort.of(schema, order) : null;
   }
 
-  /** What a rewrite wrote: the new files and the rows they hold. */
-  record Output(List<DataFile> files, long rows) {}
+  /** What a rewrite wrote: the new files, the rows they hold, and whether the columnar path wrote them. */
+  record Output(List<DataFile> files, long rows, boolean columnar) {}
+
+  /** Files larger than this are read by the record path (the columnar path holds one input file's bytes at once). */
+  static final long MAX_COLUMNAR_FILE_BYTES = 256L << 20;
 
   /** Writes the rows of {@code inputs} (one partition of {@code spec}) into new sorted files; commits nothing. */
   Output rewrite(PartitionSpec spec, StructLike partition, List<DataFile> inputs, long targetFileSize) {
+    ColumnarRows columnar = readColumnar(inputs);
+    if (columnar != null) {
+      return writeColumnar(spec, partition, columnar, targetFileSize);
+    }
     Comparator<Keyed> byOrder = comparator();
     List<Path> runs = new ArrayList<>();
     List<Keyed> buffer = new ArrayList<>(Math.min(maxRows, 1 << 16));
@@ -122,7 +142,7 @@ final class SortedRewrite {
         out.abandon(); // what it finished is not ours to keep
         throw e;
       }
-      return new Output(out.done, rows);
+      return new Output(out.done, rows, false);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } finally {
@@ -134,6 +154,77 @@ final class SortedRewrite {
         }
       }
     }
+  }
+
+  /**
+   * The inputs' rows read column by column, or null when the record path must read them: more rows than
+   * {@code maxRows} (the spill path), a sort order only the record path sorts, or an input the columnar reader does
+   * not read (written under another schema, or in a layout it does not know).
+   */
+  private ColumnarRows readColumnar(List<DataFile> inputs) {
+    if (columnarSort == null) {
+      return null;
+    }
+    long rows = 0;
+    for (DataFile f : inputs) {
+      rows += f.recordCount();
+      if (f.fileSizeInBytes() > MAX_COLUMNAR_FILE_BYTES || f.format() != FileFormat.PARQUET) {
+        return null;
+      }
+    }
+    if (rows > maxRows) {
+      return null;
+    }
+    ColumnarRows out = new ColumnarRows(schema, rows);
+    for (DataFile f : inputs) {
+      checkStop();
+      try {
+        out.add(readFully(table.io().newInputFile(f.location(), f.fileSizeInBytes())), f.location());
+      } catch (ColumnarRows.Unsupported e) {
+        LOG.debug("compaction reads {} row by row: {}", f.location(), e.getMessage());
+        return null;
+      }
+    }
+    return out;
+  }
+
+  /** A whole file in one request. */
+  private static byte[] readFully(InputFile file) {
+    long length = file.getLength();
+    byte[] b = new byte[Math.toIntExact(length)];
+    try (SeekableInputStream in = file.newStream()) {
+      int at = 0;
+      while (at < b.length) {
+        int n = in.read(b, at, b.length - at);
+        if (n < 0) {
+          throw new IOException(file.location() + " ended after " + at + " of " + length + " bytes");
+        }
+        at += n;
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return b;
+  }
+
+  private Output writeColumnar(PartitionSpec spec, StructLike partition, ColumnarRows rows, long targetFileSize) {
+    int[] sorted = columnarSort.order(rows);
+    checkStop();
+    OutputFileFactory outputs = OutputFileFactory.builderFor(table, spec.specId(), System.nanoTime())
+        .format(FileFormat.PARQUET).operationId("compact-" + UUID.randomUUID()).build();
+    RollingFiles out = new RollingFiles(outputs, spec, partition, targetFileSize);
+    try {
+      int at = 0;
+      while (at < sorted.length) {
+        at = out.copy(rows, sorted, at);
+        checkStop();
+      }
+      out.finish();
+    } catch (RuntimeException e) {
+      out.abandon();
+      throw e;
+    }
+    return new Output(out.done, sorted.length, true);
   }
 
   /** The output files of one rewrite: one open at a time, a new one once the open one reaches the target size. */
@@ -164,6 +255,23 @@ final class SortedRewrite {
       if (file.rows() % CHECK_SIZE_EVERY_ROWS == 0 && file.length() >= targetFileSize) {
         finish();
       }
+    }
+
+    /**
+     * Copies rows {@code order[at, ...)} up to the next size check, which falls on the rows {@link #write} checks
+     * at, so the files roll where the record path's would; returns the position after them.
+     */
+    int copy(ColumnarRows rows, int[] order, int at) {
+      if (file == null) {
+        output = outputs.newOutputFile(spec, partition);
+        file = new ColumnsFile(schema, properties, output.encryptingOutputFile());
+      }
+      int n = (int) Math.min(order.length - at, CHECK_SIZE_EVERY_ROWS - file.rows() % CHECK_SIZE_EVERY_ROWS);
+      file.copyRows(rows, order, at, at + n);
+      if (file.rows() % CHECK_SIZE_EVERY_ROWS == 0 && file.length() >= targetFileSize) {
+        finish();
+      }
+      return at + n;
     }
 
     void finish() {

@@ -220,6 +220,30 @@ public final class ColumnsFile implements AutoCloseable {
     }
   }
 
+  /**
+   * Writes rows {@code order[from, to)} of {@code src} (rows of this file's schema) column by column: the file comes
+   * out byte for byte as if the same rows had been written one by one through {@link #rowWriter()} (every column
+   * gets the same calls, and pages and row groups are cut at the same rows: sizes are checked at the same multiples
+   * of {@value #CHECK_EVERY_ROWS} rows).
+   */
+  public void copyRows(ColumnarRows src, int[] order, int from, int to) {
+    if (!src.type().equals(type)) {
+      throw new IllegalArgumentException("rows of another schema cannot be copied into " + output.location());
+    }
+    while (from < to) {
+      int n = (int) Math.min(to - from, CHECK_EVERY_ROWS - rows % CHECK_EVERY_ROWS);
+      for (int i = 0; i < columns.size(); i++) {
+        src.leaf(i).copyTo(columns.get(i), src.rows(), order, from, from + n);
+      }
+      rows += n;
+      rowsInGroup += n;
+      if (rows % CHECK_EVERY_ROWS == 0) {
+        checkSizes();
+      }
+      from += n;
+    }
+  }
+
   private void checkSizes() {
     try {
       long buffered = 0;
