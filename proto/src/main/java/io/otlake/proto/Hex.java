@@ -45,14 +45,28 @@ public final class Hex {
     }
     byte[] out = new byte[hex.length() / 2];
     for (int i = 0; i < out.length; i++) {
-      int hi = Character.digit(hex.charAt(2 * i), 16);
-      int lo = Character.digit(hex.charAt(2 * i + 1), 16);
+      int hi = digit(hex.charAt(2 * i));
+      int lo = digit(hex.charAt(2 * i + 1));
       if (hi < 0 || lo < 0) {
         throw new IllegalArgumentException("not a hex string: " + shown(hex));
       }
       out[i] = (byte) ((hi << 4) | lo);
     }
     return out;
+  }
+
+  /** The value of an ASCII hex digit, or -1 ({@code Character.digit} would also take other scripts' digits). */
+  private static int digit(char c) {
+    if (c >= '0' && c <= '9') {
+      return c - '0';
+    }
+    if (c >= 'a' && c <= 'f') {
+      return c - 'a' + 10;
+    }
+    if (c >= 'A' && c <= 'F') {
+      return c - 'A' + 10;
+    }
+    return -1;
   }
 
   /** The string in quotes for a message, cut short when long (an id field may hold megabytes). */

@@ -391,8 +391,11 @@ final class JsonToProto {
         return;
       }
     }
+    if (sNumber) {
+      throw new MalformedRequestException(f.jsonName + " must be hex (a string, not a number) at " + path());
+    }
     try {
-      byte[] d = Hex.decodeBytes(text()); // to say what is wrong with it (or read what Character.digit takes)
+      byte[] d = Hex.decodeBytes(text()); // to say what is wrong with it
       if (always || d.length > 0) {
         out.bytesField(f.tag, d, 0, d.length);
       }

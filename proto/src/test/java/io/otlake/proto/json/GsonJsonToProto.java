@@ -146,6 +146,10 @@ final class GsonJsonToProto {
         }
       }
       case BYTES -> {
+        if (isId(f) && in.peek() == com.google.gson.stream.JsonToken.NUMBER) {
+          throw new MalformedRequestException(f.getJsonName() + " must be hex (a string, not a number) at "
+              + shortened(in.getPath()));
+        }
         byte[] b = bytes(f, in.nextString());
         if (always || b.length > 0) {
           out.tag(n, LEN);

@@ -221,6 +221,21 @@ class JsonToProtoTest {
   }
 
   @Test
+  void idsAreAsciiHexStringsOnly() throws Exception {
+    assertThat(io.otlake.proto.Hex.encode(span(SPANS.formatted("{\"spanId\":\"00000000000000Af\"}")
+        .getBytes(StandardCharsets.UTF_8)).getSpanId())).isEqualTo("00000000000000af");
+    // Arabic-Indic digits are digits to Character.digit, not hex digits; a bare number is not a hex string
+    for (String id : new String[] {"\"\u0660\u0660\u0660\u0660\u0660\u0660\u0660\u0661\"", "\"\u0661\u0662\"",
+        "1234567812345678", "12345678"}) {
+      byte[] json = SPANS.formatted("{\"spanId\":" + id + "}").getBytes(StandardCharsets.UTF_8);
+      assertThatThrownBy(() -> JsonToProto.transcode(json, TRACES)).as(id)
+          .isInstanceOf(MalformedRequestException.class).hasMessageContaining("spanId");
+      assertThatThrownBy(() -> GsonJsonToProto.transcode(json, TRACES)).as(id)
+          .isInstanceOf(MalformedRequestException.class).hasMessageContaining("spanId");
+    }
+  }
+
+  @Test
   void messagesNestSixtyFourDeep() throws Exception {
     // request, resource spans, scope spans, span, key-value, any value: 5 levels below the request; 3 a kvlist
     for (int lists : new int[] {19, 20}) {

@@ -3,6 +3,7 @@ package io.otlake.writer.parquet;
 import com.github.luben.zstd.ZstdDecompressCtx;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.iceberg.Schema;
@@ -39,6 +40,12 @@ import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
  */
 public final class ColumnarRows {
   /** A file this reader does not read: the caller reads it with a general reader. */
+  /**
+   * The most bytes of distinct values one column of one rewrite holds (1 GiB); past it the group goes the record
+   * path, whose spill bounds its rows (a Java array could not grow past 2 GiB, and doubling past 1 GiB overflowed).
+   */
+  static final long MAX_POOL_BYTES = 1L << 30;
+
   public static final class Unsupported extends Exception {
     Unsupported(String message) {
       super(message, null, false, false);
@@ -155,8 +162,38 @@ public final class ColumnarRows {
         }
       }
     }
-    if (json == null || !SchemaParser.fromJson(json).asStruct().equals(schema.asStruct())) {
+    boolean same;
+    try {
+      same = json != null && SchemaParser.fromJson(json).asStruct().equals(schema.asStruct());
+    } catch (RuntimeException e) { // a schema this Iceberg cannot read: the record path says what is wrong
+      throw new Unsupported(location + ": its Iceberg schema does not parse: " + e.getMessage());
+    }
+    if (!same) {
       throw new Unsupported(location + " was written with another schema");
+    }
+    // the same Iceberg schema may be stored in other physical types (a decimal as fixed bytes, say): each leaf's
+    // type and width must be the ones this reader decodes
+    List<org.apache.parquet.format.SchemaElement> fileLeaves = new ArrayList<>();
+    for (org.apache.parquet.format.SchemaElement e : meta.getSchema()) {
+      if (e.getNum_children() == 0) {
+        fileLeaves.add(e);
+      }
+    }
+    if (fileLeaves.size() != leaves.length) {
+      throw new Unsupported(location + " has " + fileLeaves.size() + " leaf columns, not " + leaves.length);
+    }
+    for (int i = 0; i < leaves.length; i++) {
+      org.apache.parquet.schema.PrimitiveType want = leaves[i].desc.getPrimitiveType();
+      org.apache.parquet.format.SchemaElement e = fileLeaves.get(i);
+      boolean fixedLen = want.getPrimitiveTypeName() == PrimitiveTypeName.FIXED_LEN_BYTE_ARRAY;
+      // the same names in parquet-format's Thrift enum, but for BINARY, which it calls BYTE_ARRAY
+      String physical = want.getPrimitiveTypeName() == PrimitiveTypeName.BINARY ? "BYTE_ARRAY"
+          : want.getPrimitiveTypeName().name();
+      if (e.getType() == null || !e.getType().name().equals(physical)
+          || (fixedLen && e.getType_length() != want.getTypeLength())) {
+        throw new Unsupported(location + ": column " + leaves[i].path() + " is stored as " + e.getType()
+            + (e.isSetType_length() ? "(" + e.getType_length() + ")" : "") + ", not as " + want);
+      }
     }
     if (meta.getEncryption_algorithm() != null) {
       throw new Unsupported(location + " is encrypted");
@@ -388,13 +425,21 @@ public final class ColumnarRows {
       }
     }
 
-    private int addEntry(byte[] b, int off, int len) {
+    /** The pool grown to hold {@code need} bytes (doubling), or Unsupported past {@link #MAX_POOL_BYTES}. */
+    private static byte[] grown(byte[] pool, long need, String location) throws Unsupported {
+      if (need > MAX_POOL_BYTES) {
+        throw new Unsupported(location + ": a column's values take over " + MAX_POOL_BYTES + " bytes");
+      }
+      return Arrays.copyOf(pool, (int) Math.min(MAX_POOL_BYTES, Math.max(need, 2L * pool.length)));
+    }
+
+    private int addEntry(byte[] b, int off, int len) throws Unsupported {
       if (entries == entryOff.length) {
         entryOff = Arrays.copyOf(entryOff, entries * 2);
         entryLen = Arrays.copyOf(entryLen, entries * 2);
       }
       if (poolSize + len > pool.length) {
-        pool = Arrays.copyOf(pool, Math.max(poolSize + len, pool.length * 2));
+        pool = grown(pool, poolSize + (long) len, path());
       }
       System.arraycopy(b, off, pool, poolSize, len);
       entryOff[entries] = poolSize;
@@ -404,7 +449,7 @@ public final class ColumnarRows {
     }
 
     /** PLAIN byte arrays (a dictionary page) as pool entries; returns the position after them. */
-    private int plainEntries(byte[] b, int at, int n) {
+    private int plainEntries(byte[] b, int at, int n) throws Unsupported {
       for (int i = 0; i < n; i++) {
         int len = fixedLength >= 0 ? fixedLength : Bytes.readIntLE(b, at);
         if (fixedLength < 0) {
@@ -522,7 +567,7 @@ public final class ColumnarRows {
               }
               int len = prefix + suffix;
               if (poolSize + len > pool.length) {
-                pool = Arrays.copyOf(pool, Math.max(poolSize + len, pool.length * 2));
+                pool = grown(pool, poolSize + (long) len, location);
               }
               System.arraycopy(pool, prevOff, pool, poolSize, prefix);
               System.arraycopy(b, at, pool, poolSize + prefix, suffix);
