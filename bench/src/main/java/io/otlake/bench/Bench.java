@@ -248,4 +248,18 @@ public final class Bench {
       throw new IllegalStateException(e);
     }
   }
+
+  /** The middle value (the upper one of an even count). */
+  static double median(double[] v) {
+    double[] c = v.clone();
+    java.util.Arrays.sort(c);
+    return c[c.length / 2];
+  }
+
+  /** The middle value (the upper one of an even count). */
+  static long median(long[] v) {
+    long[] c = v.clone();
+    java.util.Arrays.sort(c);
+    return c[c.length / 2];
+  }
 }

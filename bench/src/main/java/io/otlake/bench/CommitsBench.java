@@ -75,8 +75,8 @@ final class CommitsBench {
     // the first window's commits were ~5x slower than the last ones, and the ratio flattered the end)
     measure(catalog, infra, "bench_commits_warmup", WARM_UP, 0);
     Run run = measure(catalog, infra, "bench_commits", commits, PACE_MS);
-    double earlyCommit = median(Arrays.copyOfRange(run.commitNanos, WINDOW / 2, WINDOW + WINDOW / 2)) / 1e6;
-    double lateCommit = median(Arrays.copyOfRange(run.commitNanos, commits - WINDOW, commits)) / 1e6;
+    double earlyCommit = Bench.median(Arrays.copyOfRange(run.commitNanos, WINDOW / 2, WINDOW + WINDOW / 2)) / 1e6;
+    double lateCommit = Bench.median(Arrays.copyOfRange(run.commitNanos, commits - WINDOW, commits)) / 1e6;
 
     Map<String, Object> c = results.section("commits");
     c.put("commits", commits);
@@ -228,7 +228,7 @@ final class CommitsBench {
     }
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("commits", commits);
-    out.put("plan_ms", Results.round(median(plan) / 1e6, 1));
+    out.put("plan_ms", Results.round(Bench.median(plan) / 1e6, 1));
     out.put("snapshots", count(table.snapshots()));
     out.put("data_manifests", table.currentSnapshot().dataManifests(table.io()).size());
     out.put("data_files", files);
@@ -243,11 +243,5 @@ final class CommitsBench {
       n++;
     }
     return n;
-  }
-
-  private static double median(long[] v) {
-    long[] c = v.clone();
-    Arrays.sort(c);
-    return c[c.length / 2];
   }
 }

@@ -5,15 +5,10 @@ import io.otlake.proto.RecordSplitter;
 import io.otlake.proto.json.OtlpJson;
 import io.otlake.proto.wire.MalformedRequestException;
 import io.otlake.proto.wire.ScannedRequest;
-import io.otlake.writer.parquet.ColumnsFile;
-import io.otlake.writer.signals.ItemView;
-import io.otlake.writer.signals.RowMapper;
-import io.otlake.writer.signals.TableUnit;
 import io.otlake.writer.signals.WriterSignal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import org.apache.iceberg.inmemory.InMemoryOutputFile;
 
 /**
  * What an OTLP/JSON Kafka record costs the writer against its protobuf form, in this process without Kafka or S3: the
@@ -80,9 +75,9 @@ public final class JsonTranscode {
         long t0 = THREADS.getCurrentThreadCpuTime();
         switch (s) {
           case 0 -> transcode(signal, json);
-          case 1 -> direct(signal, json, true);
-          case 2 -> direct(signal, perKey, false);
-          case 3 -> direct(signal, perPartition, false);
+          case 1 -> RowEncoding.direct(signal, json, true, true);
+          case 2 -> RowEncoding.direct(signal, perKey, true, false);
+          case 3 -> RowEncoding.direct(signal, perPartition, true, false);
           case 4 -> jacksonTokens(json, true);
           case 5 -> jacksonTokens(json, false);
           case 6 -> unzstd(jsonZstd);
@@ -96,7 +91,7 @@ public final class JsonTranscode {
         perPartition.size(), rounds);
     for (int s = 0; s < stages.length; s++) {
       if (only.isEmpty() || only.contains(Integer.toString(s))) {
-        System.out.printf(Locale.ROOT, "  %-38s %8.2f us/item%n", stages[s], median(us[s]));
+        System.out.printf(Locale.ROOT, "  %-38s %8.2f us/item%n", stages[s], Bench.median(us[s]));
       }
     }
   }
@@ -154,35 +149,5 @@ public final class JsonTranscode {
       sink += signal.jsonToProto(r).length;
     }
     return sink;
-  }
-
-  /** The writer's path on each record: its protobuf form (transcoded first if {@code json}), view and columns. */
-  private static <V extends ItemView> void direct(WriterSignal<V> signal, List<byte[]> records, boolean json)
-      throws Exception {
-    List<TableUnit<V>> units = signal.tables();
-    List<ColumnsFile> files = new ArrayList<>();
-    List<RowMapper<V>> mappers = new ArrayList<>();
-    for (TableUnit<V> unit : units) {
-      ColumnsFile f = new ColumnsFile(unit.schema(), unit.properties(128L << 20), new InMemoryOutputFile());
-      files.add(f);
-      mappers.add(unit.mapper(f.rowWriter()));
-    }
-    V view = signal.newView();
-    for (byte[] r : records) {
-      view.reset(json ? signal.jsonToProto(r) : r);
-      for (int i = 0, n = view.itemCount(); i < n; i++) {
-        view.moveTo(i);
-        mappers.get(view.table()).write(view);
-      }
-    }
-    for (ColumnsFile f : files) {
-      f.close();
-    }
-  }
-
-  private static double median(double[] v) {
-    double[] c = v.clone();
-    java.util.Arrays.sort(c);
-    return c[c.length / 2];
   }
 }

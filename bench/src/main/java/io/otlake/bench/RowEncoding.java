@@ -80,7 +80,7 @@ public final class RowEncoding {
         requests.size(), split ? "Kafka records" : "requests", rounds);
     double[] m = new double[stages.length];
     for (int s = 0; s < stages.length; s++) {
-      m[s] = median(rates[s]);
+      m[s] = Bench.median(rates[s]);
       System.out.printf(Locale.ROOT, "  %-38s %,12.0f   (%.2f us/row)%n", stages[s], m[s], 1e6 / m[s]);
     }
     System.out.printf(Locale.ROOT, "  writer / generic, whole path: %.2f; Parquet half alone: writer %.2f us/row,"
@@ -105,6 +105,12 @@ public final class RowEncoding {
   /** The writer's path: every item of every request into its table's file (or only read, without columns). */
   private static <V extends ItemView> void direct(WriterSignal<V> signal, List<byte[]> requests, boolean columns)
       throws Exception {
+    direct(signal, requests, columns, false);
+  }
+
+  /** {@link #direct(WriterSignal, List, boolean)} on OTLP/JSON records (transcoded first) when {@code json}. */
+  static <V extends ItemView> void direct(WriterSignal<V> signal, List<byte[]> requests, boolean columns,
+      boolean json) throws Exception {
     List<TableUnit<V>> units = signal.tables();
     List<ColumnsFile> files = new ArrayList<>();
     List<RowMapper<V>> mappers = new ArrayList<>();
@@ -117,7 +123,7 @@ public final class RowEncoding {
     long sink = 0;
     for (byte[] r : requests) {
       try {
-        view.reset(r);
+        view.reset(json ? signal.jsonToProto(r) : r);
       } catch (MalformedRequestException e) {
         throw new IllegalStateException(e);
       }
@@ -162,11 +168,5 @@ public final class RowEncoding {
         f.close();
       }
     }
-  }
-
-  private static double median(double[] v) {
-    double[] c = v.clone();
-    java.util.Arrays.sort(c);
-    return c[c.length / 2];
   }
 }

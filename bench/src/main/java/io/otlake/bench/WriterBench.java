@@ -129,8 +129,8 @@ final class WriterBench {
         jsonSteadyNoJitRuns[i] = j.steadyCpuWithoutJitNanos();
       }
     }
-    long writerNanos = median(writerNanosRuns);
-    double generic = median(genericRuns);
+    long writerNanos = Bench.median(writerNanosRuns);
+    double generic = Bench.median(genericRuns);
     String items = data.items;
     String item = data.item;
 
@@ -138,19 +138,19 @@ final class WriterBench {
     w.put(items, total);
     w.put(items + "_per_second", Math.round(total / (writerNanos / 1e9)));
     w.put("seconds", Results.round(writerNanos / 1e9, 2));
-    w.put("cpu_seconds_per_million_" + items, Results.round(median(writerCpuRuns) / 1e9 / total * 1e6, 2));
-    w.put("cpu_us_per_" + item + "_steady", Results.round(median(writerSteadyCpuRuns) / 1e3 / total, 2));
+    w.put("cpu_seconds_per_million_" + items, Results.round(Bench.median(writerCpuRuns) / 1e9 / total * 1e6, 2));
+    w.put("cpu_us_per_" + item + "_steady", Results.round(Bench.median(writerSteadyCpuRuns) / 1e3 / total, 2));
     if (java.util.Arrays.stream(writerSteadyNoJitRuns).allMatch(v -> v >= 0)) {
       w.put("cpu_us_per_" + item + "_steady_without_jit",
-          Results.round(median(writerSteadyNoJitRuns) / 1e3 / total, 2));
+          Results.round(Bench.median(writerSteadyNoJitRuns) / 1e3 / total, 2));
     }
     if (data.json) {
       w.put("json_" + items, jsonItems);
-      w.put("json_" + items + "_per_second", Math.round(jsonItems / (median(jsonNanosRuns) / 1e9)));
-      w.put("json_cpu_us_per_" + item + "_steady", Results.round(median(jsonSteadyCpuRuns) / 1e3 / jsonItems, 2));
+      w.put("json_" + items + "_per_second", Math.round(jsonItems / (Bench.median(jsonNanosRuns) / 1e9)));
+      w.put("json_cpu_us_per_" + item + "_steady", Results.round(Bench.median(jsonSteadyCpuRuns) / 1e3 / jsonItems, 2));
       if (java.util.Arrays.stream(jsonSteadyNoJitRuns).allMatch(v -> v >= 0)) {
         w.put("json_cpu_us_per_" + item + "_steady_without_jit",
-            Results.round(median(jsonSteadyNoJitRuns) / 1e3 / jsonItems, 2));
+            Results.round(Bench.median(jsonSteadyNoJitRuns) / 1e3 / jsonItems, 2));
       }
     }
     w.put("generic_writer_rows_per_second", Math.round(generic));
@@ -458,17 +458,5 @@ final class WriterBench {
       append.commit();
     }
     return total / ((System.nanoTime() - t0) / 1e9);
-  }
-
-  private static long median(long[] v) {
-    long[] c = v.clone();
-    java.util.Arrays.sort(c);
-    return c[c.length / 2];
-  }
-
-  private static double median(double[] v) {
-    double[] c = v.clone();
-    java.util.Arrays.sort(c);
-    return c[c.length / 2];
   }
 }
