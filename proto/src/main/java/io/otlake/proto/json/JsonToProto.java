@@ -131,24 +131,10 @@ final class JsonToProto {
       level--;
       return;
     }
-    while (true) {
-      whitespace();
-      if (pos >= end || in[pos] != '"') {
-        throw syntax("a name in quotes expected");
-      }
-      int nameStart = pos + 1;
+    do {
+      int nameStart = nameQuote();
       Field f = name(fs);
-      frameStart[level - 1] = nameStart;
-      frameValue[level - 1] = pos - 1 - nameStart;
-      whitespace();
-      if (pos >= end || in[pos] != ':') {
-        throw syntax("':' expected after a name");
-      }
-      pos++;
-      whitespace();
-      if (pos >= end) {
-        throw syntax("a value expected");
-      }
+      member(nameStart);
       if (f == null) {
         skipValue(); // unknown fields are ignored, as OTLP/JSON receivers must
       } else if (in[pos] == 'n') {
@@ -158,17 +144,8 @@ final class JsonToProto {
       } else {
         value(f, depth, false);
       }
-      whitespace();
-      if (pos < end && in[pos] == ',') {
-        pos++;
-      } else if (pos < end && in[pos] == '}') {
-        pos++;
-        level--;
-        return;
-      } else {
-        throw syntax("',' or '}' expected");
-      }
-    }
+    } while (!endOrComma((byte) '}'));
+    level--;
   }
 
   /** A repeated field's JSON array: packed scalars behind one tag, anything else one field per element. */
@@ -187,10 +164,7 @@ final class JsonToProto {
     } else {
       for (int i = 0; ; i++) {
         frameValue[level - 1] = i;
-        whitespace();
-        if (pos >= end) {
-          throw syntax("a value expected");
-        }
+        valueStart();
         if (f.packed) {
           scalar(f, true, true); // every element, zeros too: they are values, not defaults
         } else if (in[pos] == 'n') {
@@ -198,14 +172,8 @@ final class JsonToProto {
         } else {
           value(f, depth, true);
         }
-        whitespace();
-        if (pos < end && in[pos] == ',') {
-          pos++;
-        } else if (pos < end && in[pos] == ']') {
-          pos++;
+        if (endOrComma((byte) ']')) {
           break;
-        } else {
-          throw syntax("',' or ']' expected");
         }
       }
     }
@@ -850,6 +818,56 @@ final class JsonToProto {
         || c < 0;
   }
 
+  // ---- the punctuation between values
+
+  /** Skips white space to a member's name: its opening quote must be next; returns where the name starts. */
+  private int nameQuote() throws MalformedRequestException {
+    whitespace();
+    if (pos >= end || in[pos] != '"') {
+      throw syntax("a name in quotes expected");
+    }
+    return pos + 1;
+  }
+
+  /**
+   * After a member's name (read from {@code nameStart} to its closing quote): notes it in the path, then skips the
+   * ':' and white space up to its value, which must be there.
+   */
+  private void member(int nameStart) throws MalformedRequestException {
+    frameStart[level - 1] = nameStart;
+    frameValue[level - 1] = pos - 1 - nameStart;
+    whitespace();
+    if (pos >= end || in[pos] != ':') {
+      throw syntax("':' expected after a name");
+    }
+    pos++;
+    valueStart();
+  }
+
+  /** Skips white space up to a value, which must be there. */
+  private void valueStart() throws MalformedRequestException {
+    whitespace();
+    if (pos >= end) {
+      throw syntax("a value expected");
+    }
+  }
+
+  /** After a member or element: skips white space and a ',' (false) or the closing {@code close} (true). */
+  private boolean endOrComma(byte close) throws MalformedRequestException {
+    whitespace();
+    if (pos < end) {
+      if (in[pos] == ',') {
+        pos++;
+        return false;
+      }
+      if (in[pos] == close) {
+        pos++;
+        return true;
+      }
+    }
+    throw syntax("',' or '" + (char) close + "' expected");
+  }
+
   /** Skips the value at {@code pos}, checking it is JSON. */
   private void skipValue() throws MalformedRequestException {
     byte c = in[pos];
@@ -861,35 +879,12 @@ final class JsonToProto {
         if (pos < end && in[pos] == '}') {
           pos++;
         } else {
-          while (true) {
-            whitespace();
-            if (pos >= end || in[pos] != '"') {
-              throw syntax("a name in quotes expected");
-            }
-            int nameStart = pos + 1;
+          do {
+            int nameStart = nameQuote();
             string();
-            frameStart[level - 1] = nameStart;
-            frameValue[level - 1] = pos - 1 - nameStart;
-            whitespace();
-            if (pos >= end || in[pos] != ':') {
-              throw syntax("':' expected after a name");
-            }
-            pos++;
-            whitespace();
-            if (pos >= end) {
-              throw syntax("a value expected");
-            }
+            member(nameStart);
             skipValue();
-            whitespace();
-            if (pos < end && in[pos] == ',') {
-              pos++;
-            } else if (pos < end && in[pos] == '}') {
-              pos++;
-              break;
-            } else {
-              throw syntax("',' or '}' expected");
-            }
-          }
+          } while (!endOrComma((byte) '}'));
         }
         level--;
       }
@@ -902,19 +897,10 @@ final class JsonToProto {
         } else {
           for (int i = 0; ; i++) {
             frameValue[level - 1] = i;
-            whitespace();
-            if (pos >= end) {
-              throw syntax("a value expected");
-            }
+            valueStart();
             skipValue();
-            whitespace();
-            if (pos < end && in[pos] == ',') {
-              pos++;
-            } else if (pos < end && in[pos] == ']') {
-              pos++;
+            if (endOrComma((byte) ']')) {
               break;
-            } else {
-              throw syntax("',' or ']' expected");
             }
           }
         }
