@@ -46,10 +46,12 @@ import org.apache.iceberg.types.Types;
 /**
  * Commit and planning time after many commits with maintenance on, against after the first hundred. Each commit is
  * what a writer's commit is: one transaction appending a small data file per partition (two services of today,
- * written by otlake's Parquet writer) and setting the position property; every 60 commits (10 minutes of the
- * default 10 s commits) maintenance runs compact, manifests and expire with the default settings, except that time
- * is compressed: files count as cold at once and expiry keeps the newest 360 snapshots (an hour of commits) instead
- * of an hour by the clock. Planning is a full scan plan of the current snapshot (every manifest read).
+ * written by otlake's Parquet writer) and setting the position property, one every 200 ms; every 60 commits (10
+ * minutes of the default 10 s commits) maintenance runs compact, manifests and expire with the default settings,
+ * except that time is compressed: files count as cold after 10 s (so today's partition, always with young files, is
+ * compacted by tiers as a writer's is) and expiry keeps the newest 360 snapshots (an hour of commits) instead of an
+ * hour by the clock. Planning is a full scan plan of the current snapshot (every manifest read); the early table is
+ * taken at the same point of the maintenance cycle as the last.
  */
 final class CommitsBench {
   private static final Schema SCHEMA = new Schema(

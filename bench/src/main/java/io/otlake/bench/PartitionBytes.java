@@ -39,7 +39,7 @@ import org.apache.parquet.hadoop.util.HadoopInputFile;
  * the files hold (footers, page indexes, bloom filters).
  *
  * <p>{@code java -cp <bench classpath> io.otlake.bench.PartitionBytes [spans [lean|rich]]}; bench/run's compaction
- * step runs it too (1.2M rich spans, ~50k per partition, and 4.8M in a full run).
+ * step runs it too (600k spans, ~17k per partition on average; 2.4M, ~67k, in a full run).
  */
 public final class PartitionBytes {
   private static final long DAY_NANOS = 86_400_000_000_000L;
