@@ -46,7 +46,7 @@ final class WriterBench {
    * the files of a catching-up writer are closed after its last row is decoded), with its JIT part.
    */
   record Timed(long nanos, long steadyCpuNanos, long steadyJitNanos, long committedCpuNanos,
-      long committedJitNanos) {
+      long committedJitNanos, Map<String, Long> threadsBefore, Map<String, Long> threadsAfter) {
     /** The work's CPU without compiling code, or -1 where the compilers' CPU is unknown. */
     long steadyCpuWithoutJitNanos() {
       return steadyJitNanos < 0 ? -1 : steadyCpuNanos - steadyJitNanos;
@@ -110,6 +110,8 @@ final class WriterBench {
     long[] jsonSteadyNoJitRuns = new long[runs];
     long[] jsonNanosRuns = new long[runs];
     double[] genericRuns = new double[runs];
+    Timed[] writerTimed = new Timed[runs];
+    Timed[] jsonTimed = new Timed[runs];
     for (int i = 0; i < runs; i++) {
       String n = i == 0 ? "" : "_" + i;
       System.gc(); // each timed run starts on a clean heap, not on the garbage of the run before
@@ -117,6 +119,7 @@ final class WriterBench {
       Timed w = timeWriter(infra, catalog, data, topic, "bench_writer" + x + n, total, Map.of());
       writerCpuRuns[i] = Cpu.processCpuNanos() - cpu0;
       writerNanosRuns[i] = w.nanos();
+      writerTimed[i] = w;
       writerSteadyCpuRuns[i] = w.steadyCpuNanos();
       writerSteadyNoJitRuns[i] = w.steadyCpuWithoutJitNanos();
       genericRuns[i] = generic(catalog, data, requests, "bench_generic" + x + n);
@@ -125,6 +128,7 @@ final class WriterBench {
         Timed j = timeWriter(infra, catalog, data, jsonTopic, "bench_writer_json" + x + n, jsonItems,
             Map.of("kafka.default-encoding", "otlp_json"));
         jsonNanosRuns[i] = j.nanos();
+        jsonTimed[i] = j;
         jsonSteadyCpuRuns[i] = j.steadyCpuNanos();
         jsonSteadyNoJitRuns[i] = j.steadyCpuWithoutJitNanos();
       }
@@ -153,6 +157,13 @@ final class WriterBench {
             Results.round(Bench.median(jsonSteadyNoJitRuns) / 1e3 / jsonItems, 2));
       }
     }
+    Timed median = medianRun(writerTimed, writerSteadyCpuRuns);
+    w.put("cpu_us_per_" + item + "_by_thread",
+        Cpu.perItem(median.threadsBefore(), median.threadsAfter(), total));
+    if (data.json) {
+      Timed j = medianRun(jsonTimed, jsonSteadyCpuRuns);
+      w.put("json_cpu_us_per_" + item + "_by_thread", Cpu.perItem(j.threadsBefore(), j.threadsAfter(), jsonItems));
+    }
     w.put("generic_writer_rows_per_second", Math.round(generic));
     w.put("runs", runs);
     final int itemTotal = total;
@@ -169,7 +180,8 @@ final class WriterBench {
         + " JVM's CPU over the whole writer run (start-up, consumer, commits); cpu_us_per_" + item + "_steady only"
         + " from the first decoded row to the last (broker and S3 server excluded: they are other processes);"
         + " *_steady_without_jit the same less this JVM's JIT compiler threads' CPU in that window (code a short"
-        + " run still compiles and a long-running writer has compiled; garbage collection is kept)."
+        + " run still compiles and a long-running writer has compiled; garbage collection is kept); *_by_thread:"
+        + " the median run's CPU per thread name from its first decoded row until its table held every row."
         + (data.json ? " json_*: the same writer on OTLP/JSON records of the first fifth of the requests" : ""));
     results.put("writer_ratio" + x, Results.round(total / (writerNanos / 1e9) / generic, 3));
 
@@ -369,6 +381,7 @@ final class WriterBench {
     long t0 = System.nanoTime();
     long cpu0 = Cpu.processCpuNanos();
     long jit0 = Cpu.jitCpuNanos();
+    Map<String, Long> threads0 = Cpu.byThreadName();
     List<Table> tables = new ArrayList<>();
     for (TableUnit<?> unit : data.signal.tables()) {
       tables.add(catalog.loadTable(TableIdentifier.of("otel", Bench.tableName(data.signal, unit, tableName))));
@@ -405,10 +418,22 @@ final class WriterBench {
     }
     long doneCpu = Cpu.processCpuNanos();
     long doneJit = Cpu.jitCpuNanos();
+    Map<String, Long> threads1 = Cpu.byThreadName();
     long nanos = lastChange - t0 + (long) commits.mean(TimeUnit.NANOSECONDS);
     writer.close();
     return new Timed(nanos, lastChangeCpu - cpu0, jit0 < 0 || lastChangeJit < 0 ? -1 : lastChangeJit - jit0,
-        doneCpu - cpu0, jit0 < 0 || doneJit < 0 ? -1 : doneJit - jit0);
+        doneCpu - cpu0, jit0 < 0 || doneJit < 0 ? -1 : doneJit - jit0, threads0, threads1);
+  }
+
+  /** The run whose steady CPU is the median of {@code cpu}. */
+  private static Timed medianRun(Timed[] runs, long[] cpu) {
+    long m = Bench.median(cpu);
+    for (int i = 0; i < runs.length; i++) {
+      if (cpu[i] == m) {
+        return runs[i];
+      }
+    }
+    return runs[0];
   }
 
   private static boolean atEnd(List<Table> tables, String topic, String group, Map<Integer, Long> end) {
