@@ -96,8 +96,7 @@ final class CompactionBench {
 
     // the writer's CPU per span at its defaults; then the table to compact, written with 1 s commits (at full speed
     // the default 10 s interval makes a file or two per partition, nothing to compact)
-    System.gc();
-    Cpu.awaitJitIdle();
+    Cpu.settle();
     String name = "bench_compaction" + x;
     WriterBench.Timed w = WriterBench.timeWriter(infra, catalog, topic, name + "_defaults", TRACES_ONLY);
     System.gc();
@@ -110,8 +109,7 @@ final class CompactionBench {
     Map<String, Object> before = new LinkedHashMap<>();
     long streamedBytes = dataBytes(table, streamed, before);
 
-    System.gc();
-    Cpu.awaitJitIdle();
+    Cpu.settle();
     long cpu0 = Cpu.processCpuNanos();
     long jit0 = Cpu.jitCpuNanos();
     long t0 = System.nanoTime();

@@ -117,11 +117,44 @@ final class Cpu {
   }
 
   /**
-   * Waits (at most 20 s) until the JIT compiler threads have used no CPU for 300 ms: code queued for compiling by
-   * one measured phase is then compiled before the next starts, instead of counting in the next one's CPU.
+   * A full collection, then a wait (at most 20 s) until the JIT compiler threads and G1's background threads (its
+   * service thread, concurrent markers and refinement threads) have used no CPU for 300 ms. After a phase that
+   * filled gigabytes of heap, the collection shrinks the heap and G1's service thread gives the memory back to the
+   * OS for seconds afterwards (1.5-2 µs per span of a 120,000-span writer run that followed at once): that is the
+   * previous phase's cost, not the next one's.
    */
-  static void awaitJitIdle() {
-    long last = jitCpuNanos();
+  static void settle() {
+    System.gc();
+    awaitIdle(() -> {
+      long jit = jitCpuNanos();
+      long g1 = threadCpuNanos("G1 ");
+      return jit < 0 || g1 < 0 ? -1 : jit + g1;
+    });
+  }
+
+  /** CPU time (in 10 ms ticks) of this JVM's live threads whose name starts with {@code prefix}, or -1. */
+  private static long threadCpuNanos(String prefix) {
+    long sum = 0;
+    try (Stream<Path> all = Files.list(Path.of("/proc/self/task"))) {
+      for (Path task : (Iterable<Path>) all::iterator) {
+        try {
+          String line = Files.readString(task.resolve("stat"));
+          if (line.startsWith(prefix, line.indexOf('(') + 1)) {
+            String[] f = line.substring(line.lastIndexOf(')') + 2).split(" ");
+            sum += (Long.parseLong(f[11]) + Long.parseLong(f[12])) * TICK_NANOS;
+          }
+        } catch (IOException | RuntimeException e) {
+          // the thread ended while the directory was read
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+    return sum;
+  }
+
+  private static void awaitIdle(java.util.function.LongSupplier cpu) {
+    long last = cpu.getAsLong();
     if (last < 0) {
       return;
     }
@@ -134,7 +167,7 @@ final class Cpu {
         Thread.currentThread().interrupt();
         return;
       }
-      long now = jitCpuNanos();
+      long now = cpu.getAsLong();
       quiet = now == last ? quiet + 1 : 0;
       last = now;
     }

@@ -114,7 +114,7 @@ final class WriterBench {
     Timed[] jsonTimed = new Timed[runs];
     for (int i = 0; i < runs; i++) {
       String n = i == 0 ? "" : "_" + i;
-      System.gc(); // each timed run starts on a clean heap, not on the garbage of the run before
+      Cpu.settle(); // each timed run starts on a clean heap, not on the garbage (or the heap shrinking) of the last
       long cpu0 = Cpu.processCpuNanos();
       Timed w = timeWriter(infra, catalog, data, topic, "bench_writer" + x + n, total, Map.of());
       writerCpuRuns[i] = Cpu.processCpuNanos() - cpu0;
@@ -124,7 +124,7 @@ final class WriterBench {
       writerSteadyNoJitRuns[i] = w.steadyCpuWithoutJitNanos();
       genericRuns[i] = generic(catalog, data, requests, "bench_generic" + x + n);
       if (data.json) {
-        System.gc();
+        Cpu.settle();
         Timed j = timeWriter(infra, catalog, data, jsonTopic, "bench_writer_json" + x + n, jsonItems,
             Map.of("kafka.default-encoding", "otlp_json"));
         jsonNanosRuns[i] = j.nanos();
