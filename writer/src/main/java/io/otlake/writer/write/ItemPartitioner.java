@@ -22,12 +22,50 @@ import org.apache.iceberg.types.Types;
  * written under a partition computed differently from Iceberg's.
  */
 public final class ItemPartitioner<V extends ItemView> {
+  private static final long HOUR_MICROS = 3_600_000_000L;
+  private static final long DAY_MICROS = 24 * HOUR_MICROS;
+
   private final PartitionKey key;
   private final ItemRow<V> row;
+  /** Per partition field: the source of its input. */
+  private final PartitionSource<V>[] inputs;
+  /** Per field: the micros of one day or hour for a day or hour transform (its result holds over that range), or 0. */
+  private final long[] unit;
+  /** Per day or hour field: Iceberg's transform, to check the range a result holds for before relying on it. */
+  private final java.util.function.Function<Object, Object>[] transforms;
+  // what the key holds was computed from: per field the input (by reference), or for day and hour fields the range
+  // [from, to) of inputs with the same result
+  private final Object[] lastInput;
+  private final long[] from;
+  private final long[] to;
+  private boolean computed;
 
-  private ItemPartitioner(PartitionKey key, ItemRow<V> row) {
+  @SuppressWarnings("unchecked")
+  private ItemPartitioner(PartitionKey key, ItemRow<V> row, PartitionSpec spec, Map<Integer, PartitionSource<V>> sources,
+      Schema input) {
     this.key = key;
     this.row = row;
+    int n = spec.fields().size();
+    inputs = new PartitionSource[n];
+    unit = new long[n];
+    transforms = new java.util.function.Function[n];
+    lastInput = new Object[n];
+    from = new long[n];
+    to = new long[n];
+    for (int i = 0; i < n; i++) {
+      PartitionField f = spec.fields().get(i);
+      PartitionSource<V> source = sources.get(f.sourceId());
+      inputs[i] = source != null ? source : item -> null;
+      Types.NestedField column = input.findField(f.sourceId());
+      String t = f.transform().toString();
+      if (column != null && column.type().typeId() == org.apache.iceberg.types.Type.TypeID.TIMESTAMP
+          && (t.equals("day") || t.equals("hour"))) {
+        unit[i] = t.equals("day") ? DAY_MICROS : HOUR_MICROS;
+        @SuppressWarnings("rawtypes")
+        org.apache.iceberg.transforms.Transform raw = f.transform();
+        transforms[i] = raw.bind(column.type());
+      }
+    }
   }
 
   /**
@@ -82,7 +120,7 @@ public final class ItemPartitioner<V extends ItemView> {
     }
     @SuppressWarnings("unchecked")
     PartitionSource<V>[] byPosition = sources.values().toArray(new PartitionSource[0]);
-    return new ItemPartitioner<>(key, new ItemRow<>(byPosition));
+    return new ItemPartitioner<>(key, new ItemRow<>(byPosition), spec, sources, input);
   }
 
   /** The columns {@code unit} can give for partitions (for error messages). */
@@ -112,12 +150,54 @@ public final class ItemPartitioner<V extends ItemView> {
 
   /**
    * The partition of the view's current item. The same key object each call, overwritten by the next: compare it or
-   * {@link PartitionKey#copy} it to keep it.
+   * {@link PartitionKey#copy} it to keep it. Items mostly share their partition with the item before (a resource's
+   * spans follow one another, and a day is long), so the transforms run only when an input changed: a field's
+   * result is kept while its input is the same object (every transform is a function of its input: a resource's
+   * service name is one string for all its items), and a day or hour field's while the timestamp stays within the
+   * day or hour the last result stands for (checked with Iceberg's transform at both ends of that range).
    */
   public PartitionKey partition(V item) {
+    if (computed && unchanged(item)) {
+      return key;
+    }
     row.item = item;
     key.partition(row);
+    remember(item);
     return key;
+  }
+
+  private boolean unchanged(V item) {
+    for (int i = 0; i < inputs.length; i++) {
+      Object v = inputs[i].value(item);
+      if (unit[i] != 0) {
+        if (!(v instanceof Long t) || t < from[i] || t >= to[i]) {
+          return false;
+        }
+      } else if (v != lastInput[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private void remember(V item) {
+    for (int i = 0; i < inputs.length; i++) {
+      Object v = inputs[i].value(item);
+      lastInput[i] = v;
+      from[i] = 0;
+      to[i] = 0; // an empty range: no timestamp is in it
+      Object result = key.get(i, Object.class);
+      if (unit[i] != 0 && v instanceof Long && result instanceof Integer r) {
+        long lo = (long) r * unit[i];
+        long hi = lo + unit[i];
+        boolean fits = lo / unit[i] == r && hi > lo; // neither end past the range of a long
+        if (fits && r.equals(transforms[i].apply(lo)) && r.equals(transforms[i].apply(hi - 1))) {
+          from[i] = lo;
+          to[i] = hi;
+        }
+      }
+    }
+    computed = true;
   }
 
   /** The item as a row of the spec's source columns, in the order of the key's input schema. */

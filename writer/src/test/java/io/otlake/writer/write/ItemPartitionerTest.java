@@ -100,6 +100,42 @@ class ItemPartitionerTest {
     assertAgrees(table, write(table, TracesSignal.INSTANCE, 0, traces()), 4);
   }
 
+  /**
+   * One resource's spans on both sides of midnight and of hour boundaries, in an order that goes back and forth:
+   * the partitioner keeps a day's (or hour's) result only while the timestamps stay inside it, so every row still
+   * lands in the partition Iceberg computes for it.
+   */
+  @Test
+  void timestampsAcrossDayAndHourBoundariesOfOneResource() throws Exception {
+    long midnight = 20_000L * 86_400_000_000_000L; // a midnight, in nanoseconds
+    long hour = 3_600_000_000_000L;
+    long[] offsets = {-1_000, 0, 1_000, -1, hour - 1_000, hour, -hour, 5 * hour + 999, 1, -86_400_000_000_000L,
+        86_400_000_000_000L - 1_000, 86_400_000_000_000L, 0};
+    var scope = io.opentelemetry.proto.trace.v1.ScopeSpans.newBuilder();
+    for (int i = 0; i < offsets.length; i++) {
+      byte[] spanId = new byte[8];
+      spanId[7] = (byte) (i + 1);
+      byte[] traceId = new byte[16];
+      traceId[15] = 1;
+      scope.addSpans(io.opentelemetry.proto.trace.v1.Span.newBuilder()
+          .setTraceId(com.google.protobuf.ByteString.copyFrom(traceId))
+          .setSpanId(com.google.protobuf.ByteString.copyFrom(spanId)).setName("op")
+          .setStartTimeUnixNano(midnight + offsets[i]).setEndTimeUnixNano(midnight + offsets[i] + 5_000));
+    }
+    byte[] request = io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest.newBuilder()
+        .addResourceSpans(io.opentelemetry.proto.trace.v1.ResourceSpans.newBuilder()
+            .setResource(io.opentelemetry.proto.resource.v1.Resource.newBuilder().addAttributes(
+                io.opentelemetry.proto.common.v1.KeyValue.newBuilder().setKey("service.name").setValue(
+                    io.opentelemetry.proto.common.v1.AnyValue.newBuilder().setStringValue("checkout"))))
+            .addScopeSpans(scope))
+        .build().toByteArray();
+    TableUnit<SpanView> unit = TracesSignal.INSTANCE.tables().get(0);
+    Table byDay = create("traces_day", unit, b -> b.day("timestamp").identity("service_name"));
+    assertAgrees(byDay, write(byDay, TracesSignal.INSTANCE, 0, List.of(request)), 3);
+    Table byHour = create("traces_hour", unit, b -> b.hour("timestamp").hour("end_timestamp"));
+    assertAgrees(byHour, write(byHour, TracesSignal.INSTANCE, 0, List.of(request)), 6);
+  }
+
   @Test
   void anUnpartitionedTableGetsOneFile() throws Exception {
     TableUnit<SpanView> unit = TracesSignal.INSTANCE.tables().get(0);
