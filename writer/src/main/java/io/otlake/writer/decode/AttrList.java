@@ -150,7 +150,9 @@ public final class AttrList {
       case BOOL:
         return scalar[i] != 0 ? TRUE : FALSE;
       case INT:
-        return bytes(Long.toString(scalar[i]));
+        scratch.clear();
+        scratch.decimal(scalar[i]);
+        return scratch.copy();
       default:
         value.kind = kind[i];
         value.scalar = scalar[i];

@@ -44,6 +44,29 @@ final class TextBuffer {
     }
   }
 
+  /** {@code v} in decimal, as {@link Long#toString(long)} writes it, without making a string first. */
+  void decimal(long v) {
+    room(20);
+    if (v == Long.MIN_VALUE) {
+      ascii("-9223372036854775808"); // the one value whose magnitude is no long
+      return;
+    }
+    if (v < 0) {
+      buf[len++] = '-';
+      v = -v;
+    }
+    int digits = 1;
+    for (long p = 10; digits < 19 && v >= p; p *= 10) {
+      digits++;
+    }
+    int end = len + digits;
+    for (int i = end - 1; i >= len; i--) {
+      buf[i] = (byte) ('0' + v % 10);
+      v /= 10;
+    }
+    len = end;
+  }
+
   /** RFC 4648 base64 with padding. */
   void base64(byte[] b, int off, int n) {
     room((n + 2) / 3 * 4);

@@ -123,7 +123,7 @@ final class WireValue {
     switch (kind) {
       case STRING -> out.jsonString(buf, off, len);
       case BOOL -> out.add(scalar != 0 ? TRUE : FALSE, 0, scalar != 0 ? 4 : 5);
-      case INT -> out.ascii(Long.toString(scalar));
+      case INT -> out.decimal(scalar);
       case DOUBLE -> {
         double d = Double.longBitsToDouble(scalar);
         if (Double.isFinite(d)) {
