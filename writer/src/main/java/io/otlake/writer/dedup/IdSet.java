@@ -5,9 +5,9 @@ package io.otlake.writer.dedup;
  * entry: 24 bytes per slot, at most half the slots used. The all-zero id is never stored (no valid span has it).
  */
 final class IdSet {
-  private long[] a;
-  private long[] b;
-  private long[] c;
+  // slot i is ids[3i..3i+3): an id's three longs side by side, so a lookup in a table far larger than the CPU's
+  // caches misses them once (or twice, across a line), not once per long
+  private long[] ids;
   private int size;
   private int mask;
 
@@ -17,9 +17,7 @@ final class IdSet {
   }
 
   private void allocate(int capacity) {
-    a = new long[capacity];
-    b = new long[capacity];
-    c = new long[capacity];
+    ids = new long[capacity * 3];
     mask = capacity - 1;
     size = 0;
   }
@@ -28,17 +26,21 @@ final class IdSet {
     return size;
   }
 
-
   static boolean isZero(long x, long y, long z) {
     return (x | y | z) == 0;
   }
 
   boolean contains(long x, long y, long z) {
+    long[] t = ids;
     for (int i = slot(x, y, z); ; i = (i + 1) & mask) {
-      if (isZero(a[i], b[i], c[i])) {
+      int at = 3 * i;
+      long a = t[at];
+      long b = t[at + 1];
+      long c = t[at + 2];
+      if (isZero(a, b, c)) {
         return false;
       }
-      if (a[i] == x && b[i] == y && c[i] == z) {
+      if (a == x && b == y && c == z) {
         return true;
       }
     }
@@ -49,31 +51,31 @@ final class IdSet {
     if (isZero(x, y, z)) {
       return true;
     }
-    if (2 * (size + 1) > a.length) {
+    if (2 * (size + 1) > mask + 1) {
       grow();
     }
+    long[] t = ids;
     for (int i = slot(x, y, z); ; i = (i + 1) & mask) {
-      if (isZero(a[i], b[i], c[i])) {
-        a[i] = x;
-        b[i] = y;
-        c[i] = z;
+      int at = 3 * i;
+      if (isZero(t[at], t[at + 1], t[at + 2])) {
+        t[at] = x;
+        t[at + 1] = y;
+        t[at + 2] = z;
         size++;
         return true;
       }
-      if (a[i] == x && b[i] == y && c[i] == z) {
+      if (t[at] == x && t[at + 1] == y && t[at + 2] == z) {
         return false;
       }
     }
   }
 
   private void grow() {
-    long[] oa = a;
-    long[] ob = b;
-    long[] oc = c;
-    allocate(oa.length * 2);
-    for (int i = 0; i < oa.length; i++) {
-      if (!isZero(oa[i], ob[i], oc[i])) {
-        add(oa[i], ob[i], oc[i]);
+    long[] old = ids;
+    allocate((mask + 1) * 2);
+    for (int at = 0; at < old.length; at += 3) {
+      if (!isZero(old[at], old[at + 1], old[at + 2])) {
+        add(old[at], old[at + 1], old[at + 2]);
       }
     }
   }
