@@ -27,8 +27,8 @@ public final class ItemPartitioner<V extends ItemView> {
 
   private final PartitionKey key;
   private final ItemRow<V> row;
-  /** Per partition field: the source of its input. */
-  private final PartitionSource<V>[] inputs;
+  /** Per partition field: the position of its input in {@link #row}, or -1 (a void field: always null). */
+  private final int[] inputs;
   /** Per field: the micros of one day or hour for a day or hour transform (its result holds over that range), or 0. */
   private final long[] unit;
   /** Per day or hour field: Iceberg's transform, to check the range a result holds for before relying on it. */
@@ -41,12 +41,12 @@ public final class ItemPartitioner<V extends ItemView> {
   private boolean computed;
 
   @SuppressWarnings("unchecked")
-  private ItemPartitioner(PartitionKey key, ItemRow<V> row, PartitionSpec spec, Map<Integer, PartitionSource<V>> sources,
+  private ItemPartitioner(PartitionKey key, ItemRow<V> row, PartitionSpec spec, List<Integer> sourceIds,
       Schema input) {
     this.key = key;
     this.row = row;
     int n = spec.fields().size();
-    inputs = new PartitionSource[n];
+    inputs = new int[n];
     unit = new long[n];
     transforms = new java.util.function.Function[n];
     lastInput = new Object[n];
@@ -54,8 +54,7 @@ public final class ItemPartitioner<V extends ItemView> {
     to = new long[n];
     for (int i = 0; i < n; i++) {
       PartitionField f = spec.fields().get(i);
-      PartitionSource<V> source = sources.get(f.sourceId());
-      inputs[i] = source != null ? source : item -> null;
+      inputs[i] = sourceIds.indexOf(f.sourceId());
       Types.NestedField column = input.findField(f.sourceId());
       String t = f.transform().toString();
       if (column != null && column.type().typeId() == org.apache.iceberg.types.Type.TypeID.TIMESTAMP
@@ -120,7 +119,7 @@ public final class ItemPartitioner<V extends ItemView> {
     }
     @SuppressWarnings("unchecked")
     PartitionSource<V>[] byPosition = sources.values().toArray(new PartitionSource[0]);
-    return new ItemPartitioner<>(key, new ItemRow<>(byPosition), spec, sources, input);
+    return new ItemPartitioner<>(key, new ItemRow<>(byPosition), spec, List.copyOf(sources.keySet()), input);
   }
 
   /** The columns {@code unit} can give for partitions (for error messages). */
@@ -157,18 +156,23 @@ public final class ItemPartitioner<V extends ItemView> {
    * day or hour the last result stands for (checked with Iceberg's transform at both ends of that range).
    */
   public PartitionKey partition(V item) {
-    if (computed && unchanged(item)) {
+    row.load(item);
+    if (computed && unchanged()) {
       return key;
     }
-    row.item = item;
     key.partition(row);
-    remember(item);
+    remember();
     return key;
   }
 
-  private boolean unchanged(V item) {
+  private Object input(int field) {
+    int at = inputs[field];
+    return at < 0 ? null : row.values[at];
+  }
+
+  private boolean unchanged() {
     for (int i = 0; i < inputs.length; i++) {
-      Object v = inputs[i].value(item);
+      Object v = input(i);
       if (unit[i] != 0) {
         if (!(v instanceof Long t) || t < from[i] || t >= to[i]) {
           return false;
@@ -180,9 +184,9 @@ public final class ItemPartitioner<V extends ItemView> {
     return true;
   }
 
-  private void remember(V item) {
+  private void remember() {
     for (int i = 0; i < inputs.length; i++) {
-      Object v = inputs[i].value(item);
+      Object v = input(i);
       lastInput[i] = v;
       from[i] = 0;
       to[i] = 0; // an empty range: no timestamp is in it
@@ -200,13 +204,23 @@ public final class ItemPartitioner<V extends ItemView> {
     computed = true;
   }
 
-  /** The item as a row of the spec's source columns, in the order of the key's input schema. */
+  /**
+   * The item as a row of the spec's source columns, in the order of the key's input schema: each source read once per
+   * item ({@link #load}), so comparing the inputs and computing the key read the same values.
+   */
   private static final class ItemRow<V extends ItemView> implements StructLike {
     private final PartitionSource<V>[] sources;
-    V item;
+    final Object[] values;
 
     ItemRow(PartitionSource<V>[] sources) {
       this.sources = sources;
+      this.values = new Object[sources.length];
+    }
+
+    void load(V item) {
+      for (int i = 0; i < sources.length; i++) {
+        values[i] = sources[i].value(item);
+      }
     }
 
     @Override
@@ -216,7 +230,7 @@ public final class ItemPartitioner<V extends ItemView> {
 
     @Override
     public <T> T get(int pos, Class<T> javaClass) {
-      return javaClass.cast(sources[pos].value(item));
+      return javaClass.cast(values[pos]);
     }
 
     @Override
