@@ -53,6 +53,8 @@ final class JsonToProto {
   private int pos;
   private final String rootName;
   private final Out out;
+  /** Whether to take the fast paths (guessed names); without them, the same bytes and errors (tests compare). */
+  private final boolean fast;
 
   /** The string just read: its UTF-8 bytes are {@code sBuf[sOff, sOff + sLen)} (the input, or {@link #scratch}). */
   private byte[] sBuf;
@@ -75,8 +77,9 @@ final class JsonToProto {
   private static final ThreadLocal<Out> BUFFERS = ThreadLocal.withInitial(() -> new Out(4096));
   private static final int KEPT_BYTES = 4 << 20;
 
-  private JsonToProto(byte[] json, String rootName, Out out) {
+  private JsonToProto(byte[] json, String rootName, Out out, boolean fast) {
     this.in = json;
+    this.fast = fast;
     this.end = json.length;
     this.rootName = rootName;
     this.out = out;
@@ -85,9 +88,14 @@ final class JsonToProto {
   }
 
   static byte[] transcode(byte[] json, Descriptor root) throws MalformedRequestException {
+    return transcode(json, root, true);
+  }
+
+  /** {@link #transcode(byte[], Descriptor)}, with or without the fast paths (for tests: both must agree). */
+  static byte[] transcode(byte[] json, Descriptor root, boolean fast) throws MalformedRequestException {
     Out out = BUFFERS.get();
     try {
-      return new JsonToProto(json, root.getName(), out).transcode(root);
+      return new JsonToProto(json, root.getName(), out, fast).transcode(root);
     } finally {
       if (out.buf.length > KEPT_BYTES) {
         BUFFERS.remove(); // a large body's buffer is not kept
@@ -131,10 +139,33 @@ final class JsonToProto {
       level--;
       return;
     }
+    Spelling expected = fs.first;
+    Field previous = null;
+    int firstName = pos + 1;
     do {
       int nameStart = nameQuote();
-      Field f = name(fs);
-      member(nameStart);
+      Spelling s = expected;
+      if (s != null && fast && nameStart + s.member.length <= end
+          && same(s.member, 0, in, nameStart, s.member.length)) {
+        // the name the last object of this type had here, and its ':' right after it
+        pos = nameStart + s.member.length;
+        frameStart[level - 1] = nameStart;
+        frameValue[level - 1] = s.name.length;
+        valueStart();
+      } else {
+        s = name(fs);
+        member(nameStart);
+        if (s != null) {
+          if (nameStart == firstName) {
+            fs.first = s;
+          } else if (previous != null) {
+            previous.next = s;
+          }
+        }
+      }
+      Field f = s == null ? null : s.field;
+      previous = f;
+      expected = f == null ? null : f.next;
       if (f == null) {
         skipValue(); // unknown fields are ignored, as OTLP/JSON receivers must
       } else if (in[pos] == 'n') {
@@ -555,69 +586,73 @@ final class JsonToProto {
   /** Reads the JSON string at {@code pos} (its opening quote) into {@link #sBuf}. */
   private void string() throws MalformedRequestException {
     int start = ++pos;
+    int p = plainEnd(start);
+    if (p < end && in[p] == '"') {
+      pos = p + 1;
+      sBuf = in;
+      sOff = start;
+      sLen = p - start;
+      sNumber = false;
+      return;
+    }
+    pos = p; // an escape, a control character or a byte of a multi-byte character: the slow way
+    decodeString(start);
+  }
+
+  /**
+   * Where the run of plain bytes from {@code p} ends: the first '"', '\\', control character or non-ASCII byte at or
+   * after {@code p}, or {@link #end}. Eight bytes at a time; the first special byte of a word is its lowest flagged
+   * one, which the "has a zero byte" test gets exactly right.
+   */
+  private int plainEnd(int p) {
     byte[] b = in;
-    int p = start;
-    // eight bytes at a time while none is a quote, a backslash, a control character or part of a multi-byte one
-    while (p + 8 <= end && plain((long) LONGS.get(b, p))) {
+    int e = end;
+    while (p + 8 <= e) {
+      long special = special((long) LONGS.get(b, p));
+      if (special != 0) {
+        return p + (Long.numberOfTrailingZeros(special) >>> 3);
+      }
       p += 8;
     }
-    while (p < end) {
+    while (p < e) {
       byte c = b[p];
-      if (c == '"') {
-        pos = p + 1;
-        sBuf = b;
-        sOff = start;
-        sLen = p - start;
-        sNumber = false;
-        return;
-      }
-      if (c == '\\' || c < 0x20) { // an escape, a control character or a byte of a multi-byte character: the slow way
-        break;
+      if (c == '"' || c == '\\' || c < 0x20) {
+        return p;
       }
       p++;
     }
-    pos = p;
-    decodeString(start);
+    return p;
   }
 
   private static final java.lang.invoke.VarHandle LONGS =
       java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+  private static final java.lang.invoke.VarHandle INTS =
+      java.lang.invoke.MethodHandles.byteArrayViewVarHandle(int[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
   private static final long ONES = 0x0101010101010101L;
   private static final long HIGHS = 0x8080808080808080L;
 
   /**
-   * Whether none of the eight bytes in {@code v} is '"', '\\', below 0x20 or above 0x7f (the classic "has a zero
-   * byte" test on v xor each character; a borrow can only flag a byte above a true match, so "none" is exact).
+   * The high bit of each of the eight bytes in {@code v} that is '"', '\\', below 0x20 or above 0x7f, and maybe of
+   * bytes above such a one (the classic "has a zero byte" test on v xor each character: a borrow can only flag a byte
+   * above a true match), so the lowest flagged byte is the first special one and zero means none.
    */
-  private static boolean plain(long v) {
+  private static long special(long v) {
     long quote = v ^ (ONES * '"');
     long backslash = v ^ (ONES * '\\');
-    long special = ((quote - ONES) & ~quote) | ((backslash - ONES) & ~backslash) | ((v - ONES * 0x20) & ~v) | v;
-    return (special & HIGHS) == 0;
+    return (((quote - ONES) & ~quote) | ((backslash - ONES) & ~backslash) | ((v - ONES * 0x20) & ~v) | v) & HIGHS;
   }
 
   /**
    * Reads a field name and returns its field in {@code fs}, or null when it has none: the name's bytes (decoded if
    * they have escapes or non-ASCII characters) are looked up in the message's table.
    */
-  private Field name(Fields fs) throws MalformedRequestException {
+  private Spelling name(Fields fs) throws MalformedRequestException {
     int start = ++pos;
-    byte[] b = in;
-    int p = start;
-    while (p + 8 <= end && plain((long) LONGS.get(b, p))) {
-      p += 8;
-    }
-    while (p < end) {
-      byte c = b[p];
-      if (c == '"') {
-        pos = p + 1;
-        int len = p - start;
-        return fs.get(b, start, len, Fields.hash(b, start, len));
-      }
-      if (c == '\\' || c < 0x20) {
-        break;
-      }
-      p++;
+    int p = plainEnd(start);
+    if (p < end && in[p] == '"') {
+      pos = p + 1;
+      int len = p - start;
+      return fs.get(in, start, len, Fields.hash(in, start, len));
     }
     pos = p;
     decodeString(start);
@@ -1094,14 +1129,17 @@ final class JsonToProto {
 
   /** One message type's fields by their names' UTF-8 bytes (both spellings), in an open-addressing table. */
   private static final class Fields {
-    private final byte[][] names;
-    private final Field[] fields;
+    private final Spelling[] spellings;
     private final int mask;
+    /**
+     * The spelling of the name the last object of this type began with: the next is expected to begin so too (a
+     * hint, read and written racily; a spelling is immutable, so any one seen is a right one to try).
+     */
+    Spelling first;
 
     Fields(Descriptor d) {
       int size = Integer.highestOneBit(Math.max(4, d.getFields().size() * 2) * 2) * 2;
-      names = new byte[size][];
-      fields = new Field[size];
+      spellings = new Spelling[size];
       mask = size - 1;
       for (FieldDescriptor fd : d.getFields()) {
         Field f = new Field(fd);
@@ -1112,14 +1150,13 @@ final class JsonToProto {
 
     private void put(byte[] name, Field f) {
       int i = hash(name, 0, name.length) & mask;
-      while (names[i] != null) {
-        if (Arrays.equals(names[i], name)) {
+      while (spellings[i] != null) {
+        if (Arrays.equals(spellings[i].name, name)) {
           return; // the two spellings are one
         }
         i = (i + 1) & mask;
       }
-      names[i] = name;
-      fields[i] = f;
+      spellings[i] = new Spelling(name, f);
     }
 
     /** A name's hash from its length and first and last bytes: cheap, and enough to tell a message's names apart. */
@@ -1131,37 +1168,57 @@ final class JsonToProto {
       return h ^ (h >>> 15);
     }
 
-    Field get(byte[] b, int off, int len, int hash) {
+    Spelling get(byte[] b, int off, int len, int hash) {
       int i = hash & mask;
-      byte[] n;
-      while ((n = names[i]) != null) {
-        if (n.length == len && same(n, b, off, len)) {
-          return fields[i];
+      Spelling s;
+      while ((s = spellings[i]) != null) {
+        if (s.name.length == len && same(s.name, 0, b, off, len)) {
+          return s;
         }
         i = (i + 1) & mask;
       }
       return null;
     }
+  }
 
-    /**
-     * Whether {@code b[off, off + len)} is {@code n} (of that length), eight bytes at a time: names are shorter than
-     * Arrays.equals' vectorized path pays for.
-     */
-    private static boolean same(byte[] n, byte[] b, int off, int len) {
-      if (len >= 8) {
-        for (int k = 0; k + 8 < len; k += 8) {
-          if ((long) LONGS.get(n, k) != (long) LONGS.get(b, off + k)) {
-            return false;
-          }
-        }
-        return (long) LONGS.get(n, len - 8) == (long) LONGS.get(b, off + len - 8); // the last eight, overlapping
-      }
-      for (int k = 0; k < len; k++) {
-        if (n[k] != b[off + k]) {
+  /**
+   * Whether {@code b[off, off + len)} is {@code n[nOff, nOff + len)}, eight bytes at a time: names are shorter than
+   * Arrays.equals' vectorized path pays for.
+   */
+  private static boolean same(byte[] n, int nOff, byte[] b, int off, int len) {
+    if (len >= 8) {
+      for (int k = 0; k + 8 < len; k += 8) {
+        if ((long) LONGS.get(n, nOff + k) != (long) LONGS.get(b, off + k)) {
           return false;
         }
       }
-      return true;
+      return (long) LONGS.get(n, nOff + len - 8) == (long) LONGS.get(b, off + len - 8); // the last eight, overlapping
+    }
+    if (len >= 4) {
+      return (int) INTS.get(n, nOff) == (int) INTS.get(b, off)
+          && (int) INTS.get(n, nOff + len - 4) == (int) INTS.get(b, off + len - 4);
+    }
+    for (int k = 0; k < len; k++) {
+      if (n[nOff + k] != b[off + k]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** A field under one of its names' spellings. */
+  private static final class Spelling {
+    final byte[] name;
+    /** The name as compact JSON has it after its opening quote: the name, '"', ':'. */
+    final byte[] member;
+    final Field field;
+
+    Spelling(byte[] name, Field field) {
+      this.name = name;
+      this.field = field;
+      member = Arrays.copyOf(name, name.length + 2);
+      member[name.length] = '"';
+      member[name.length + 1] = ':';
     }
   }
 
@@ -1177,6 +1234,8 @@ final class JsonToProto {
     final byte[] tag;
     /** Bytes the length of this field's last message or packed list took: the next one's guess. */
     int lengthGuess = 1;
+    /** The spelling of the name that followed this field's in the last object that had it: the next one's guess. */
+    Spelling next;
     private Fields message;
 
     Field(FieldDescriptor fd) {
