@@ -23,7 +23,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * start is skipped. Strings are UTF-8, checked as they are read (malformed, overlong or surrogate encodings are
  * refused, not replaced); an escaped lone surrogate becomes {@code ?}, as Java's encoder writes it. A string field
  * also takes a JSON number (its text), as the previous Gson-based reader did. Each message's field names are looked
- * up on their bytes in a table built once per message type.
+ * up on their bytes in a table built once per message type, after a guess: the name (with its quote and ':') that
+ * followed the same field last time. Attributes in the shape nearly all have ({@code {"key":"k","value":
+ * {"stringValue":"v"}}}, compact, plain ASCII; or an int or bool value) are read by a fast path that gives up at the
+ * first byte not as expected, leaving the attribute to the general path from its start; both give the same bytes and
+ * the same errors (the tests compare them).
  *
  * <p>Numbers follow {@link JsonNumbers}: integers as JSON numbers or strings holding exactly a JSON number, exponent
  * and fraction forms only when integral ({@code 1e3}, {@code "1.0"}), each within its field's range, unsigned fields
@@ -32,9 +36,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * big-number arithmetic (plain integers of up to 19 digits are read here directly). Anything else is refused with a
  * message naming the field and its path.
  *
- * <p>Every cost is linear in the input. A nested message is written in place behind a length of the size its field's
- * last one took, and moved by a byte or two when that guess was wrong: a byte is moved at most once per message
- * around it, so at most {@value #MAX_DEPTH} times. Messages nest at most {@value #MAX_DEPTH} deep and any JSON value
+ * <p>Every cost is linear in the input (a guessed name or an attribute given up on is read once more, no more). A
+ * nested message is written in place behind a length of the size its field's last one took, and moved by a byte or
+ * two when that guess was wrong: a byte is moved at most once per message around it, so at most {@value #MAX_DEPTH}
+ * times. Messages nest at most {@value #MAX_DEPTH} deep and any JSON value
  * at most {@value #MAX_JSON_DEPTH}; error messages quote at most a few dozen characters of any value and a path of
  * about 300; line and column are counted only for an error.
  */
@@ -53,7 +58,7 @@ final class JsonToProto {
   private int pos;
   private final String rootName;
   private final Out out;
-  /** Whether to take the fast paths (guessed names); without them, the same bytes and errors (tests compare). */
+  /** Whether to take the fast paths (guessed names, attributes); without, the same bytes and errors (tests compare). */
   private final boolean fast;
 
   /** The string just read: its UTF-8 bytes are {@code sBuf[sOff, sOff + sLen)} (the input, or {@link #scratch}). */
@@ -189,6 +194,7 @@ final class JsonToProto {
     int before = out.len;
     int guess = f.lengthGuess;
     int mark = f.packed ? out.beginLength(f.tag, guess) : -1;
+    KeyValueShape kv = fast && f.kind == Kind.MESSAGE ? f.keyValue() : null;
     whitespace();
     if (pos < end && in[pos] == ']') {
       pos++;
@@ -200,7 +206,7 @@ final class JsonToProto {
           scalar(f, true, true); // every element, zeros too: they are values, not defaults
         } else if (in[pos] == 'n') {
           literal("null"); // no element (a number's place it cannot take)
-        } else {
+        } else if (kv == null || !keyValue(f, kv, depth)) {
           value(f, depth, true);
         }
         if (endOrComma((byte) ']')) {
@@ -216,6 +222,118 @@ final class JsonToProto {
       }
     }
     level--;
+  }
+
+  /**
+   * The fast path for an attribute (an element of a list of OTLP KeyValues, {@code f}) in the shape nearly all have:
+   * {@code {"key":"k","value":{"stringValue":"v"}}}, or an {@code intValue} (digits in a string or not),
+   * {@code boolValue}, compact, the key and any string plain ASCII without escapes. Reads and writes it whole, as
+   * the general path would, or, at the first byte that is not as expected, reads and writes nothing and returns false
+   * for the general path to read it from its start (so no byte is read more than twice, and errors are the general
+   * path's).
+   */
+  private boolean keyValue(Field f, KeyValueShape kv, int depth) {
+    if (depth + 2 > MAX_DEPTH || level + 2 >= MAX_JSON_DEPTH) {
+      return false; // where the general path says it is nested too deep
+    }
+    byte[] b = in;
+    int e = end;
+    int keyStart = pos + 8;
+    if (keyStart > e || (long) LONGS.get(b, pos) != KEY_START) {
+      return false;
+    }
+    int keyEnd = plainEnd(keyStart);
+    int name = keyEnd + 12;
+    if (name >= e || (long) LONGS.get(b, keyEnd) != VALUE_START || (int) INTS.get(b, keyEnd + 8) != VALUE_START2) {
+      return false;
+    }
+    // the value's one field: its name, ':', and its value up to the two closing braces
+    Field vf;
+    int close;
+    int strStart = 0;
+    int strLen = 0;
+    long number = 0;
+    byte c = b[name];
+    if (c == 's' && kv.isString(b, name, e)) {
+      vf = kv.string;
+      strStart = name + kv.stringMember.length;
+      int strEnd = plainEnd(strStart);
+      if (strEnd >= e || b[strEnd] != '"') {
+        return false; // (an escape or a byte of a multi-byte character: the general path's)
+      }
+      strLen = strEnd - strStart;
+      close = strEnd + 1;
+    } else if (c == 'i' && kv.isInt(b, name, e)) {
+      vf = kv.integer;
+      int p = name + kv.intMember.length;
+      boolean quoted = p < e && b[p] == '"';
+      if (quoted) {
+        p++;
+      }
+      boolean negative = p < e && b[p] == '-';
+      if (negative) {
+        p++;
+      }
+      int digits = p;
+      while (p < e && b[p] >= '0' && b[p] <= '9' && p - digits < 19) {
+        number = number * 10 + (b[p++] - '0');
+      }
+      int n = p - digits;
+      if (n == 0 || n > 18 || (n > 1 && b[digits] == '0')) {
+        return false; // no digits, more than surely fit, or a leading zero: the general path's to read or refuse
+      }
+      if (negative) {
+        number = -number;
+      }
+      if (quoted) {
+        if (p >= e || b[p] != '"') {
+          return false;
+        }
+        p++;
+      }
+      close = p;
+    } else if (c == 'b' && kv.isBool(b, name, e)) {
+      vf = kv.bool;
+      int p = name + kv.boolMember.length;
+      if (p + 4 <= e && (int) INTS.get(b, p) == TRUE_WORD) {
+        number = 1;
+        close = p + 4;
+      } else if (p + 5 <= e && (int) INTS.get(b, p) == FALSE_WORD && b[p + 4] == 'e') {
+        close = p + 5;
+      } else {
+        return false;
+      }
+    } else {
+      return false;
+    }
+    if (close + 2 > e || b[close] != '}' || b[close + 1] != '}') {
+      return false;
+    }
+    // sizes first, then the bytes: no length to guess
+    int keyLen = keyEnd - keyStart;
+    int valueLen = vf.tag.length + (vf == kv.string ? Out.varintSize(strLen) + strLen : Out.varintSize(number));
+    int keyValueLen = (keyLen > 0 ? kv.key.tag.length + Out.varintSize(keyLen) + keyLen : 0) + kv.value.tag.length
+        + Out.varintSize(valueLen) + valueLen;
+    Out o = out;
+    o.ensure(f.tag.length + 5 + keyValueLen);
+    o.tag(f.tag);
+    o.varint(keyValueLen);
+    if (keyLen > 0) { // the key has no presence: empty is left out
+      o.tag(kv.key.tag);
+      o.varint(keyLen);
+      o.write(b, keyStart, keyLen);
+    }
+    o.tag(kv.value.tag);
+    o.varint(valueLen);
+    o.tag(vf.tag); // a oneof's field: written even when it is the default
+    if (vf == kv.string) {
+      o.varint(strLen);
+      o.write(b, strStart, strLen);
+    } else {
+      o.varint(number);
+    }
+    pos = close + 2;
+    return true;
   }
 
   private void value(Field f, int depth, boolean element) throws MalformedRequestException {
@@ -629,6 +747,21 @@ final class JsonToProto {
   private static final java.lang.invoke.VarHandle INTS =
       java.lang.invoke.MethodHandles.byteArrayViewVarHandle(int[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
   private static final long ONES = 0x0101010101010101L;
+  /** {@code {"key":"}, {@code ","value}, {@code ":{"}, {@code true} and {@code fals} as little-endian words. */
+  private static final long KEY_START = word("{\"key\":\"");
+  private static final long VALUE_START = word("\",\"value");
+  private static final int VALUE_START2 = (int) word("\":{\"");
+  private static final int TRUE_WORD = (int) word("true");
+  private static final int FALSE_WORD = (int) word("fals");
+
+  /** Up to eight ASCII characters as a little-endian word, as LONGS or INTS read them. */
+  private static long word(String s) {
+    long w = 0;
+    for (int i = s.length() - 1; i >= 0; i--) {
+      w = w << 8 | s.charAt(i);
+    }
+    return w;
+  }
   private static final long HIGHS = 0x8080808080808080L;
 
   /**
@@ -1222,6 +1355,68 @@ final class JsonToProto {
     }
   }
 
+  /** OTLP's KeyValue and AnyValue fields the attribute fast path reads and writes, and their names as it expects. */
+  private static final class KeyValueShape {
+    final Field key;
+    final Field value;
+    final Field string;
+    final Field integer;
+    final Field bool;
+    /** {@code stringValue":"}, {@code intValue":} and {@code boolValue":}, each after the name's opening quote. */
+    final byte[] stringMember;
+    final byte[] intMember;
+    final byte[] boolMember;
+
+    private KeyValueShape(Descriptor keyValue, Descriptor anyValue) {
+      key = new Field(keyValue.findFieldByName("key"));
+      value = new Field(keyValue.findFieldByName("value"));
+      string = new Field(anyValue.findFieldByName("string_value"));
+      integer = new Field(anyValue.findFieldByName("int_value"));
+      bool = new Field(anyValue.findFieldByName("bool_value"));
+      stringMember = (string.jsonName + "\":\"").getBytes(StandardCharsets.US_ASCII);
+      intMember = (integer.jsonName + "\":").getBytes(StandardCharsets.US_ASCII);
+      boolMember = (bool.jsonName + "\":").getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** The shape of {@code d} if it is OTLP's KeyValue as this reader knows it, else null. */
+    static KeyValueShape of(Descriptor d) {
+      if (!d.getFullName().equals("opentelemetry.proto.common.v1.KeyValue")) {
+        return null;
+      }
+      FieldDescriptor k = d.findFieldByName("key");
+      FieldDescriptor v = d.findFieldByName("value");
+      if (k == null || k.getNumber() != 1 || k.isRepeated() || k.getType() != FieldDescriptor.Type.STRING
+          || !k.getJsonName().equals("key") || k.hasPresence() || v == null || v.getNumber() != 2
+          || v.isRepeated() || v.getType() != FieldDescriptor.Type.MESSAGE || !v.getJsonName().equals("value")) {
+        return null;
+      }
+      Descriptor any = v.getMessageType();
+      FieldDescriptor s = any.findFieldByName("string_value");
+      FieldDescriptor i = any.findFieldByName("int_value");
+      FieldDescriptor b = any.findFieldByName("bool_value");
+      if (s == null || s.getType() != FieldDescriptor.Type.STRING || !s.getJsonName().equals("stringValue")
+          || i == null || i.getType() != FieldDescriptor.Type.INT64 || !i.getJsonName().equals("intValue")
+          || b == null || b.getType() != FieldDescriptor.Type.BOOL || !b.getJsonName().equals("boolValue")
+          || s.isRepeated() || i.isRepeated() || b.isRepeated()
+          || !s.hasPresence() || !i.hasPresence() || !b.hasPresence()) {
+        return null; // (each in AnyValue's oneof: written even when it is the default)
+      }
+      return new KeyValueShape(d, any);
+    }
+
+    boolean isString(byte[] b, int at, int end) {
+      return at + stringMember.length <= end && same(stringMember, 0, b, at, stringMember.length);
+    }
+
+    boolean isInt(byte[] b, int at, int end) {
+      return at + intMember.length <= end && same(intMember, 0, b, at, intMember.length);
+    }
+
+    boolean isBool(byte[] b, int at, int end) {
+      return at + boolMember.length <= end && same(boolMember, 0, b, at, boolMember.length);
+    }
+  }
+
   /** What reading one field needs, worked out once per field. */
   private static final class Field {
     final FieldDescriptor descriptor;
@@ -1237,6 +1432,8 @@ final class JsonToProto {
     /** The spelling of the name that followed this field's in the last object that had it: the next one's guess. */
     Spelling next;
     private Fields message;
+    private KeyValueShape keyValue;
+    private boolean keyValueKnown;
 
     Field(FieldDescriptor fd) {
       descriptor = fd;
@@ -1263,6 +1460,15 @@ final class JsonToProto {
         message = m;
       }
       return m;
+    }
+
+    /** For a field of OTLP KeyValues, what their fast path needs; else null. */
+    KeyValueShape keyValue() {
+      if (!keyValueKnown) {
+        keyValue = KeyValueShape.of(descriptor.getMessageType());
+        keyValueKnown = true; // racy, but any thread's shape is as good, and a null only slower
+      }
+      return keyValue;
     }
 
     private static Kind kind(FieldDescriptor fd) {
@@ -1354,6 +1560,11 @@ final class JsonToProto {
 
     static int varintSize(int n) {
       return n < 1 << 7 ? 1 : n < 1 << 14 ? 2 : n < 1 << 21 ? 3 : n < 1 << 28 ? 4 : 5;
+    }
+
+    /** The bytes {@link #varint} writes for {@code v} (ten for a negative one). */
+    static int varintSize(long v) {
+      return v < 0 ? 10 : (63 - Long.numberOfLeadingZeros(v | 1)) / 7 + 1;
     }
 
     void varint(long v) {
