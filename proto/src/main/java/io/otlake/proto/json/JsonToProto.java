@@ -315,23 +315,25 @@ final class JsonToProto {
     int keyValueLen = (keyLen > 0 ? kv.key.tag.length + Out.varintSize(keyLen) + keyLen : 0) + kv.value.tag.length
         + Out.varintSize(valueLen) + valueLen;
     Out o = out;
-    o.ensure(f.tag.length + 5 + keyValueLen);
-    o.tag(f.tag);
-    o.varint(keyValueLen);
+    o.ensure(f.tag.length + 5 + keyValueLen + 16); // (16: room for copies a word at a time)
+    byte[] ob = o.buf;
+    int l = Out.put(ob, o.len, f.tag);
+    l = Out.putVarint(ob, l, keyValueLen);
     if (keyLen > 0) { // the key has no presence: empty is left out
-      o.tag(kv.key.tag);
-      o.varint(keyLen);
-      o.write(b, keyStart, keyLen);
+      l = Out.put(ob, l, kv.key.tag);
+      l = Out.putVarint(ob, l, keyLen);
+      l = Out.copy(b, keyStart, ob, l, keyLen);
     }
-    o.tag(kv.value.tag);
-    o.varint(valueLen);
-    o.tag(vf.tag); // a oneof's field: written even when it is the default
+    l = Out.put(ob, l, kv.value.tag);
+    l = Out.putVarint(ob, l, valueLen);
+    l = Out.put(ob, l, vf.tag); // a oneof's field: written even when it is the default
     if (vf == kv.string) {
-      o.varint(strLen);
-      o.write(b, strStart, strLen);
+      l = Out.putVarint(ob, l, strLen);
+      l = Out.copy(b, strStart, ob, l, strLen);
     } else {
-      o.varint(number);
+      l = Out.putVarint(ob, l, number);
     }
+    o.len = l;
     pos = close + 2;
     return true;
   }
@@ -766,13 +768,12 @@ final class JsonToProto {
 
   /**
    * The high bit of each of the eight bytes in {@code v} that is '"', '\\', below 0x20 or above 0x7f, and maybe of
-   * bytes above such a one (the classic "has a zero byte" test on v xor each character: a borrow can only flag a byte
-   * above a true match), so the lowest flagged byte is the first special one and zero means none.
+   * bytes above such a one, so the lowest flagged byte is the first special one and zero means none. A byte minus
+   * one (or 0x20) has its high bit set when it was zero (below 0x20) or above 0x80 (0xa0): the latter are flagged by
+   * {@code v} itself anyway; and only a byte that was zero (below 0x20) borrows from the byte above it.
    */
   private static long special(long v) {
-    long quote = v ^ (ONES * '"');
-    long backslash = v ^ (ONES * '\\');
-    return (((quote - ONES) & ~quote) | ((backslash - ONES) & ~backslash) | ((v - ONES * 0x20) & ~v) | v) & HIGHS;
+    return ((v ^ ONES * '"') - ONES | (v ^ ONES * '\\') - ONES | v - ONES * 0x20 | v) & HIGHS;
   }
 
   /**
@@ -1588,6 +1589,40 @@ final class JsonToProto {
       for (int i = 0; i < 8; i++) {
         buf[len++] = (byte) (v >>> (8 * i));
       }
+    }
+
+    /** Writes {@code tag} at {@code l} in {@code ob} (which has room); returns the position after it. */
+    static int put(byte[] ob, int l, byte[] tag) {
+      ob[l] = tag[0];
+      for (int i = 1; i < tag.length; i++) {
+        ob[l + i] = tag[i];
+      }
+      return l + tag.length;
+    }
+
+    /** Writes {@code v} as a varint at {@code l} in {@code ob} (which has room); returns the position after it. */
+    static int putVarint(byte[] ob, int l, long v) {
+      while ((v & ~0x7fL) != 0) {
+        ob[l++] = (byte) ((v & 0x7f) | 0x80);
+        v >>>= 7;
+      }
+      ob[l++] = (byte) v;
+      return l;
+    }
+
+    /**
+     * Copies {@code n} bytes from {@code b} at {@code off} to {@code ob} at {@code l}; returns the position after them.
+     * Up to 16 bytes as two words when both arrays have room for them ({@code ob} then gets bytes past the copy, which
+     * later writes overwrite or the copy at the end leaves out).
+     */
+    static int copy(byte[] b, int off, byte[] ob, int l, int n) {
+      if (n <= 16 && off + 16 <= b.length && l + 16 <= ob.length) {
+        LONGS.set(ob, l, (long) LONGS.get(b, off));
+        LONGS.set(ob, l + 8, (long) LONGS.get(b, off + 8));
+      } else {
+        System.arraycopy(b, off, ob, l, n);
+      }
+      return l + n;
     }
 
     void write(byte[] b, int off, int n) {
