@@ -202,14 +202,22 @@ final class JsonToProto {
       for (int i = 0; ; i++) {
         frameValue[level - 1] = i;
         valueStart();
+        int taken = NOT_TAKEN;
         if (f.packed) {
           scalar(f, true, true); // every element, zeros too: they are values, not defaults
         } else if (in[pos] == 'n') {
           literal("null"); // no element (a number's place it cannot take)
-        } else if (kv == null || !keyValue(f, kv, depth)) {
+        } else if (kv == null || (taken = keyValue(f, kv, depth)) == NOT_TAKEN) {
           value(f, depth, true);
+        } else {
+          i += keyValuesRead - 1; // the last element it read
+          frameValue[level - 1] = i;
         }
-        if (endOrComma((byte) ']')) {
+        if (taken == TAKEN_NEXT) {
+          frameValue[level - 1] = ++i; // the next, which the general path reads
+          value(f, depth, true); // ('{' is next)
+        }
+        if (taken == TAKEN_LAST || endOrComma((byte) ']')) {
           break;
         }
       }
@@ -225,118 +233,156 @@ final class JsonToProto {
   }
 
   /**
-   * The fast path for an attribute (an element of a list of OTLP KeyValues, {@code f}) in the shape nearly all have:
+   * The fast path for attributes (elements of a list of OTLP KeyValues, {@code f}) in the shape nearly all have:
    * {@code {"key":"k","value":{"stringValue":"v"}}}, or an {@code intValue} (digits in a string or not),
-   * {@code boolValue}, compact, the key and any string plain ASCII without escapes. Reads and writes it whole, as
-   * the general path would, or, at the first byte that is not as expected, reads and writes nothing and returns false
-   * for the general path to read it from its start (so no byte is read more than twice, and errors are the general
-   * path's).
+   * {@code boolValue}, compact, the key and any string plain ASCII without escapes; from the one at {@code pos}, on
+   * through those after it while a ',' and '{' follow. Reads and writes each whole, as the general path would, or, at
+   * the first byte of one that is not as expected, reads and writes nothing of it and leaves it to the general path
+   * from its start (so no byte is read more than twice, and errors are the general path's). Says what it read in
+   * {@link #NOT_TAKEN} and the rest.
    */
-  private boolean keyValue(Field f, KeyValueShape kv, int depth) {
+  private int keyValue(Field f, KeyValueShape kv, int depth) {
     if (depth + 2 > MAX_DEPTH || level + 2 >= MAX_JSON_DEPTH) {
-      return false; // where the general path says it is nested too deep
+      return NOT_TAKEN; // where the general path says it is nested too deep
     }
     byte[] b = in;
     int e = end;
-    int keyStart = pos + 8;
-    if (keyStart > e || (long) LONGS.get(b, pos) != KEY_START) {
-      return false;
-    }
-    int keyEnd = plainEnd(keyStart);
-    int name = keyEnd + 12;
-    if (name >= e || (long) LONGS.get(b, keyEnd) != VALUE_START || (int) INTS.get(b, keyEnd + 8) != VALUE_START2) {
-      return false;
-    }
-    // the value's one field: its name, ':', and its value up to the two closing braces
-    Field vf;
-    int close;
-    int strStart = 0;
-    int strLen = 0;
-    long number = 0;
-    byte c = b[name];
-    if (c == 's' && kv.isString(b, name, e)) {
-      vf = kv.string;
-      strStart = name + kv.stringMember.length;
-      int strEnd = plainEnd(strStart);
-      if (strEnd >= e || b[strEnd] != '"') {
-        return false; // (an escape or a byte of a multi-byte character: the general path's)
+    int read = 0;
+    while (true) {
+      int keyStart = pos + 8;
+      if (keyStart > e || (long) LONGS.get(b, pos) != KEY_START) {
+        return gaveUp(read);
       }
-      strLen = strEnd - strStart;
-      close = strEnd + 1;
-    } else if (c == 'i' && kv.isInt(b, name, e)) {
-      vf = kv.integer;
-      int p = name + kv.intMember.length;
-      boolean quoted = p < e && b[p] == '"';
-      if (quoted) {
-        p++;
+      int keyEnd = plainEnd(keyStart);
+      int name = keyEnd + 12;
+      if (name >= e || (long) LONGS.get(b, keyEnd) != VALUE_START
+          || (int) INTS.get(b, keyEnd + 8) != VALUE_START2) {
+        return gaveUp(read);
       }
-      boolean negative = p < e && b[p] == '-';
-      if (negative) {
-        p++;
-      }
-      int digits = p;
-      while (p < e && b[p] >= '0' && b[p] <= '9' && p - digits < 19) {
-        number = number * 10 + (b[p++] - '0');
-      }
-      int n = p - digits;
-      if (n == 0 || n > 18 || (n > 1 && b[digits] == '0')) {
-        return false; // no digits, more than surely fit, or a leading zero: the general path's to read or refuse
-      }
-      if (negative) {
-        number = -number;
-      }
-      if (quoted) {
-        if (p >= e || b[p] != '"') {
-          return false;
+      // the value's one field: its name, ':', and its value up to the two closing braces
+      Field vf;
+      int close;
+      int strStart = 0;
+      int strLen = 0;
+      long number = 0;
+      byte c = b[name];
+      if (c == 's' && kv.isString(b, name, e)) {
+        vf = kv.string;
+        strStart = name + kv.stringMember.length;
+        int strEnd = plainEnd(strStart);
+        if (strEnd >= e || b[strEnd] != '"') {
+          return gaveUp(read); // (an escape or a byte of a multi-byte character: the general path's)
         }
-        p++;
-      }
-      close = p;
-    } else if (c == 'b' && kv.isBool(b, name, e)) {
-      vf = kv.bool;
-      int p = name + kv.boolMember.length;
-      if (p + 4 <= e && (int) INTS.get(b, p) == TRUE_WORD) {
-        number = 1;
-        close = p + 4;
-      } else if (p + 5 <= e && (int) INTS.get(b, p) == FALSE_WORD && b[p + 4] == 'e') {
-        close = p + 5;
+        strLen = strEnd - strStart;
+        close = strEnd + 1;
+      } else if (c == 'i' && kv.isInt(b, name, e)) {
+        vf = kv.integer;
+        int p = name + kv.intMember.length;
+        boolean quoted = p < e && b[p] == '"';
+        if (quoted) {
+          p++;
+        }
+        boolean negative = p < e && b[p] == '-';
+        if (negative) {
+          p++;
+        }
+        int digits = p;
+        while (p < e && b[p] >= '0' && b[p] <= '9' && p - digits < 19) {
+          number = number * 10 + (b[p++] - '0');
+        }
+        int n = p - digits;
+        if (n == 0 || n > 18 || (n > 1 && b[digits] == '0')) {
+          return gaveUp(read); // no digits, more than surely fit, or a leading zero: the general path's
+        }
+        if (negative) {
+          number = -number;
+        }
+        if (quoted) {
+          if (p >= e || b[p] != '"') {
+            return gaveUp(read);
+          }
+          p++;
+        }
+        close = p;
+      } else if (c == 'b' && kv.isBool(b, name, e)) {
+        vf = kv.bool;
+        int p = name + kv.boolMember.length;
+        if (p + 4 <= e && (int) INTS.get(b, p) == TRUE_WORD) {
+          number = 1;
+          close = p + 4;
+        } else if (p + 5 <= e && (int) INTS.get(b, p) == FALSE_WORD && b[p + 4] == 'e') {
+          close = p + 5;
+        } else {
+          return gaveUp(read);
+        }
       } else {
-        return false;
+        return gaveUp(read);
       }
-    } else {
-      return false;
+      if (close + 2 > e || b[close] != '}' || b[close + 1] != '}') {
+        return gaveUp(read);
+      }
+      // sizes first, then the bytes: no length to guess
+      int keyLen = keyEnd - keyStart;
+      int valueLen = vf.tag.length + (vf == kv.string ? Out.varintSize(strLen) + strLen : Out.varintSize(number));
+      int keyValueLen = (keyLen > 0 ? kv.key.tag.length + Out.varintSize(keyLen) + keyLen : 0) + kv.value.tag.length
+          + Out.varintSize(valueLen) + valueLen;
+      Out o = out;
+      o.ensure(f.tag.length + 5 + keyValueLen + 16); // (16: room for copies a word at a time)
+      byte[] ob = o.buf;
+      int l = Out.put(ob, o.len, f.tag);
+      l = Out.putVarint(ob, l, keyValueLen);
+      if (keyLen > 0) { // the key has no presence: empty is left out
+        l = Out.put(ob, l, kv.key.tag);
+        l = Out.putVarint(ob, l, keyLen);
+        l = Out.copy(b, keyStart, ob, l, keyLen);
+      }
+      l = Out.put(ob, l, kv.value.tag);
+      l = Out.putVarint(ob, l, valueLen);
+      l = Out.put(ob, l, vf.tag); // a oneof's field: written even when it is the default
+      if (vf == kv.string) {
+        l = Out.putVarint(ob, l, strLen);
+        l = Out.copy(b, strStart, ob, l, strLen);
+      } else {
+        l = Out.putVarint(ob, l, number);
+      }
+      o.len = l;
+      read++;
+      int after = close + 2;
+      if (after + 1 < e && b[after] == ',' && b[after + 1] == '{') {
+        pos = after + 1; // and on to the next
+        continue;
+      }
+      keyValuesRead = read;
+      if (after < e && b[after] == ']') {
+        pos = after + 1;
+        return TAKEN_LAST;
+      }
+      pos = after;
+      return TAKEN;
     }
-    if (close + 2 > e || b[close] != '}' || b[close + 1] != '}') {
-      return false;
-    }
-    // sizes first, then the bytes: no length to guess
-    int keyLen = keyEnd - keyStart;
-    int valueLen = vf.tag.length + (vf == kv.string ? Out.varintSize(strLen) + strLen : Out.varintSize(number));
-    int keyValueLen = (keyLen > 0 ? kv.key.tag.length + Out.varintSize(keyLen) + keyLen : 0) + kv.value.tag.length
-        + Out.varintSize(valueLen) + valueLen;
-    Out o = out;
-    o.ensure(f.tag.length + 5 + keyValueLen + 16); // (16: room for copies a word at a time)
-    byte[] ob = o.buf;
-    int l = Out.put(ob, o.len, f.tag);
-    l = Out.putVarint(ob, l, keyValueLen);
-    if (keyLen > 0) { // the key has no presence: empty is left out
-      l = Out.put(ob, l, kv.key.tag);
-      l = Out.putVarint(ob, l, keyLen);
-      l = Out.copy(b, keyStart, ob, l, keyLen);
-    }
-    l = Out.put(ob, l, kv.value.tag);
-    l = Out.putVarint(ob, l, valueLen);
-    l = Out.put(ob, l, vf.tag); // a oneof's field: written even when it is the default
-    if (vf == kv.string) {
-      l = Out.putVarint(ob, l, strLen);
-      l = Out.copy(b, strStart, ob, l, strLen);
-    } else {
-      l = Out.putVarint(ob, l, number);
-    }
-    o.len = l;
-    pos = close + 2;
-    return true;
   }
+
+  /** {@link #keyValue}'s answer when it gives up on an element after {@code read} others. */
+  private int gaveUp(int read) {
+    if (read == 0) {
+      return NOT_TAKEN;
+    }
+    keyValuesRead = read;
+    return TAKEN_NEXT; // pos is at the '{' of the element given up on
+  }
+
+  /** How many elements {@link #keyValue} read, when it read any. */
+  private int keyValuesRead;
+
+  /**
+   * What {@link #keyValue} did: nothing; read {@link #keyValuesRead} elements (and the commas between), the next
+   * byte being the last one's end or what follows it; the same and the ',' after them, leaving the next element, which
+   * it gave up on, to the general path; the same and the list's closing ']'.
+   */
+  private static final int NOT_TAKEN = 0;
+  private static final int TAKEN = 1;
+  private static final int TAKEN_NEXT = 2;
+  private static final int TAKEN_LAST = 3;
 
   private void value(Field f, int depth, boolean element) throws MalformedRequestException {
     if (f.kind == Kind.MESSAGE) {
@@ -489,24 +535,24 @@ final class JsonToProto {
   private void hexField(Field f, boolean always) throws MalformedRequestException {
     int n = sLen;
     if ((n & 1) == 0 && !sNumber) {
+      if (!always && n == 0) {
+        return;
+      }
+      // decoded as it is checked, behind the tag and length, which are kept only if every byte was a hex digit
+      out.ensure(f.tag.length + 5 + (n >> 1));
+      byte[] ob = out.buf;
+      int ol = Out.putVarint(ob, Out.put(ob, out.len, f.tag), n >> 1);
       byte[] b = sBuf;
       int o = sOff;
-      boolean hex = true;
-      for (int i = 0; i < n && hex; i++) {
-        hex = HEX[b[o + i] & 0xff] >= 0;
+      int bad = 0;
+      for (int i = 0; i < n; i += 2) {
+        int hi = HEX[b[o + i] & 0xff];
+        int lo = HEX[b[o + i + 1] & 0xff];
+        bad |= hi | lo; // -1 for a byte that is not one
+        ob[ol++] = (byte) (hi << 4 | lo);
       }
-      if (hex) {
-        if (always || n > 0) {
-          out.tag(f.tag);
-          out.varint(n >> 1);
-          out.ensure(n >> 1);
-          byte[] ob = out.buf;
-          int ol = out.len;
-          for (int i = 0; i < n; i += 2) {
-            ob[ol++] = (byte) (HEX[b[o + i] & 0xff] << 4 | HEX[b[o + i + 1] & 0xff]);
-          }
-          out.len = ol;
-        }
+      if (bad >= 0) {
+        out.len = ol;
         return;
       }
     }
