@@ -327,6 +327,21 @@ class JsonToProtoTest {
       spans.append(',').append(unusual).append(',').append(USUAL);
     }
     sameWithAndWithoutFastPaths(SPANS.formatted(spans).getBytes(StandardCharsets.UTF_8));
+    // attributes in kvlists nested up to and past the 64 messages allowed (the general path refuses the deepest)
+    for (int lists = 17; lists <= 21; lists++) {
+      String value = q("{'key':'k','value':{'intValue':'1'}},{'key':'k','value':{'stringValue':'v'}}");
+      for (int i = 0; i < lists; i++) {
+        value = q("{'key':'k','value':{'kvlistValue':{'values':[" + value + "]}}},"
+            + "{'key':'k','value':{'boolValue':true}}");
+      }
+      Object outcome = sameWithAndWithoutFastPaths(SPANS.formatted(q("{'attributes':[" + value + "]}"))
+          .getBytes(StandardCharsets.UTF_8));
+      if (lists <= 19) {
+        assertThat(outcome).isInstanceOf(byte[].class);
+      } else {
+        assertThat(((Exception) outcome).getMessage()).startsWith("nested deeper than 64");
+      }
+    }
     // cut anywhere, or one byte changed anywhere into one that may break a name, a string or the punctuation
     byte[] usual = SPANS.formatted(USUAL + "," + USUAL + "," + USUAL).getBytes(StandardCharsets.UTF_8);
     for (int cut = 0; cut < usual.length; cut++) {
@@ -354,8 +369,8 @@ class JsonToProtoTest {
     }
   }
 
-  /** The fast paths against the general one: the same bytes, or the same refusal word for word. */
-  private static void sameWithAndWithoutFastPaths(byte[] json) {
+  /** The fast paths against the general one: the same bytes, or the same refusal word for word (returned). */
+  private static Object sameWithAndWithoutFastPaths(byte[] json) {
     Object fast = outcome(() -> JsonToProto.transcode(json, TRACES, true));
     Object general = outcome(() -> JsonToProto.transcode(json, TRACES, false));
     String shown = new String(json, StandardCharsets.UTF_8);
@@ -367,6 +382,7 @@ class JsonToProtoTest {
       assertThat(fast).as("%s", shown).isInstanceOf(MalformedRequestException.class);
       assertThat(((Exception) fast).getMessage()).as("%s", shown).isEqualTo(((Exception) general).getMessage());
     }
+    return fast;
   }
 
   /** JSON written with single quotes, for short. */
