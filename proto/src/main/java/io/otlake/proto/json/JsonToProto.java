@@ -23,7 +23,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * start is skipped. Strings are UTF-8, checked as they are read (malformed, overlong or surrogate encodings are
  * refused, not replaced); an escaped lone surrogate becomes {@code ?}, as Java's encoder writes it. A string field
  * also takes a JSON number (its text), as the previous Gson-based reader did. Each message's field names are looked
- * up on their bytes in a table built once per message type.
+ * up on their bytes in a table built once per message type, after a guess: the name (with its quote and ':') that
+ * followed the same field last time. Attributes in the shape nearly all have ({@code {"key":"k","value":
+ * {"stringValue":"v"}}}, compact, plain ASCII; or an int or bool value) are read by a fast path that gives up at the
+ * first byte not as expected, leaving the attribute to the general path from its start; both give the same bytes and
+ * the same errors (the tests compare them).
  *
  * <p>Numbers follow {@link JsonNumbers}: integers as JSON numbers or strings holding exactly a JSON number, exponent
  * and fraction forms only when integral ({@code 1e3}, {@code "1.0"}), each within its field's range, unsigned fields
@@ -32,9 +36,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * big-number arithmetic (plain integers of up to 19 digits are read here directly). Anything else is refused with a
  * message naming the field and its path.
  *
- * <p>Every cost is linear in the input. A nested message is written in place behind a length of the size its field's
- * last one took, and moved by a byte or two when that guess was wrong: a byte is moved at most once per message
- * around it, so at most {@value #MAX_DEPTH} times. Messages nest at most {@value #MAX_DEPTH} deep and any JSON value
+ * <p>Every cost is linear in the input (a guessed name or an attribute given up on is read once more, no more). A
+ * nested message is written in place behind a length of the size its field's last one took, and moved by a byte or
+ * two when that guess was wrong: a byte is moved at most once per message around it, so at most {@value #MAX_DEPTH}
+ * times. Messages nest at most {@value #MAX_DEPTH} deep and any JSON value
  * at most {@value #MAX_JSON_DEPTH}; error messages quote at most a few dozen characters of any value and a path of
  * about 300; line and column are counted only for an error.
  */
@@ -53,6 +58,8 @@ final class JsonToProto {
   private int pos;
   private final String rootName;
   private final Out out;
+  /** Whether to take the fast paths (guessed names, attributes); without, the same bytes and errors (tests compare). */
+  private final boolean fast;
 
   /** The string just read: its UTF-8 bytes are {@code sBuf[sOff, sOff + sLen)} (the input, or {@link #scratch}). */
   private byte[] sBuf;
@@ -75,8 +82,9 @@ final class JsonToProto {
   private static final ThreadLocal<Out> BUFFERS = ThreadLocal.withInitial(() -> new Out(4096));
   private static final int KEPT_BYTES = 4 << 20;
 
-  private JsonToProto(byte[] json, String rootName, Out out) {
+  private JsonToProto(byte[] json, String rootName, Out out, boolean fast) {
     this.in = json;
+    this.fast = fast;
     this.end = json.length;
     this.rootName = rootName;
     this.out = out;
@@ -85,9 +93,14 @@ final class JsonToProto {
   }
 
   static byte[] transcode(byte[] json, Descriptor root) throws MalformedRequestException {
+    return transcode(json, root, true);
+  }
+
+  /** {@link #transcode(byte[], Descriptor)}, with or without the fast paths (for tests: both must agree). */
+  static byte[] transcode(byte[] json, Descriptor root, boolean fast) throws MalformedRequestException {
     Out out = BUFFERS.get();
     try {
-      return new JsonToProto(json, root.getName(), out).transcode(root);
+      return new JsonToProto(json, root.getName(), out, fast).transcode(root);
     } finally {
       if (out.buf.length > KEPT_BYTES) {
         BUFFERS.remove(); // a large body's buffer is not kept
@@ -131,10 +144,33 @@ final class JsonToProto {
       level--;
       return;
     }
+    Spelling expected = fs.first;
+    Field previous = null;
+    int firstName = pos + 1;
     do {
       int nameStart = nameQuote();
-      Field f = name(fs);
-      member(nameStart);
+      Spelling s = expected;
+      if (s != null && fast && nameStart + s.member.length <= end
+          && same(s.member, 0, in, nameStart, s.member.length)) {
+        // the name the last object of this type had here, and its ':' right after it
+        pos = nameStart + s.member.length;
+        frameStart[level - 1] = nameStart;
+        frameValue[level - 1] = s.name.length;
+        valueStart();
+      } else {
+        s = name(fs);
+        member(nameStart);
+        if (s != null) {
+          if (nameStart == firstName) {
+            fs.first = s;
+          } else if (previous != null) {
+            previous.next = s;
+          }
+        }
+      }
+      Field f = s == null ? null : s.field;
+      previous = f;
+      expected = f == null ? null : f.next;
       if (f == null) {
         skipValue(); // unknown fields are ignored, as OTLP/JSON receivers must
       } else if (in[pos] == 'n') {
@@ -158,6 +194,7 @@ final class JsonToProto {
     int before = out.len;
     int guess = f.lengthGuess;
     int mark = f.packed ? out.beginLength(f.tag, guess) : -1;
+    KeyValueShape kv = fast && f.kind == Kind.MESSAGE ? f.keyValue() : null;
     whitespace();
     if (pos < end && in[pos] == ']') {
       pos++;
@@ -165,14 +202,22 @@ final class JsonToProto {
       for (int i = 0; ; i++) {
         frameValue[level - 1] = i;
         valueStart();
+        int taken = NOT_TAKEN;
         if (f.packed) {
           scalar(f, true, true); // every element, zeros too: they are values, not defaults
         } else if (in[pos] == 'n') {
           literal("null"); // no element (a number's place it cannot take)
-        } else {
+        } else if (kv == null || (taken = keyValue(f, kv, depth)) == NOT_TAKEN) {
           value(f, depth, true);
+        } else {
+          i += keyValuesRead - 1; // the last element it read
+          frameValue[level - 1] = i;
         }
-        if (endOrComma((byte) ']')) {
+        if (taken == TAKEN_NEXT) {
+          frameValue[level - 1] = ++i; // the next, which the general path reads
+          value(f, depth, true); // ('{' is next)
+        }
+        if (taken == TAKEN_LAST || endOrComma((byte) ']')) {
           break;
         }
       }
@@ -186,6 +231,158 @@ final class JsonToProto {
     }
     level--;
   }
+
+  /**
+   * The fast path for attributes (elements of a list of OTLP KeyValues, {@code f}) in the shape nearly all have:
+   * {@code {"key":"k","value":{"stringValue":"v"}}}, or an {@code intValue} (digits in a string or not),
+   * {@code boolValue}, compact, the key and any string plain ASCII without escapes; from the one at {@code pos}, on
+   * through those after it while a ',' and '{' follow. Reads and writes each whole, as the general path would, or, at
+   * the first byte of one that is not as expected, reads and writes nothing of it and leaves it to the general path
+   * from its start (so no byte is read more than twice, and errors are the general path's). Says what it read in
+   * {@link #NOT_TAKEN} and the rest.
+   */
+  private int keyValue(Field f, KeyValueShape kv, int depth) {
+    if (depth + 2 > MAX_DEPTH || level + 2 >= MAX_JSON_DEPTH) {
+      return NOT_TAKEN; // where the general path says it is nested too deep
+    }
+    byte[] b = in;
+    int e = end;
+    int read = 0;
+    while (true) {
+      int keyStart = pos + 8;
+      if (keyStart > e || (long) LONGS.get(b, pos) != KEY_START) {
+        return gaveUp(read);
+      }
+      int keyEnd = plainEnd(keyStart);
+      int name = keyEnd + 12;
+      if (name >= e || (long) LONGS.get(b, keyEnd) != VALUE_START
+          || (int) INTS.get(b, keyEnd + 8) != VALUE_START2) {
+        return gaveUp(read);
+      }
+      // the value's one field: its name, ':', and its value up to the two closing braces
+      Field vf;
+      int close;
+      int strStart = 0;
+      int strLen = 0;
+      long number = 0;
+      byte c = b[name];
+      if (c == 's' && kv.isString(b, name, e)) {
+        vf = kv.string;
+        strStart = name + kv.stringMember.length;
+        int strEnd = plainEnd(strStart);
+        if (strEnd >= e || b[strEnd] != '"') {
+          return gaveUp(read); // (an escape or a byte of a multi-byte character: the general path's)
+        }
+        strLen = strEnd - strStart;
+        close = strEnd + 1;
+      } else if (c == 'i' && kv.isInt(b, name, e)) {
+        vf = kv.integer;
+        int p = name + kv.intMember.length;
+        boolean quoted = p < e && b[p] == '"';
+        if (quoted) {
+          p++;
+        }
+        boolean negative = p < e && b[p] == '-';
+        if (negative) {
+          p++;
+        }
+        int digits = p;
+        while (p < e && b[p] >= '0' && b[p] <= '9' && p - digits < 19) {
+          number = number * 10 + (b[p++] - '0');
+        }
+        int n = p - digits;
+        if (n == 0 || n > 18 || (n > 1 && b[digits] == '0')) {
+          return gaveUp(read); // no digits, more than surely fit, or a leading zero: the general path's
+        }
+        if (negative) {
+          number = -number;
+        }
+        if (quoted) {
+          if (p >= e || b[p] != '"') {
+            return gaveUp(read);
+          }
+          p++;
+        }
+        close = p;
+      } else if (c == 'b' && kv.isBool(b, name, e)) {
+        vf = kv.bool;
+        int p = name + kv.boolMember.length;
+        if (p + 4 <= e && (int) INTS.get(b, p) == TRUE_WORD) {
+          number = 1;
+          close = p + 4;
+        } else if (p + 5 <= e && (int) INTS.get(b, p) == FALSE_WORD && b[p + 4] == 'e') {
+          close = p + 5;
+        } else {
+          return gaveUp(read);
+        }
+      } else {
+        return gaveUp(read);
+      }
+      if (close + 2 > e || b[close] != '}' || b[close + 1] != '}') {
+        return gaveUp(read);
+      }
+      // sizes first, then the bytes: no length to guess
+      int keyLen = keyEnd - keyStart;
+      int valueLen = vf.tag.length + (vf == kv.string ? Out.varintSize(strLen) + strLen : Out.varintSize(number));
+      int keyValueLen = (keyLen > 0 ? kv.key.tag.length + Out.varintSize(keyLen) + keyLen : 0) + kv.value.tag.length
+          + Out.varintSize(valueLen) + valueLen;
+      Out o = out;
+      o.ensure(f.tag.length + 5 + keyValueLen + 16); // (16: room for copies a word at a time)
+      byte[] ob = o.buf;
+      int l = Out.put(ob, o.len, f.tag);
+      l = Out.putVarint(ob, l, keyValueLen);
+      if (keyLen > 0) { // the key has no presence: empty is left out
+        l = Out.put(ob, l, kv.key.tag);
+        l = Out.putVarint(ob, l, keyLen);
+        l = Out.copy(b, keyStart, ob, l, keyLen);
+      }
+      l = Out.put(ob, l, kv.value.tag);
+      l = Out.putVarint(ob, l, valueLen);
+      l = Out.put(ob, l, vf.tag); // a oneof's field: written even when it is the default
+      if (vf == kv.string) {
+        l = Out.putVarint(ob, l, strLen);
+        l = Out.copy(b, strStart, ob, l, strLen);
+      } else {
+        l = Out.putVarint(ob, l, number);
+      }
+      o.len = l;
+      read++;
+      int after = close + 2;
+      if (after + 1 < e && b[after] == ',' && b[after + 1] == '{') {
+        pos = after + 1; // and on to the next
+        continue;
+      }
+      keyValuesRead = read;
+      if (after < e && b[after] == ']') {
+        pos = after + 1;
+        return TAKEN_LAST;
+      }
+      pos = after;
+      return TAKEN;
+    }
+  }
+
+  /** {@link #keyValue}'s answer when it gives up on an element after {@code read} others. */
+  private int gaveUp(int read) {
+    if (read == 0) {
+      return NOT_TAKEN;
+    }
+    keyValuesRead = read;
+    return TAKEN_NEXT; // pos is at the '{' of the element given up on
+  }
+
+  /** How many elements {@link #keyValue} read, when it read any. */
+  private int keyValuesRead;
+
+  /**
+   * What {@link #keyValue} did: nothing; read {@link #keyValuesRead} elements (and the commas between), the next
+   * byte being the last one's end or what follows it; the same and the ',' after them, leaving the next element, which
+   * it gave up on, to the general path; the same and the list's closing ']'.
+   */
+  private static final int NOT_TAKEN = 0;
+  private static final int TAKEN = 1;
+  private static final int TAKEN_NEXT = 2;
+  private static final int TAKEN_LAST = 3;
 
   private void value(Field f, int depth, boolean element) throws MalformedRequestException {
     if (f.kind == Kind.MESSAGE) {
@@ -338,24 +535,24 @@ final class JsonToProto {
   private void hexField(Field f, boolean always) throws MalformedRequestException {
     int n = sLen;
     if ((n & 1) == 0 && !sNumber) {
+      if (!always && n == 0) {
+        return;
+      }
+      // decoded as it is checked, behind the tag and length, which are kept only if every byte was a hex digit
+      out.ensure(f.tag.length + 5 + (n >> 1));
+      byte[] ob = out.buf;
+      int ol = Out.putVarint(ob, Out.put(ob, out.len, f.tag), n >> 1);
       byte[] b = sBuf;
       int o = sOff;
-      boolean hex = true;
-      for (int i = 0; i < n && hex; i++) {
-        hex = HEX[b[o + i] & 0xff] >= 0;
+      int bad = 0;
+      for (int i = 0; i < n; i += 2) {
+        int hi = HEX[b[o + i] & 0xff];
+        int lo = HEX[b[o + i + 1] & 0xff];
+        bad |= hi | lo; // -1 for a byte that is not one
+        ob[ol++] = (byte) (hi << 4 | lo);
       }
-      if (hex) {
-        if (always || n > 0) {
-          out.tag(f.tag);
-          out.varint(n >> 1);
-          out.ensure(n >> 1);
-          byte[] ob = out.buf;
-          int ol = out.len;
-          for (int i = 0; i < n; i += 2) {
-            ob[ol++] = (byte) (HEX[b[o + i] & 0xff] << 4 | HEX[b[o + i + 1] & 0xff]);
-          }
-          out.len = ol;
-        }
+      if (bad >= 0) {
+        out.len = ol;
         return;
       }
     }
@@ -555,69 +752,87 @@ final class JsonToProto {
   /** Reads the JSON string at {@code pos} (its opening quote) into {@link #sBuf}. */
   private void string() throws MalformedRequestException {
     int start = ++pos;
+    int p = plainEnd(start);
+    if (p < end && in[p] == '"') {
+      pos = p + 1;
+      sBuf = in;
+      sOff = start;
+      sLen = p - start;
+      sNumber = false;
+      return;
+    }
+    pos = p; // an escape, a control character or a byte of a multi-byte character: the slow way
+    decodeString(start);
+  }
+
+  /**
+   * Where the run of plain bytes from {@code p} ends: the first '"', '\\', control character or non-ASCII byte at or
+   * after {@code p}, or {@link #end}. Eight bytes at a time; the first special byte of a word is its lowest flagged
+   * one, which the "has a zero byte" test gets exactly right.
+   */
+  private int plainEnd(int p) {
     byte[] b = in;
-    int p = start;
-    // eight bytes at a time while none is a quote, a backslash, a control character or part of a multi-byte one
-    while (p + 8 <= end && plain((long) LONGS.get(b, p))) {
+    int e = end;
+    while (p + 8 <= e) {
+      long special = special((long) LONGS.get(b, p));
+      if (special != 0) {
+        return p + (Long.numberOfTrailingZeros(special) >>> 3);
+      }
       p += 8;
     }
-    while (p < end) {
+    while (p < e) {
       byte c = b[p];
-      if (c == '"') {
-        pos = p + 1;
-        sBuf = b;
-        sOff = start;
-        sLen = p - start;
-        sNumber = false;
-        return;
-      }
-      if (c == '\\' || c < 0x20) { // an escape, a control character or a byte of a multi-byte character: the slow way
-        break;
+      if (c == '"' || c == '\\' || c < 0x20) {
+        return p;
       }
       p++;
     }
-    pos = p;
-    decodeString(start);
+    return p;
   }
 
   private static final java.lang.invoke.VarHandle LONGS =
       java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+  private static final java.lang.invoke.VarHandle INTS =
+      java.lang.invoke.MethodHandles.byteArrayViewVarHandle(int[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
   private static final long ONES = 0x0101010101010101L;
+  /** {@code {"key":"}, {@code ","value}, {@code ":{"}, {@code true} and {@code fals} as little-endian words. */
+  private static final long KEY_START = word("{\"key\":\"");
+  private static final long VALUE_START = word("\",\"value");
+  private static final int VALUE_START2 = (int) word("\":{\"");
+  private static final int TRUE_WORD = (int) word("true");
+  private static final int FALSE_WORD = (int) word("fals");
+
+  /** Up to eight ASCII characters as a little-endian word, as LONGS or INTS read them. */
+  private static long word(String s) {
+    long w = 0;
+    for (int i = s.length() - 1; i >= 0; i--) {
+      w = w << 8 | s.charAt(i);
+    }
+    return w;
+  }
   private static final long HIGHS = 0x8080808080808080L;
 
   /**
-   * Whether none of the eight bytes in {@code v} is '"', '\\', below 0x20 or above 0x7f (the classic "has a zero
-   * byte" test on v xor each character; a borrow can only flag a byte above a true match, so "none" is exact).
+   * The high bit of each of the eight bytes in {@code v} that is '"', '\\', below 0x20 or above 0x7f, and maybe of
+   * bytes above such a one, so the lowest flagged byte is the first special one and zero means none. A byte minus
+   * one (or 0x20) has its high bit set when it was zero (below 0x20) or above 0x80 (0xa0): the latter are flagged by
+   * {@code v} itself anyway; and only a byte that was zero (below 0x20) borrows from the byte above it.
    */
-  private static boolean plain(long v) {
-    long quote = v ^ (ONES * '"');
-    long backslash = v ^ (ONES * '\\');
-    long special = ((quote - ONES) & ~quote) | ((backslash - ONES) & ~backslash) | ((v - ONES * 0x20) & ~v) | v;
-    return (special & HIGHS) == 0;
+  private static long special(long v) {
+    return ((v ^ ONES * '"') - ONES | (v ^ ONES * '\\') - ONES | v - ONES * 0x20 | v) & HIGHS;
   }
 
   /**
    * Reads a field name and returns its field in {@code fs}, or null when it has none: the name's bytes (decoded if
    * they have escapes or non-ASCII characters) are looked up in the message's table.
    */
-  private Field name(Fields fs) throws MalformedRequestException {
+  private Spelling name(Fields fs) throws MalformedRequestException {
     int start = ++pos;
-    byte[] b = in;
-    int p = start;
-    while (p + 8 <= end && plain((long) LONGS.get(b, p))) {
-      p += 8;
-    }
-    while (p < end) {
-      byte c = b[p];
-      if (c == '"') {
-        pos = p + 1;
-        int len = p - start;
-        return fs.get(b, start, len, Fields.hash(b, start, len));
-      }
-      if (c == '\\' || c < 0x20) {
-        break;
-      }
-      p++;
+    int p = plainEnd(start);
+    if (p < end && in[p] == '"') {
+      pos = p + 1;
+      int len = p - start;
+      return fs.get(in, start, len, Fields.hash(in, start, len));
     }
     pos = p;
     decodeString(start);
@@ -1094,14 +1309,17 @@ final class JsonToProto {
 
   /** One message type's fields by their names' UTF-8 bytes (both spellings), in an open-addressing table. */
   private static final class Fields {
-    private final byte[][] names;
-    private final Field[] fields;
+    private final Spelling[] spellings;
     private final int mask;
+    /**
+     * The spelling of the name the last object of this type began with: the next is expected to begin so too (a
+     * hint, read and written racily; a spelling is immutable, so any one seen is a right one to try).
+     */
+    Spelling first;
 
     Fields(Descriptor d) {
       int size = Integer.highestOneBit(Math.max(4, d.getFields().size() * 2) * 2) * 2;
-      names = new byte[size][];
-      fields = new Field[size];
+      spellings = new Spelling[size];
       mask = size - 1;
       for (FieldDescriptor fd : d.getFields()) {
         Field f = new Field(fd);
@@ -1112,14 +1330,13 @@ final class JsonToProto {
 
     private void put(byte[] name, Field f) {
       int i = hash(name, 0, name.length) & mask;
-      while (names[i] != null) {
-        if (Arrays.equals(names[i], name)) {
+      while (spellings[i] != null) {
+        if (Arrays.equals(spellings[i].name, name)) {
           return; // the two spellings are one
         }
         i = (i + 1) & mask;
       }
-      names[i] = name;
-      fields[i] = f;
+      spellings[i] = new Spelling(name, f);
     }
 
     /** A name's hash from its length and first and last bytes: cheap, and enough to tell a message's names apart. */
@@ -1131,37 +1348,119 @@ final class JsonToProto {
       return h ^ (h >>> 15);
     }
 
-    Field get(byte[] b, int off, int len, int hash) {
+    Spelling get(byte[] b, int off, int len, int hash) {
       int i = hash & mask;
-      byte[] n;
-      while ((n = names[i]) != null) {
-        if (n.length == len && same(n, b, off, len)) {
-          return fields[i];
+      Spelling s;
+      while ((s = spellings[i]) != null) {
+        if (s.name.length == len && same(s.name, 0, b, off, len)) {
+          return s;
         }
         i = (i + 1) & mask;
       }
       return null;
     }
+  }
 
-    /**
-     * Whether {@code b[off, off + len)} is {@code n} (of that length), eight bytes at a time: names are shorter than
-     * Arrays.equals' vectorized path pays for.
-     */
-    private static boolean same(byte[] n, byte[] b, int off, int len) {
-      if (len >= 8) {
-        for (int k = 0; k + 8 < len; k += 8) {
-          if ((long) LONGS.get(n, k) != (long) LONGS.get(b, off + k)) {
-            return false;
-          }
-        }
-        return (long) LONGS.get(n, len - 8) == (long) LONGS.get(b, off + len - 8); // the last eight, overlapping
-      }
-      for (int k = 0; k < len; k++) {
-        if (n[k] != b[off + k]) {
+  /**
+   * Whether {@code b[off, off + len)} is {@code n[nOff, nOff + len)}, eight bytes at a time: names are shorter than
+   * Arrays.equals' vectorized path pays for.
+   */
+  private static boolean same(byte[] n, int nOff, byte[] b, int off, int len) {
+    if (len >= 8) {
+      for (int k = 0; k + 8 < len; k += 8) {
+        if ((long) LONGS.get(n, nOff + k) != (long) LONGS.get(b, off + k)) {
           return false;
         }
       }
-      return true;
+      return (long) LONGS.get(n, nOff + len - 8) == (long) LONGS.get(b, off + len - 8); // the last eight, overlapping
+    }
+    if (len >= 4) {
+      return (int) INTS.get(n, nOff) == (int) INTS.get(b, off)
+          && (int) INTS.get(n, nOff + len - 4) == (int) INTS.get(b, off + len - 4);
+    }
+    for (int k = 0; k < len; k++) {
+      if (n[nOff + k] != b[off + k]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** A field under one of its names' spellings. */
+  private static final class Spelling {
+    final byte[] name;
+    /** The name as compact JSON has it after its opening quote: the name, '"', ':'. */
+    final byte[] member;
+    final Field field;
+
+    Spelling(byte[] name, Field field) {
+      this.name = name;
+      this.field = field;
+      member = Arrays.copyOf(name, name.length + 2);
+      member[name.length] = '"';
+      member[name.length + 1] = ':';
+    }
+  }
+
+  /** OTLP's KeyValue and AnyValue fields the attribute fast path reads and writes, and their names as it expects. */
+  private static final class KeyValueShape {
+    final Field key;
+    final Field value;
+    final Field string;
+    final Field integer;
+    final Field bool;
+    /** {@code stringValue":"}, {@code intValue":} and {@code boolValue":}, each after the name's opening quote. */
+    final byte[] stringMember;
+    final byte[] intMember;
+    final byte[] boolMember;
+
+    private KeyValueShape(Descriptor keyValue, Descriptor anyValue) {
+      key = new Field(keyValue.findFieldByName("key"));
+      value = new Field(keyValue.findFieldByName("value"));
+      string = new Field(anyValue.findFieldByName("string_value"));
+      integer = new Field(anyValue.findFieldByName("int_value"));
+      bool = new Field(anyValue.findFieldByName("bool_value"));
+      stringMember = (string.jsonName + "\":\"").getBytes(StandardCharsets.US_ASCII);
+      intMember = (integer.jsonName + "\":").getBytes(StandardCharsets.US_ASCII);
+      boolMember = (bool.jsonName + "\":").getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** The shape of {@code d} if it is OTLP's KeyValue as this reader knows it, else null. */
+    static KeyValueShape of(Descriptor d) {
+      if (!d.getFullName().equals("opentelemetry.proto.common.v1.KeyValue")) {
+        return null;
+      }
+      FieldDescriptor k = d.findFieldByName("key");
+      FieldDescriptor v = d.findFieldByName("value");
+      if (k == null || k.getNumber() != 1 || k.isRepeated() || k.getType() != FieldDescriptor.Type.STRING
+          || !k.getJsonName().equals("key") || k.hasPresence() || v == null || v.getNumber() != 2
+          || v.isRepeated() || v.getType() != FieldDescriptor.Type.MESSAGE || !v.getJsonName().equals("value")) {
+        return null;
+      }
+      Descriptor any = v.getMessageType();
+      FieldDescriptor s = any.findFieldByName("string_value");
+      FieldDescriptor i = any.findFieldByName("int_value");
+      FieldDescriptor b = any.findFieldByName("bool_value");
+      if (s == null || s.getType() != FieldDescriptor.Type.STRING || !s.getJsonName().equals("stringValue")
+          || i == null || i.getType() != FieldDescriptor.Type.INT64 || !i.getJsonName().equals("intValue")
+          || b == null || b.getType() != FieldDescriptor.Type.BOOL || !b.getJsonName().equals("boolValue")
+          || s.isRepeated() || i.isRepeated() || b.isRepeated()
+          || !s.hasPresence() || !i.hasPresence() || !b.hasPresence()) {
+        return null; // (each in AnyValue's oneof: written even when it is the default)
+      }
+      return new KeyValueShape(d, any);
+    }
+
+    boolean isString(byte[] b, int at, int end) {
+      return at + stringMember.length <= end && same(stringMember, 0, b, at, stringMember.length);
+    }
+
+    boolean isInt(byte[] b, int at, int end) {
+      return at + intMember.length <= end && same(intMember, 0, b, at, intMember.length);
+    }
+
+    boolean isBool(byte[] b, int at, int end) {
+      return at + boolMember.length <= end && same(boolMember, 0, b, at, boolMember.length);
     }
   }
 
@@ -1177,7 +1476,11 @@ final class JsonToProto {
     final byte[] tag;
     /** Bytes the length of this field's last message or packed list took: the next one's guess. */
     int lengthGuess = 1;
+    /** The spelling of the name that followed this field's in the last object that had it: the next one's guess. */
+    Spelling next;
     private Fields message;
+    private KeyValueShape keyValue;
+    private boolean keyValueKnown;
 
     Field(FieldDescriptor fd) {
       descriptor = fd;
@@ -1204,6 +1507,15 @@ final class JsonToProto {
         message = m;
       }
       return m;
+    }
+
+    /** For a field of OTLP KeyValues, what their fast path needs; else null. */
+    KeyValueShape keyValue() {
+      if (!keyValueKnown) {
+        keyValue = KeyValueShape.of(descriptor.getMessageType());
+        keyValueKnown = true; // racy, but any thread's shape is as good, and a null only slower
+      }
+      return keyValue;
     }
 
     private static Kind kind(FieldDescriptor fd) {
@@ -1297,6 +1609,11 @@ final class JsonToProto {
       return n < 1 << 7 ? 1 : n < 1 << 14 ? 2 : n < 1 << 21 ? 3 : n < 1 << 28 ? 4 : 5;
     }
 
+    /** The bytes {@link #varint} writes for {@code v} (ten for a negative one). */
+    static int varintSize(long v) {
+      return v < 0 ? 10 : (63 - Long.numberOfLeadingZeros(v | 1)) / 7 + 1;
+    }
+
     void varint(long v) {
       ensure(10);
       while ((v & ~0x7fL) != 0) {
@@ -1318,6 +1635,40 @@ final class JsonToProto {
       for (int i = 0; i < 8; i++) {
         buf[len++] = (byte) (v >>> (8 * i));
       }
+    }
+
+    /** Writes {@code tag} at {@code l} in {@code ob} (which has room); returns the position after it. */
+    static int put(byte[] ob, int l, byte[] tag) {
+      ob[l] = tag[0];
+      for (int i = 1; i < tag.length; i++) {
+        ob[l + i] = tag[i];
+      }
+      return l + tag.length;
+    }
+
+    /** Writes {@code v} as a varint at {@code l} in {@code ob} (which has room); returns the position after it. */
+    static int putVarint(byte[] ob, int l, long v) {
+      while ((v & ~0x7fL) != 0) {
+        ob[l++] = (byte) ((v & 0x7f) | 0x80);
+        v >>>= 7;
+      }
+      ob[l++] = (byte) v;
+      return l;
+    }
+
+    /**
+     * Copies {@code n} bytes from {@code b} at {@code off} to {@code ob} at {@code l}; returns the position after them.
+     * Up to 16 bytes as two words when both arrays have room for them ({@code ob} then gets bytes past the copy, which
+     * later writes overwrite or the copy at the end leaves out).
+     */
+    static int copy(byte[] b, int off, byte[] ob, int l, int n) {
+      if (n <= 16 && off + 16 <= b.length && l + 16 <= ob.length) {
+        LONGS.set(ob, l, (long) LONGS.get(b, off));
+        LONGS.set(ob, l + 8, (long) LONGS.get(b, off + 8));
+      } else {
+        System.arraycopy(b, off, ob, l, n);
+      }
+      return l + n;
     }
 
     void write(byte[] b, int off, int n) {

@@ -23,6 +23,7 @@ import io.otlake.proto.wire.MalformedRequestException;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -267,6 +268,126 @@ class JsonToProtoTest {
       assertThat(ExportTraceServiceRequest.parseFrom(proto).getResourceSpans(0).getScopeSpans(0).getSpans(0)
           .getName()).hasSize(size);
     }
+  }
+
+  /** A span every fast path takes: its names in the usual order, its attributes in the usual shape. */
+  private static final String USUAL = q("{'traceId':'5b8efff798038103d269b633813fc60c','spanId':'eee19b7ec3c1b174',"
+      + "'name':'GET /','kind':2,'startTimeUnixNano':'1700000000000000000','attributes':["
+      + "{'key':'http.method','value':{'stringValue':'GET'}},{'key':'http.status_code','value':{'intValue':'200'}},"
+      + "{'key':'net.peer.port','value':{'intValue':8080}},{'key':'error','value':{'boolValue':false}},"
+      + "{'key':'ratio','value':{'doubleValue':0.25}}],'flags':257}");
+
+  /** Spans that leave the fast paths somewhere along the way, after spans that take them. */
+  private static final String[] UNUSUAL = {
+      // names in another order, with white space, escaped, in snake_case, cut or lengthened, unknown, twice
+      q("{'name':'x','traceId':'5b8efff798038103d269b633813fc60c','kind':1}"),
+      q("{'traceId' :'5b8efff798038103d269b633813fc60c', 'spanId':'eee19b7ec3c1b174',\n'name'\t: 'y'}"),
+      q("{'trace\\u0049d':'5b8efff798038103d269b633813fc60c','span\\'Id':1,'n\\u0061me':'z'}"),
+      q("{'trace_id':'5b8efff798038103d269b633813fc60c','span_id':'eee19b7ec3c1b174','name':'s'}"),
+      q("{'trace':1,'traceIdX':2,'traceI':3,'spanId':'eee19b7ec3c1b174','nam':'','name':'p'}"),
+      q("{'traceId':'5b8efff798038103d269b633813fc60c','traceId':'00000000000000000000000000000001',"
+          + "'name':'a','name':'b','kind':1,'kind':'SPAN_KIND_SERVER'}"),
+      q("{'traceId':null,'spanId':'eee19b7ec3c1b174','name':123,'kind':'2','flags':'257'}"),
+      q("{'traceIdé':1,'spanId':'eee19b7ec3c1b174','namé':'','name':'ü'}"),
+      "{}",
+      // attributes in every other shape: other order, white space, escapes, unknown fields, duplicate keys,
+      // non-string values, nulls, other kinds of value, numbers in every spelling
+      q("{'attributes':[{'value':{'stringValue':'v'},'key':'k'},{ 'key':'k','value':{'stringValue':'v'}},"
+          + "{'key' :'k','value':{'stringValue':'v'}},{'key':'k' ,'value':{'stringValue':'v'}},"
+          + "{'key':'k','value' : { 'stringValue' : 'v' } },{'key':'k','value':{'stringValue':'v'} }]}"),
+      q("{'attributes':[{'key':'k\\u00e9','value':{'stringValue':'v\\n'}},{'key':'é','value':{'stringValue':'ü'}},"
+          + "{'key':'','value':{'stringValue':''}},{'key':'k','value':{'string_value':'v'}},"
+          + "{'key':'k','value':{'stringValue':'v','x':1}},{'key':'k','x':1,'value':{}},"
+          + "{'key':'k','value':{'stringValue':'v'},'key':'l'},{'key':'k','key':'l','value':null},"
+          + "{'key':'k','value':{'stringValue':'v','stringValue':'w'}},{'key':'k'},{'value':{}}]}"),
+      q("{'attributes':[{'key':'k','value':{'stringValue':123}},{'key':7,'value':{'stringValue':'v'}},"
+          + "{'key':'k','value':{'stringValue':null}},{'key':'k','value':{'boolValue':true}},"
+          + "{'key':'k','value':{'boolValue':'true'}},{'key':'k','value':{'intValue':-5}},"
+          + "{'key':'k','value':{'intValue':'-0'}},{'key':'k','value':{'intValue':'1e3'}},"
+          + "{'key':'k','value':{'intValue':1.0}},{'key':'k','value':{'intValue':'9223372036854775807'}},"
+          + "{'key':'k','value':{'intValue':-9223372036854775808}},{'key':'k','value':{'intValue':0}},"
+          + "{'key':'k','value':{'intValue':'123456789012345678'}},{'key':'k','value':{'doubleValue':'NaN'}},"
+          + "{'key':'k','value':{'doubleValue':-0.0}},{'key':'k','value':{'doubleValue':1e300}},"
+          + "{'key':'k','value':{'arrayValue':{'values':[{'stringValue':'a'},{'intValue':'1'}]}}},"
+          + "{'key':'k','value':{'kvlistValue':{'values':[{'key':'in','value':{'stringValue':'v'}}]}}},"
+          + "{'key':'k','value':{'bytesValue':'AAE='}}]}"),
+      q("{'attributes':[{'key':'k','value':{'stringValue':'" + "v".repeat(300) + "'}},{'key':'" + "k".repeat(200)
+          + "','value':{'intValue':'1'}}],'events':[{'name':'e','attributes':[{'key':'k','value':"
+          + "{'stringValue':'v'}}]}]}"),
+  };
+
+  @Test
+  void fastPathsFallBackAtTheFirstSurpriseToTheSameBytesAndErrors() throws Exception {
+    StringBuilder spans = new StringBuilder(USUAL);
+    for (String unusual : UNUSUAL) {
+      byte[] json = SPANS.formatted(USUAL + "," + USUAL + "," + unusual + "," + USUAL)
+          .getBytes(StandardCharsets.UTF_8);
+      sameWithAndWithoutFastPaths(json);
+      assertThat(JsonToProto.transcode(json, TRACES)).as(unusual).isEqualTo(GsonJsonToProto.transcode(json, TRACES));
+      spans.append(',').append(unusual).append(',').append(USUAL);
+    }
+    sameWithAndWithoutFastPaths(SPANS.formatted(spans).getBytes(StandardCharsets.UTF_8));
+    // attributes in kvlists nested up to and past the 64 messages allowed (the general path refuses the deepest)
+    for (int lists = 17; lists <= 21; lists++) {
+      String value = q("{'key':'k','value':{'intValue':'1'}},{'key':'k','value':{'stringValue':'v'}}");
+      for (int i = 0; i < lists; i++) {
+        value = q("{'key':'k','value':{'kvlistValue':{'values':[" + value + "]}}},"
+            + "{'key':'k','value':{'boolValue':true}}");
+      }
+      Object outcome = sameWithAndWithoutFastPaths(SPANS.formatted(q("{'attributes':[" + value + "]}"))
+          .getBytes(StandardCharsets.UTF_8));
+      if (lists <= 19) {
+        assertThat(outcome).isInstanceOf(byte[].class);
+      } else {
+        assertThat(((Exception) outcome).getMessage()).startsWith("nested deeper than 64");
+      }
+    }
+    // cut anywhere, or one byte changed anywhere into one that may break a name, a string or the punctuation
+    byte[] usual = SPANS.formatted(USUAL + "," + USUAL + "," + USUAL).getBytes(StandardCharsets.UTF_8);
+    for (int cut = 0; cut < usual.length; cut++) {
+      sameWithAndWithoutFastPaths(Arrays.copyOf(usual, cut));
+    }
+    byte[] changes = {'"', '\\', ' ', '}', '{', ']', ',', ':', 'x', '0', '-', '.', 'n', 1, (byte) 0xc3, (byte) 0x80};
+    for (int at = 0; at < usual.length; at++) {
+      for (byte c : changes) {
+        byte[] changed = usual.clone();
+        changed[at] = c;
+        sameWithAndWithoutFastPaths(changed);
+      }
+    }
+    // and random requests in varied spellings, whole, cut and with a byte changed
+    Random random = new Random(19);
+    for (int i = 0; i < 300; i++) {
+      byte[] in = print(vary(JsonParser.parseString(new String(OtlpJson.traceRequestToJson(
+          OtlpJsonTest.randomRequest(random)), StandardCharsets.UTF_8)), random), random);
+      int at = random.nextInt(in.length);
+      byte[] changed = in.clone();
+      changed[at] = changes[random.nextInt(changes.length)];
+      sameWithAndWithoutFastPaths(in);
+      sameWithAndWithoutFastPaths(changed);
+      sameWithAndWithoutFastPaths(Arrays.copyOf(in, at));
+    }
+  }
+
+  /** The fast paths against the general one: the same bytes, or the same refusal word for word (returned). */
+  private static Object sameWithAndWithoutFastPaths(byte[] json) {
+    Object fast = outcome(() -> JsonToProto.transcode(json, TRACES, true));
+    Object general = outcome(() -> JsonToProto.transcode(json, TRACES, false));
+    String shown = new String(json, StandardCharsets.UTF_8);
+    if (general instanceof byte[] b) {
+      assertThat(fast).as("%s", shown).isInstanceOf(byte[].class);
+      assertThat((byte[]) fast).as("%s", shown).isEqualTo(b);
+    } else {
+      assertThat(general).as("%s", shown).isInstanceOf(MalformedRequestException.class);
+      assertThat(fast).as("%s", shown).isInstanceOf(MalformedRequestException.class);
+      assertThat(((Exception) fast).getMessage()).as("%s", shown).isEqualTo(((Exception) general).getMessage());
+    }
+    return fast;
+  }
+
+  /** JSON written with single quotes, for short. */
+  private static String q(String json) {
+    return json.replace('\'', '"');
   }
 
   // ---- helpers
