@@ -141,6 +141,13 @@ final class MemoryBench {
       }
       long rss = peakRssKib(p) >> 10;
       int exit = p.isAlive() ? 0 : p.exitValue();
+      if (!p.isAlive() || last < total) {
+        // a run that did not finish says why: the end of its log (the lake's folder is deleted afterwards)
+        List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+        System.out.printf(java.util.Locale.ROOT, "   -Xmx%s did not finish (%s, %.0f of %d rows decoded); its log ends:%n",
+            heap, p.isAlive() ? "still running" : "exit code " + exit, Math.max(last, 0), total);
+        lines.subList(Math.max(0, lines.size() - 15), lines.size()).forEach(l -> System.out.println("     " + l));
+      }
       double rows = last - first;
       return new ProcessRun(rows / ((lastChange - t0) / 1e9), (lastChangeCpu - cpu0) / 1e3 / rows, rss, exit);
     } finally {
