@@ -149,6 +149,11 @@ public final class WriterService implements AutoCloseable {
         writerId);
   }
 
+  /** The bytes one fetch of a consumer may bring by default: a 128th of the heap, from 1 MiB to Kafka's 50 MiB. */
+  static int fetchMaxBytes(long maxHeapBytes) {
+    return (int) Math.max(1L << 20, Math.min(50L << 20, maxHeapBytes / 128));
+  }
+
   static Map<String, Object> consumerProperties(WriterConfig config, Signal signal) {
     Map<String, Object> p = new HashMap<>(config.consumerProperties());
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
@@ -157,7 +162,12 @@ public final class WriterService implements AutoCloseable {
     // every partition is positioned explicitly from the table (kafka.start-from only decides a new table's start);
     // this applies only when a stored offset is no longer in Kafka (retention deleted it): the oldest record left
     p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    p.putIfAbsent(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 8 << 20);
+    // what one poll holds is bounded by the bytes a fetch brings (compressed; records unpack to ~8x as protobuf,
+    // more as JSON) and each signal has its own consumer: a 128th of the heap per fetch keeps a writer catching up
+    // on a full topic within -Xmx512m (Kafka's default of 50 MiB, unpacked, filled it before the first row)
+    int fetch = fetchMaxBytes(Runtime.getRuntime().maxMemory());
+    p.putIfAbsent(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, fetch);
+    p.putIfAbsent(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Math.min(8 << 20, fetch));
     // records are whole traces (a few kB); the default of 500 per poll makes the poll loop, not the data, the cost
     p.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
     p.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "otlake-writer-" + signal.headerValue());
