@@ -47,6 +47,13 @@ public record WriterConfig(
   private static final long OPEN_FILE_BYTES = 300L << 10;
   private static final int DEFAULT_MAX_OPEN_FILES =
       (int) Math.max(16, Math.min(2000, Runtime.getRuntime().maxMemory() * 2 / 5 / OPEN_FILE_BYTES));
+  /**
+   * A batch's rows wait in their files' open pages (unencoded, ~1.6x the record bytes on attribute-rich spans) until
+   * the commit, per signal: a tenth of the heap per signal's batch leaves room for the others, the fetches and the
+   * dedup window (256 MiB, the bound before it followed the heap, took -Xmx512m out of memory on a full topic).
+   */
+  private static final long DEFAULT_MAX_BUFFERED_BYTES =
+      Math.max(1L << 20, Math.min(256L << 20, Runtime.getRuntime().maxMemory() / 10));
   private static final int DEFAULT_DEDUP_IDS =
       (int) Math.max(10_000, Math.min(2_000_000, Runtime.getRuntime().maxMemory() / 16 / 40));
 
@@ -101,8 +108,9 @@ public record WriterConfig(
       .define("commit.interval", Type.DURATION, Duration.ofSeconds(10),
           "how often buffered data is committed (sooner when commit.max-buffered-bytes is reached)",
           ConfigDef.atLeast(Duration.ofMillis(100)), ">= 100ms")
-      .define("commit.max-buffered-bytes", Type.SIZE, 256L << 20,
-          "Kafka record bytes consumed since the last commit that trigger a commit",
+      .define("commit.max-buffered-bytes", Type.SIZE, DEFAULT_MAX_BUFFERED_BYTES,
+          "Kafka record bytes consumed since the last commit that trigger a commit, per signal (a batch's rows wait in"
+              + " memory until its commit). Default: a tenth of the heap, at most 256MiB",
           ConfigDef.between(1 << 10, 1L << 40), ">= 1KiB")
       .define("metrics.host", Type.STRING, "0.0.0.0", "address the Prometheus endpoint binds to",
           ConfigDef.nonEmpty(), "a host name or address")

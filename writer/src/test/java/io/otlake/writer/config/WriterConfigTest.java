@@ -12,6 +12,15 @@ class WriterConfigTest {
       "iceberg.catalog.type", "jdbc", "iceberg.catalog.warehouse", "s3://b/w", "iceberg.catalog.uri", "jdbc:x");
 
   @Test
+  void aBatchCommitsEarlyAtATenthOfTheHeapByDefault() {
+    long heap = Runtime.getRuntime().maxMemory();
+    assertThat(WriterConfig.load(null, Map.of(), CATALOG).maxBufferedBytes())
+        .isEqualTo(Math.max(1L << 20, Math.min(256L << 20, heap / 10)));
+    assertThat(WriterConfig.load(null, Map.of("OTLAKE_WRITER_COMMIT_MAX_BUFFERED_BYTES", "64MiB"), CATALOG)
+        .maxBufferedBytes()).isEqualTo(64L << 20);
+  }
+
+  @Test
   void defaultsAndPassThrough() {
     WriterConfig c = WriterConfig.load(null, Map.of("OTLAKE_WRITER_COMMIT_INTERVAL", "2s",
         "OTLAKE_WRITER_ICEBERG_CATALOG_S3_PATH__STYLE__ACCESS", "true"), CATALOG);
