@@ -369,6 +369,65 @@ class JsonToProtoTest {
     }
   }
 
+  /** Keys, values and attribute lists whose lengths take 2, 3 and 4 varint bytes, on the fast path and off it. */
+  @Test
+  void longKeysValuesAndListsTakeTheirLengthsWholeBothWays() throws Exception {
+    for (int n : new int[] {127, 128, 16_383, 16_384, 20_000, 2_097_152}) {
+      String big = "v".repeat(n);
+      StringBuilder many = new StringBuilder();
+      for (int i = 0; i < 1 + 40_000 / (n + 40); i++) {
+        many.append(i == 0 ? "" : ",").append(q("{'key':'k" + i + "','value':{'stringValue':'" + big + "'}}"));
+      }
+      for (String attributes : new String[] {
+          q("{'key':'" + big + "','value':{'stringValue':'x'}}"),
+          q("{'key':'k','value':{'stringValue':'" + big + "'}}"),
+          many.toString()}) {
+        byte[] json = SPANS.formatted(q("{'name':'op','attributes':[") + attributes + "]}")
+            .getBytes(StandardCharsets.UTF_8);
+        assertThat(sameWithAndWithoutFastPaths(json)).isInstanceOf(byte[].class);
+        assertThat(JsonToProto.transcode(json, TRACES)).isEqualTo(GsonJsonToProto.transcode(json, TRACES));
+      }
+    }
+  }
+
+  /**
+   * The guesses are shared by every thread (one table per message type): threads transcoding requests whose names
+   * come in different orders at once each get the bytes a lone transcode gives.
+   */
+  @Test
+  void threadsWithOtherNameOrdersGetTheSameBytesAsAlone() throws Exception {
+    Random random = new Random(23);
+    List<byte[]> inputs = new ArrayList<>();
+    List<byte[]> expected = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      byte[] in = print(vary(JsonParser.parseString(new String(OtlpJson.traceRequestToJson(
+          OtlpJsonTest.randomRequest(random)), StandardCharsets.UTF_8)), random), random);
+      inputs.add(in);
+      expected.add(JsonToProto.transcode(in, TRACES, false));
+    }
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+    try {
+      List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+      for (int t = 0; t < 4; t++) {
+        int start = t;
+        done.add(pool.submit(() -> {
+          for (int round = 0; round < 50; round++) {
+            for (int k = 0; k < inputs.size(); k++) {
+              int i = (start * 7 + k * (start + 1)) % inputs.size();
+              assertThat(JsonToProto.transcode(inputs.get(i), TRACES)).isEqualTo(expected.get(i));
+            }
+          }
+          return null;
+        }));
+      }
+      for (java.util.concurrent.Future<?> f : done) {
+        f.get();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
   /** The fast paths against the general one: the same bytes, or the same refusal word for word (returned). */
   private static Object sameWithAndWithoutFastPaths(byte[] json) {
     Object fast = outcome(() -> JsonToProto.transcode(json, TRACES, true));
