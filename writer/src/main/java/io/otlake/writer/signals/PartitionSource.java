@@ -8,7 +8,8 @@ import io.otlake.writer.decode.Slice;
  * {@code Integer}, {@code Long}, {@code Double}, {@code Boolean}, and a {@code String} for strings), or null where
  * the column is null. Resolved once per data file spec by column name ({@link TableUnit#partitionSource}); called
  * only for the columns the spec's fields read, so a table partitioned by time and service never decodes other
- * strings.
+ * strings. Values are immutable: the partitioner keeps a field's result while the same object comes back (a
+ * resource's one service-name string), so a source must never hand out one object changed in place.
  */
 @FunctionalInterface
 public interface PartitionSource<V extends ItemView> {
