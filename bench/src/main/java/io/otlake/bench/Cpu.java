@@ -43,6 +43,13 @@ final class Cpu {
     }
   }
 
+  /** A thread's user and system CPU time from its {@code /proc/self/task/<id>/stat} line, in nanoseconds. */
+  private static long cpuNanos(String statLine) {
+    // fields after the command's closing parenthesis: state is the 3rd field, utime the 14th, stime the 15th
+    String[] f = statLine.substring(statLine.lastIndexOf(')') + 2).split(" ");
+    return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * TICK_NANOS;
+  }
+
   /**
    * CPU time of this JVM's JIT compiler threads so far (in 10 ms ticks), or -1 where /proc cannot be read.
    * Subtracted from {@link #processCpuNanos} over a window, what is left is the work's own CPU with its garbage
@@ -53,18 +60,15 @@ final class Cpu {
     if (COMPILER_TASKS == null) {
       return -1;
     }
-    long ticks = 0;
+    long nanos = 0;
     for (Path stat : COMPILER_TASKS) {
       try {
-        String line = Files.readString(stat);
-        // fields after the command's closing parenthesis: state is the 3rd field, utime the 14th, stime the 15th
-        String[] f = line.substring(line.lastIndexOf(')') + 2).split(" ");
-        ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        nanos += cpuNanos(Files.readString(stat));
       } catch (IOException | RuntimeException e) {
         return -1; // a compiler thread ended after all: its CPU would be missing
       }
     }
-    return ticks * TICK_NANOS;
+    return nanos;
   }
 
   /**
@@ -79,8 +83,7 @@ final class Cpu {
         try {
           String line = Files.readString(task.resolve("stat"));
           String name = line.substring(line.indexOf('(') + 1, line.lastIndexOf(')')).replaceAll("[0-9]+", "");
-          String[] f = line.substring(line.lastIndexOf(')') + 2).split(" ");
-          out.merge(name, (Long.parseLong(f[11]) + Long.parseLong(f[12])) * TICK_NANOS, Long::sum);
+          out.merge(name, cpuNanos(line), Long::sum);
         } catch (IOException | RuntimeException e) {
           // the thread ended while the directory was read
         }
@@ -140,8 +143,7 @@ final class Cpu {
         try {
           String line = Files.readString(task.resolve("stat"));
           if (line.startsWith(prefix, line.indexOf('(') + 1)) {
-            String[] f = line.substring(line.lastIndexOf(')') + 2).split(" ");
-            sum += (Long.parseLong(f[11]) + Long.parseLong(f[12])) * TICK_NANOS;
+            sum += cpuNanos(line);
           }
         } catch (IOException | RuntimeException e) {
           // the thread ended while the directory was read

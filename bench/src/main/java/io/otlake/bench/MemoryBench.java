@@ -32,7 +32,7 @@ final class MemoryBench {
   private MemoryBench() {}
 
   /** One writer process's run. */
-  record ProcessRun(double spansPerSecond, double cpuMicrosPerSpan, long peakRssMib, int exitCode) {}
+  record ProcessRun(double spansPerSecond, double cpuMicrosPerSpan, long peakRssMib, int exitCode, boolean finished) {}
 
   static void run(LocalInfra infra, boolean quick, Path workDir, Results results) throws Exception {
     int spans = quick ? 150_000 : 600_000;
@@ -67,17 +67,20 @@ final class MemoryBench {
       m.put("xmx" + heap + "_cpu_us_per_span_runs",
           rs.stream().map(r -> Results.round(r.cpuMicrosPerSpan(), 2)).toList().toString());
       m.put("xmx" + heap + "_peak_rss_mib_runs", rs.stream().map(ProcessRun::peakRssMib).toList().toString());
+      m.put("xmx" + heap + "_runs_not_finished", rs.stream().filter(r -> !r.finished()).count());
     }
     double small = best(runs.get("512m"));
     double large = best(runs.get("2g"));
     m.put("note", "the writer as its own process on rich spans, -Xmx2g and -Xmx512m alternating; rate and CPU from"
         + " the first third of the rows decoded to the last row decoded (from its metrics endpoint; the process's"
-        + " start-up and first compilations left out); the ratio compares each heap's best run");
+        + " start-up and first compilations left out); the ratio compares each heap's best finished run (0 when none"
+        + " finished)");
     results.put("writer_heap_512m_to_2g_ratio", Results.round(small / large, 3));
   }
 
+  /** The best rate of the runs that finished (0 when none did: the ratio then says the heap was not enough). */
   private static double best(List<ProcessRun> runs) {
-    return runs.stream().mapToDouble(ProcessRun::spansPerSecond).max().orElse(Double.NaN);
+    return runs.stream().filter(ProcessRun::finished).mapToDouble(ProcessRun::spansPerSecond).max().orElse(0);
   }
 
   private static ProcessRun writerProcess(LocalInfra infra, Catalog catalog, String topic, String table, String heap,
@@ -141,7 +144,8 @@ final class MemoryBench {
       }
       long rss = peakRssKib(p) >> 10;
       int exit = p.isAlive() ? 0 : p.exitValue();
-      if (!p.isAlive() || last < total) {
+      boolean finished = p.isAlive() && last >= total;
+      if (!finished) {
         // a run that did not finish says why: the end of its log (the lake's folder is deleted afterwards)
         List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
         System.out.printf(java.util.Locale.ROOT, "   -Xmx%s did not finish (%s, %.0f of %d rows decoded); its log ends:%n",
@@ -149,7 +153,8 @@ final class MemoryBench {
         lines.subList(Math.max(0, lines.size() - 15), lines.size()).forEach(l -> System.out.println("     " + l));
       }
       double rows = last - first;
-      return new ProcessRun(rows / ((lastChange - t0) / 1e9), (lastChangeCpu - cpu0) / 1e3 / rows, rss, exit);
+      return new ProcessRun(rows / ((lastChange - t0) / 1e9), (lastChangeCpu - cpu0) / 1e3 / rows, rss, exit,
+          finished);
     } finally {
       p.destroy();
       if (!p.waitFor(30, TimeUnit.SECONDS)) {
